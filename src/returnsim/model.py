@@ -1,0 +1,249 @@
+"""ReturnModel: the monthly loop that wires places, conflict, peacekeeping and households.
+
+Order of a month (``step``), fixed as in Starsim:
+
+1. the conflict level for the month (scenario schedule x intensity);
+2. the peacekeeping mission resizes to its mandate and redeploys when due;
+3. violence: events per place, suppressed where troops and police are;
+4. place conditions: services and livelihood move toward targets that
+   insecurity lowers;
+5. households: decisions and moves (vectorized, or one agent at a time);
+6. data collection.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import mesa
+import numpy as np
+
+from returnsim import conflict
+from returnsim.conflict import ViolenceProcess
+from returnsim.households import (
+    Context,
+    Flows,
+    Population,
+    Status,
+    Tally,
+    decide_and_move,
+    init_population,
+)
+from returnsim.peacekeeping import Mission
+from returnsim.places import PlaceKind, Places
+from returnsim.scenario import Scenario, load, schedule_at
+
+#: Named random streams, spawned in this order from the run's SeedSequence.
+#: Append new streams at the end so existing ones keep their numbers.
+STREAMS = ("population", "conflict", "decisions", "housing", "interventions")
+
+STOCKS = {
+    "at_origin": Status.AT_ORIGIN,
+    "internally_displaced": Status.INTERNALLY_DISPLACED,
+    "refugees": Status.REFUGEE,
+    "returned": Status.RETURNED,
+    "settled_elsewhere": Status.SETTLED_ELSEWHERE,
+}
+
+
+def spawn_streams(seed: int) -> dict[str, np.random.Generator]:
+    """One generator per purpose, so runs differing in levers share random numbers."""
+    children = np.random.SeedSequence(seed).spawn(len(STREAMS))
+    return {name: np.random.default_rng(c) for name, c in zip(STREAMS, children, strict=True)}
+
+
+class ReturnModel(mesa.Model):
+    """Displacement and voluntary return after conflict.
+
+    Args:
+        scenario: a validated :class:`Scenario`, a path to a TOML file, or
+            None for the packaged two-place default.
+        rng: seed of the run (default: the scenario's ``scenario.seed``).
+        overrides: dotted-key parameter values applied on top of the scenario.
+    """
+
+    def __init__(
+        self,
+        scenario: Scenario | str | Path | None = None,
+        *,
+        rng: int | None = None,
+        overrides: dict[str, Any] | None = None,
+    ) -> None:
+        if scenario is None:
+            from returnsim.scenario import default
+
+            spec = default()
+        elif isinstance(scenario, Scenario):
+            spec = scenario
+        else:
+            spec = load(scenario)
+        if overrides:
+            spec = spec.with_overrides(overrides)
+        seed = int(spec["scenario.seed"] if rng is None else rng)
+        super().__init__(rng=seed)
+        self.spec = spec
+        self.seed = seed
+        self.months = spec["scenario.months"]
+        self.streams = spawn_streams(seed)
+
+        self.places = Places(spec)
+        self.violence = ViolenceProcess(self.places.base_violence, spec)
+        self.pop: Population = init_population(spec, self.places, self.streams["population"])
+        self.tally = Tally(self.pop, self.places.n)
+        self.places.occupancy = self.tally.households.astype(np.float64)
+        self.mission = Mission(self)
+        self._alt_home = self._return_elsewhere_places()
+        self.level = 0.0
+        self.flows = Flows()
+        self.person_months_exposed = 0.0
+        self.persons_exposed = 0.0
+
+        if spec["scenario.engine"] == "agents":
+            from returnsim.reference import AgentEngine
+
+            self.engine = AgentEngine(self)
+        else:
+            self.engine = None
+        self.datacollector = mesa.DataCollector(model_reporters=REPORTERS)
+        self.datacollector.collect(self)
+
+    # ----------------------------------------------------------------- step
+    def step(self) -> None:
+        """Advance one month."""
+        s, places = self.spec, self.places
+        month = self.steps
+        self.level = s["conflict.intensity"] * schedule_at(
+            s["conflict.schedule"], month, default=1.0, linear=False
+        )
+        self.mission.step(month)
+        remaining = conflict.suppression(places.troops, places.police, s)
+        places.security = self.violence.step(
+            self.level, remaining, 1.0 - remaining, self.streams["conflict"]
+        )
+        places.update_conditions(
+            recovery=s["dynamics.recovery_rate"], damage=s["dynamics.insecurity_damage"]
+        )
+        ctx = self.context()
+        if self.engine is None:
+            self.flows = decide_and_move(
+                self.pop, self.tally, ctx, s, self.streams["decisions"], self.streams["housing"]
+            )
+        else:
+            self.flows = self.engine.step(ctx)
+        places.occupancy = self.tally.households.astype(np.float64)
+        self.persons_exposed = float(self.tally.persons[self.violence.events > 0].sum())
+        self.person_months_exposed += self.persons_exposed
+        self.datacollector.collect(self)
+        if month >= self.months:
+            self.running = False
+
+    def run(self) -> None:
+        """Run to the scenario's last month."""
+        self.run_for(self.months - self.steps)
+
+    # ------------------------------------------------------------- context
+    def context(self) -> Context:
+        """Place-level values the households' decision rule reads this month."""
+        s, places = self.spec, self.places
+        presence = conflict.presence(places.troops, places.police, s)
+        conditions = (
+            s["decision.w_services"] * places.effective_services()
+            + s["decision.w_livelihood"] * places.livelihood
+            + s["decision.w_cohesion"] * places.cohesion
+            + s["peacekeeping.presence_weight"] * presence
+        )
+        appeal = (
+            s["decision.w_security"] * places.security
+            + conditions
+            - s["decision.crowding_cost"] * places.crowding()
+        )
+        nbr = places.nbr
+        nbr_value = np.where(
+            nbr >= 0, appeal[nbr] - s["decision.distance_cost"] * places.nbr_km / 100.0, -np.inf
+        )
+        back = self.tally.returned_by_origin / np.maximum(self.tally.ever_displaced_by_origin, 1)
+        return Context(
+            security=places.security,
+            appeal=appeal,
+            conditions=conditions,
+            nbr=nbr,
+            nbr_value=nbr_value,
+            dist_km=places.dist_km,
+            settle_ok=np.isin(places.kind, (PlaceKind.ORIGIN, PlaceKind.TOWN)),
+            abroad=places.abroad,
+            return_elsewhere_place=self._alt_home,
+            back_share=back,
+            events=self.violence.events,
+        )
+
+    def _return_elsewhere_places(self) -> np.ndarray:
+        """Per origin, the nearby in-country town (else village) for those who cannot go home."""
+        places = self.places
+        alt = np.full(places.n, -1, dtype=np.int16)
+        for o in places.origins:
+            best = None
+            for j in places.nbr[o]:
+                if (
+                    j < 0
+                    or places.abroad[j]
+                    or places.kind[j] not in (PlaceKind.TOWN, PlaceKind.ORIGIN)
+                ):
+                    continue
+                key = (places.kind[j] == PlaceKind.TOWN, places.base_services[j], -j)
+                if best is None or key > best[0]:
+                    best = (key, j)
+            if best is not None:
+                alt[o] = best[1]
+        return alt
+
+    def return_pressure(self) -> np.ndarray:
+        """Returnees plus those still displaced, by origin (where return support is needed)."""
+        return (self.tally.returned_by_origin + self.tally.displaced_by_origin).astype(np.float64)
+
+    # ------------------------------------------------------------ reporters
+    def count(self, status: Status) -> int:
+        return int(self.tally.status[status])
+
+    def origin_mean(self, values: np.ndarray) -> float:
+        """Mean over origin places weighted by the households who call them home."""
+        o = self.places.origins
+        return float(np.average(values[o], weights=self.places.origin_share[o]))
+
+
+def _stock(status: Status) -> Any:
+    return lambda m: m.count(status)
+
+
+def _flow(name: str) -> Any:
+    return lambda m: getattr(m.flows, name)
+
+
+REPORTERS: dict[str, Any] = {
+    "month": lambda m: m.steps,
+    **{name: _stock(st) for name, st in STOCKS.items()},
+    **{
+        name: _flow(name)
+        for name in (
+            "new_displacements",
+            "new_returns",
+            "redisplacements",
+            "returns_elsewhere",
+            "settlements",
+            "secondary_moves",
+            "intending_return",
+            "unable_to_return",
+            "trapped",
+            "homes_destroyed",
+        )
+    },
+    "conflict_level": lambda m: m.level,
+    "violence": lambda m: float(m.violence.events.sum()),
+    "mean_security": lambda m: m.origin_mean(m.places.security),
+    "mean_services": lambda m: m.origin_mean(m.places.services),
+    "mean_livelihood": lambda m: m.origin_mean(m.places.livelihood),
+    "peacekeepers_deployed": lambda m: float(m.places.troops.sum() + m.places.police.sum()),
+    "troops_deployed": lambda m: float(m.places.troops.sum()),
+    "police_deployed": lambda m: float(m.places.police.sum()),
+    "persons_exposed": lambda m: m.persons_exposed,
+}

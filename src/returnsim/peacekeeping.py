@@ -1,0 +1,132 @@
+"""Peacekeeping units (mesa.Agent) and how a mission deploys them.
+
+A mission has troops (infantry battalions), UN police (formed police units)
+and military observers. Its strength follows the authorised numbers, capped
+by a mandate ceiling that may change by month (drawdown). Every
+``redeploy_every`` months units are assigned to places by the strategy:
+
+- ``static``: spread over origin areas in proportion to their population.
+- ``hotspot``: each unit goes where perceived violence per unit already
+  there is highest (Hultman et al.: effects come where troops are deployed).
+- ``return_areas``: each unit goes where returnees and would-be returnees
+  per unit already there are most numerous.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import TYPE_CHECKING
+
+import mesa
+import numpy as np
+
+from returnsim.scenario import schedule_at
+
+if TYPE_CHECKING:
+    from returnsim.model import ReturnModel
+
+
+class Arm(StrEnum):
+    """Branch of a peacekeeping mission."""
+
+    TROOPS = "troops"
+    POLICE = "police"
+    OBSERVERS = "observers"
+
+
+UNIT_SIZE_KEY = {
+    Arm.TROOPS: "peacekeeping.battalion_size",
+    Arm.POLICE: "peacekeeping.police_unit_size",
+    Arm.OBSERVERS: "peacekeeping.observer_team_size",
+}
+
+
+class PeacekeepingUnit(mesa.Agent):
+    """A battalion, formed police unit or observer team deployed at one place."""
+
+    def __init__(self, model: ReturnModel, *, arm: Arm, strength: int) -> None:
+        super().__init__(model)
+        self.arm = arm
+        self.strength = strength
+        self.place = -1  # not yet deployed
+
+
+class Mission:
+    """The peacekeeping mission: its strength by month and its deployment."""
+
+    def __init__(self, model: ReturnModel) -> None:
+        self.model = model
+        s = model.spec
+        self.strategy = s["peacekeeping.strategy"]
+        self.units: dict[Arm, list[PeacekeepingUnit]] = {arm: [] for arm in Arm}
+        places = model.places
+        self.eligible = np.flatnonzero(~places.abroad)
+        self.origins = places.origins
+
+    def authorised(self, month: int) -> dict[Arm, int]:
+        """Personnel by arm this month: authorised strength within the mandate ceiling."""
+        s = self.model.spec
+        if month < s["peacekeeping.deploy_month"]:
+            return dict.fromkeys(Arm, 0)
+        troops, police = s["peacekeeping.troops"], s["peacekeeping.police"]
+        ceiling = schedule_at(s["peacekeeping.ceiling"], month, default=np.inf, linear=True)
+        uniformed = troops + police
+        scale = min(1.0, ceiling / uniformed) if uniformed > 0 else 1.0
+        return {
+            Arm.TROOPS: round(troops * scale),
+            Arm.POLICE: round(police * scale),
+            Arm.OBSERVERS: s["peacekeeping.observers"],
+        }
+
+    def step(self, month: int) -> None:
+        """Resize the mission to this month's strength and redeploy when due."""
+        changed = False
+        for arm, personnel in self.authorised(month).items():
+            changed |= self._resize(arm, personnel)
+        due = month % self.model.spec["peacekeeping.redeploy_every"] == 0
+        if changed or due:
+            self._deploy()
+        places = self.model.places
+        for arm, out in (
+            (Arm.TROOPS, places.troops),
+            (Arm.POLICE, places.police),
+            (Arm.OBSERVERS, places.observers),
+        ):
+            out[:] = 0.0
+            for unit in self.units[arm]:
+                out[unit.place] += unit.strength
+
+    def _resize(self, arm: Arm, personnel: int) -> bool:
+        size = self.model.spec[UNIT_SIZE_KEY[arm]]
+        full, rest = divmod(personnel, size)
+        strengths = [size] * full + ([rest] if rest else [])
+        units = self.units[arm]
+        before = [u.strength for u in units]
+        while len(units) > len(strengths):
+            units.pop().remove()  # drawdown: the last unit deployed leaves first
+        while len(units) < len(strengths):
+            units.append(PeacekeepingUnit(self.model, arm=arm, strength=0))
+        for unit, strength in zip(units, strengths, strict=True):
+            unit.strength = strength
+        return before != strengths
+
+    def _deploy(self) -> None:
+        """Assign every unit to a place according to the strategy (greedy, by need)."""
+        model = self.model
+        places = model.places
+        if self.strategy == "static" or len(self.eligible) == 0:
+            candidates = self.origins
+            need = places.origin_share[candidates]
+        elif self.strategy == "hotspot":
+            candidates = self.eligible
+            need = model.violence.perceived[candidates] + 0.01 * places.base_violence[candidates]
+        else:  # return_areas
+            candidates = self.origins
+            need = model.return_pressure()[candidates]
+        need = np.asarray(need, dtype=np.float64) + 1e-9
+        for arm in Arm:
+            load = np.zeros(len(candidates))
+            for unit in self.units[arm]:
+                k = int(np.argmax(need / (1.0 + load)))
+                unit.place = int(candidates[k])
+                load[k] += 1.0

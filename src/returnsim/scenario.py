@@ -1,0 +1,316 @@
+"""Scenario files: TOML loading, validation, overrides and hashing.
+
+A scenario is a TOML file with one table per parameter section (see
+``parameters.py``), a ``[places.NAME]`` table per place and a ``[[routes]]``
+array linking places. Every value is checked against the registry; anything
+unknown or out of range raises :class:`InputError` with one line that names
+the file, the key and what is allowed.
+"""
+
+from __future__ import annotations
+
+import copy
+import difflib
+import hashlib
+import itertools
+import json
+import math
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from returnsim.errors import InputError
+from returnsim.parameters import BY_KEY, PARAMS, PLACE_BY_KEY, ROUTE_BY_KEY, Param
+
+SECTIONS = tuple(dict.fromkeys(p.key.split(".")[0] for p in PARAMS))
+
+
+@dataclass
+class Scenario:
+    """A validated scenario: flat parameter values, places and routes."""
+
+    values: dict[str, Any]
+    places: list[dict[str, Any]]
+    routes: list[dict[str, Any]]
+    source: str = "<defaults>"
+    overrides: dict[str, Any] = field(default_factory=dict)
+
+    def __getitem__(self, key: str) -> Any:
+        return self.values[key]
+
+    @property
+    def name(self) -> str:
+        return str(self.values["scenario.name"])
+
+    def to_dict(self) -> dict[str, Any]:
+        """Nested form, as in a TOML file."""
+        out: dict[str, Any] = {}
+        for key, value in self.values.items():
+            section, name = key.split(".", 1)
+            out.setdefault(section, {})[name] = value
+        out["places"] = {
+            p["name"]: {k: v for k, v in p.items() if k != "name"} for p in self.places
+        }
+        out["routes"] = [dict(r) for r in self.routes]
+        return out
+
+    def digest(self) -> str:
+        """SHA-256 of the resolved scenario (what the model actually runs)."""
+        blob = json.dumps(self.to_dict(), sort_keys=True, separators=(",", ":"), default=str)
+        return hashlib.sha256(blob.encode()).hexdigest()
+
+    def with_overrides(self, overrides: dict[str, Any], *, origin: str = "--set") -> Scenario:
+        """A new scenario with dotted-key overrides applied and validated."""
+        raw = self.to_dict()
+        for key, value in overrides.items():
+            _apply_override(raw, key, value, origin)
+        new = from_dict(raw, source=self.source)
+        new.overrides = {**self.overrides, **overrides}
+        return new
+
+
+def load(path: str | Path, overrides: dict[str, Any] | None = None) -> Scenario:
+    """Load, validate and apply overrides to a scenario file."""
+    path = Path(path)
+    if not path.is_file():
+        raise InputError(f"{path}: no such scenario file (give a path to a .toml file)")
+    try:
+        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+    except UnicodeDecodeError:
+        raise InputError(f"{path}: not a text file (a scenario is UTF-8 TOML)") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise InputError(f"{path}: not valid TOML: {exc}") from None
+    scenario = from_dict(raw, source=str(path))
+    if overrides:
+        scenario = scenario.with_overrides(overrides)
+    return scenario
+
+
+def default() -> Scenario:
+    """The packaged defaults with a minimal two-place network (for tests and notebooks)."""
+    return from_dict(
+        {
+            "places": {
+                "home": {"kind": "origin", "origin_share": 1.0, "violence": 20.0},
+                "camp": {"kind": "idp_camp", "capacity": 0},
+            },
+            "routes": [{"from": "home", "to": "camp", "km": 50.0}],
+        }
+    )
+
+
+def from_dict(raw: dict[str, Any], *, source: str = "<dict>") -> Scenario:
+    """Validate a nested scenario dictionary (as parsed from TOML)."""
+    if not isinstance(raw, dict):
+        raise InputError(f"{source}: a scenario must be a table of sections")
+    values = {p.key: copy.deepcopy(p.default) for p in PARAMS}
+    for section, body in raw.items():
+        if section in ("places", "routes"):
+            continue
+        if section not in SECTIONS:
+            raise InputError(
+                f"{source}: unknown section [{section}]{_suggest(section, SECTIONS)} "
+                f"(allowed: {', '.join(SECTIONS)}, places, routes)"
+            )
+        if not isinstance(body, dict):
+            raise InputError(f"{source}: [{section}] must be a table of keys")
+        for name, value in body.items():
+            key = f"{section}.{name}"
+            param = BY_KEY.get(key)
+            if param is None:
+                names = [p.key for p in PARAMS if p.key.startswith(section + ".")]
+                raise InputError(
+                    f"{source}: unknown key '{key}'{_suggest(key, names)} "
+                    f"(allowed in [{section}]: {', '.join(n.split('.', 1)[1] for n in names)})"
+                )
+            values[key] = check_value(param, value, source=source, key=key)
+    places = _places(raw.get("places"), source)
+    routes = _routes(raw.get("routes", []), places, source)
+    _check_consistency(values, places, source)
+    return Scenario(values=values, places=places, routes=routes, source=source)
+
+
+def check_value(param: Param, value: Any, *, source: str, key: str) -> Any:
+    """Return ``value`` converted to the parameter's type, or raise InputError."""
+
+    def bad(why: str = "") -> InputError:
+        got = json.dumps(value, default=str)
+        if len(got) > 60:
+            got = got[:57] + "..."
+        return InputError(f"{source}: {key} = {got}{why} is not allowed ({param.allowed})")
+
+    if param.kind == "str":
+        if not isinstance(value, str) or (param.choices and value not in param.choices):
+            raise bad()
+        return value
+    if param.kind == "bool":
+        if not isinstance(value, bool):
+            raise bad()
+        return value
+    if param.kind == "schedule":
+        if not isinstance(value, list):
+            raise bad()
+        out, last = [], -1
+        for item in value:
+            if not (isinstance(item, list) and len(item) == 2):
+                raise bad()
+            month, level = item
+            if not _is_number(month) or month != int(month) or month < 0 or month <= last:
+                raise bad()
+            if not _is_number(level) or not _in_range(param, level):
+                raise bad()
+            last = int(month)
+            out.append([int(month), float(level)])
+        return out
+    if not _is_number(value):
+        raise bad()
+    if param.kind == "int":
+        if value != int(value):
+            raise bad()
+        value = int(value)
+    else:
+        value = float(value)
+    if not _in_range(param, value):
+        raise bad()
+    return value
+
+
+def _is_number(x: Any) -> bool:
+    return isinstance(x, int | float) and not isinstance(x, bool) and math.isfinite(x)
+
+
+def _in_range(param: Param, x: float) -> bool:
+    return (param.low is None or x >= param.low) and (param.high is None or x <= param.high)
+
+
+def _suggest(word: str, options: Any) -> str:
+    close = difflib.get_close_matches(word, list(options), n=1)
+    return f" (did you mean '{close[0]}'?)" if close else ""
+
+
+def _places(raw: Any, source: str) -> list[dict[str, Any]]:
+    if not isinstance(raw, dict) or not raw:
+        raise InputError(f"{source}: [places] is missing or empty (add [places.NAME] tables)")
+    places = []
+    for name, body in raw.items():
+        if not isinstance(body, dict):
+            raise InputError(f"{source}: places.{name} must be a table of keys")
+        place: dict[str, Any] = {"name": name}
+        place.update({p.key: p.default for p in PLACE_BY_KEY.values()})
+        for k, v in body.items():
+            key = f"places.{name}.{k}"
+            param = PLACE_BY_KEY.get(k)
+            if param is None:
+                raise InputError(
+                    f"{source}: unknown key '{key}'{_suggest(k, PLACE_BY_KEY)} "
+                    f"(allowed: {', '.join(PLACE_BY_KEY)})"
+                )
+            place[k] = check_value(param, v, source=source, key=key)
+        if "abroad" not in body:
+            place["abroad"] = place["kind"] == "refugee_camp"
+        places.append(place)
+    return places
+
+
+def _routes(raw: Any, places: list[dict[str, Any]], source: str) -> list[dict[str, Any]]:
+    if not isinstance(raw, list):
+        raise InputError(f"{source}: routes must be an array of tables ([[routes]])")
+    names = {p["name"] for p in places}
+    routes, seen = [], set()
+    for i, body in enumerate(raw):
+        where = f"routes[{i}]"
+        if not isinstance(body, dict):
+            raise InputError(f"{source}: {where} must be a table with from, to, km")
+        route = {}
+        for k in ("from", "to", "km"):
+            if k not in body:
+                raise InputError(f"{source}: {where}.{k} is missing (a route needs from, to, km)")
+        for k, v in body.items():
+            param = ROUTE_BY_KEY.get(k)
+            if param is None:
+                raise InputError(f"{source}: unknown key '{where}.{k}' (allowed: from, to, km)")
+            route[k] = check_value(param, v, source=source, key=f"{where}.{k}")
+        for end in ("from", "to"):
+            if route[end] not in names:
+                raise InputError(
+                    f"{source}: {where}.{end} = '{route[end]}' is not a place"
+                    f"{_suggest(route[end], names)} (allowed: {', '.join(sorted(names))})"
+                )
+        pair = frozenset((route["from"], route["to"]))
+        if len(pair) == 1:
+            raise InputError(f"{source}: {where} links '{route['from']}' to itself")
+        if pair in seen:
+            raise InputError(f"{source}: {where} repeats the route {route['from']}-{route['to']}")
+        seen.add(pair)
+        routes.append(route)
+    return routes
+
+
+def _check_consistency(values: dict[str, Any], places: list[dict[str, Any]], source: str) -> None:
+    origins = [p for p in places if p["kind"] == "origin"]
+    if not origins:
+        raise InputError(f"{source}: places: no place has kind = 'origin' (at least one needed)")
+    if sum(p["origin_share"] for p in origins) <= 0:
+        raise InputError(
+            f"{source}: places.*.origin_share: origin shares sum to 0 (give at least one > 0)"
+        )
+    for p in places:
+        if p["kind"] != "origin" and p["origin_share"] > 0:
+            raise InputError(
+                f"{source}: places.{p['name']}.origin_share: only origins can have an "
+                f"origin_share (kind is '{p['kind']}')"
+            )
+    shares = values["households.initial_idp_share"] + values["households.initial_refugee_share"]
+    if shares > 1:
+        raise InputError(
+            f"{source}: households.initial_idp_share + initial_refugee_share = {shares:g} "
+            "(allowed: at most 1)"
+        )
+
+
+def parse_override(text: str) -> tuple[str, Any]:
+    """Parse ``dotted.key=value`` from the command line; value is read as TOML."""
+    if "=" not in text:
+        raise InputError(f"--set {text!r}: expected dotted.key=value, e.g. conflict.intensity=0.5")
+    key, raw = (s.strip() for s in text.split("=", 1))
+    if not key:
+        raise InputError(f"--set {text!r}: the key is empty (expected dotted.key=value)")
+    try:
+        value = tomllib.loads(f"v = {raw}")["v"]
+    except tomllib.TOMLDecodeError:
+        value = raw
+    return key, value
+
+
+def _apply_override(raw: dict[str, Any], key: str, value: Any, origin: str) -> None:
+    parts = key.split(".")
+    if parts[0] == "places":
+        if len(parts) != 3:
+            raise InputError(f"{origin} {key}: expected places.NAME.key")
+        places = raw.setdefault("places", {})
+        if parts[1] not in places:
+            raise InputError(
+                f"{origin} {key}: no place '{parts[1]}'{_suggest(parts[1], places)} "
+                f"(allowed: {', '.join(places)})"
+            )
+        places[parts[1]][parts[2]] = value
+        return
+    if len(parts) != 2 or key not in BY_KEY:
+        raise InputError(
+            f"{origin} {key}: unknown parameter{_suggest(key, BY_KEY)} "
+            "(see `returnsim describe SCENARIO` for the list)"
+        )
+    raw.setdefault(parts[0], {})[parts[1]] = value
+
+
+def schedule_at(schedule: list[list[float]], month: int, *, default: float, linear: bool) -> float:
+    """Value of a [month, value] schedule at ``month`` (step or linear between points)."""
+    if not schedule:
+        return default
+    if month <= schedule[0][0]:
+        return schedule[0][1] if linear or month == schedule[0][0] else default
+    for (m0, v0), (m1, v1) in itertools.pairwise(schedule):
+        if m0 <= month < m1:
+            return v0 + (v1 - v0) * (month - m0) / (m1 - m0) if linear else v0
+    return schedule[-1][1]
