@@ -34,7 +34,6 @@ from dataclasses import dataclass, fields
 from enum import IntEnum
 
 import numpy as np
-from scipy.special import logsumexp
 
 from returnsim.places import PlaceKind, Places
 from returnsim.scenario import Scenario
@@ -294,7 +293,9 @@ def decide_and_move(
     rate = np.minimum(
         1.0,
         s["decision.info_rate"]
-        + s["decision.ties_info_rate"] * pop.ties[displaced] * ctx.back_share[home],
+        + s["decision.ties_info_rate"]
+        * pop.ties[displaced].astype(np.float64)
+        * ctx.back_share[home],
     )
     for belief, truth in (
         (pop.belief_security, ctx.security),
@@ -334,18 +335,19 @@ def decide_and_move(
     # nested logit, the move's value is the inclusive value over neighbours.
     nbr = ctx.nbr[place]
     value = np.where(nbr == origin[:, None], -np.inf, ctx.nbr_value[place])
-    with np.errstate(divide="ignore", invalid="ignore"):
-        inclusive = logsumexp(value, axis=1)
+    top = value.max(axis=1, initial=-np.inf)
+    with np.errstate(invalid="ignore"):
+        inclusive = top + np.log(np.exp(value - top[:, None]).sum(axis=1))
     # Those at home or settled move only to flee; the displaced may move on.
     util[:, Choice.MOVE] = np.where(
         (is_away | threat) & np.isfinite(inclusive), inclusive - s["decision.move_cost"], -np.inf
     )
-    belief_sec = pop.belief_security[idx]
+    belief_sec = pop.belief_security[idx].astype(np.float64)
     can_return = is_away & (belief_sec >= pop.threshold[idx]) & np.isfinite(dist_home)
     util[:, Choice.RETURN] = np.where(
         can_return,
         s["decision.w_security"] * belief_sec
-        + pop.belief_conditions[idx]
+        + pop.belief_conditions[idx].astype(np.float64)
         + s["decision.attachment"] * fade
         - s["decision.housing_penalty"] * (pop.housing[idx] != Housing.INTACT)
         - s["decision.move_cost"]
@@ -370,18 +372,13 @@ def decide_and_move(
     sel, dest = sel[~blocked], dest[~blocked]
     ids = idx[sel]
     was = status[sel]
-    at_home = dest == origin[sel]
-    new_status = np.where(
-        at_home,
-        np.where(pop.times_displaced[ids] > 0, Status.RETURNED, Status.AT_ORIGIN),
-        np.where(ctx.abroad[dest], Status.REFUGEE, Status.INTERNALLY_DISPLACED),
-    ).astype(np.int8)
-    was_away = np.isin(was, DISPLACED)
-    newly = ~was_away & ~at_home
+    new_status = np.where(ctx.abroad[dest], Status.REFUGEE, Status.INTERNALLY_DISPLACED).astype(
+        np.int8
+    )
+    newly = ~np.isin(was, DISPLACED)  # from home (or a settled place): a new displacement
     flows.new_displacements = int(newly.sum())
-    flows.redisplacements = int((newly & (was == Status.RETURNED)).sum())
-    flows.new_returns = int((~newly & at_home).sum())
-    flows.secondary_moves = int((was_away & ~at_home).sum())
+    flows.redisplacements = int((was[newly] == Status.RETURNED).sum())
+    flows.secondary_moves = len(ids) - flows.new_displacements
     fled = ids[newly]
     pop.times_displaced[fled] = np.minimum(pop.times_displaced[fled].astype(np.int16) + 1, 255)
     first = fled[pop.times_displaced[fled] == 1]
@@ -409,7 +406,7 @@ def decide_and_move(
     dest = np.where(elsewhere, alt, pop.origin[ids]).astype(np.int16)
     new_status = np.where(elsewhere, Status.SETTLED_ELSEWHERE, Status.RETURNED).astype(np.int8)
     pop.returned_elsewhere[ids] = elsewhere
-    flows.new_returns += int((~elsewhere).sum())
+    flows.new_returns = int((~elsewhere).sum())
     flows.returns_elsewhere = int(elsewhere.sum())
     tally.move(pop, ids, dest, new_status)
 

@@ -1,0 +1,257 @@
+"""The reference engine: one ``Household(mesa.Agent)`` per household, rules written plainly.
+
+This is the readable specification of the household rules in
+``households.py`` and the test oracle for the vectorized engine: driven by
+the same random streams (the same arrays drawn in the same order), both give
+the same trajectories. Choose it with ``scenario.engine = "agents"`` for
+small teaching runs; it is about a thousand times slower.
+
+Each month the engine (1) loads every agent's state from the population
+arrays (levers may have changed them), (2) lets each agent review its
+situation and, if it deliberates, choose among stay, move, return and settle,
+(3) writes the state back and recounts. Place-level quantities (security,
+appeal, neighbour values) come from the model's shared ``Context``.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import TYPE_CHECKING
+
+import mesa
+import numpy as np
+
+from returnsim.households import Choice, Context, Flows, Housing, Status
+
+if TYPE_CHECKING:
+    from returnsim.model import ReturnModel
+
+#: Household attributes copied between the agent and the population arrays.
+STATE = (
+    "size",
+    "older",
+    "disability",
+    "assets",
+    "origin",
+    "place",
+    "status",
+    "months_displaced",
+    "times_displaced",
+    "returned_elsewhere",
+    "housing",
+    "trauma",
+    "ties",
+    "threshold",
+    "belief_security",
+    "belief_conditions",
+)
+
+F32 = np.float32
+
+
+class Household(mesa.Agent):
+    """A displaced or at-risk household deciding each month where to live."""
+
+    def __init__(self, model: ReturnModel, *, row: int) -> None:
+        super().__init__(model)
+        self.row = row
+        self.threatened = False
+
+    # --------------------------------------------------------------- state
+    def load(self) -> None:
+        """Copy this household's row from the population arrays."""
+        pop = self.model.pop
+        for name in STATE:
+            value = getattr(pop, name)[self.row]
+            setattr(self, name, value.item() if hasattr(value, "item") else value)
+
+    def save(self) -> None:
+        """Write this household's state back to the population arrays."""
+        pop = self.model.pop
+        for name in STATE:
+            getattr(pop, name)[self.row] = getattr(self, name)
+
+    @property
+    def away(self) -> bool:
+        """Displaced: internally or abroad (not settled elsewhere)."""
+        return self.status in (Status.INTERNALLY_DISPLACED, Status.REFUGEE)
+
+    # -------------------------------------------------------------- review
+    def review(self, u: float, ctx: Context) -> bool:
+        """Age the displacement, learn about home, feel threat; return True to deliberate."""
+        s = self.model.spec
+        if self.away:
+            self.months_displaced += 1
+            rate = min(
+                1.0,
+                s["decision.info_rate"]
+                + s["decision.ties_info_rate"] * self.ties * ctx.back_share[self.origin],
+            )
+            # Beliefs move toward the truth at home by `rate` (information lag).
+            self.belief_security = _f32(
+                self.belief_security + rate * (ctx.security[self.origin] - self.belief_security)
+            )
+            self.belief_conditions = _f32(
+                self.belief_conditions
+                + rate * (ctx.conditions[self.origin] - self.belief_conditions)
+            )
+            self.assets = float(F32(self.assets) * F32(1.0 - s["decision.asset_depletion"]))
+        # Under threat when security here is below one's own threshold.
+        self.threatened = bool(ctx.security[self.place] < self.threshold)
+        self.trauma = float(F32(self.trauma) * F32(1.0 - s["decision.trauma_recovery"]))
+        if self.threatened:
+            self.trauma = _f32(self.trauma + s["decision.trauma_rate"] * (1.0 - self.trauma))
+        return self.threatened or u < F32(s["decision.review_rate"])
+
+    # -------------------------------------------------------------- decide
+    def utilities(self, ctx: Context) -> tuple[list[float], list[int], list[float]]:
+        """Utility of stay, move, return, settle; and the neighbours a move could reach."""
+        s = self.model.spec
+        here, home = self.place, self.origin
+        shortfall = 1.0 - ctx.security[here] / self.threshold if self.threatened else 0.0
+        fade = 0.5 ** (self.months_displaced / s["decision.attachment_halflife"])
+        stay = (
+            ctx.appeal[here]
+            - s["decision.danger_penalty"] * shortfall
+            - s["decision.displacement_hardship"] * self.away
+        )
+        # Move: one road on, never home; value is the log-sum over neighbours.
+        options = [
+            (int(j), float(v))
+            for j, v in zip(ctx.nbr[here], ctx.nbr_value[here], strict=True)
+            if j >= 0 and j != home
+        ]
+        move = -math.inf
+        if (self.away or self.threatened) and options:
+            top = max(v for _, v in options)
+            move = top + math.log(sum(math.exp(v - top) for _, v in options))
+            move -= s["decision.move_cost"]
+        # Return: only if home is believed safe enough (safety first) and reachable.
+        dist = ctx.dist_km[here, home]
+        ret = -math.inf
+        if self.away and self.belief_security >= self.threshold and math.isfinite(dist):
+            ret = (
+                s["decision.w_security"] * self.belief_security
+                + self.belief_conditions
+                + s["decision.attachment"] * fade
+                - s["decision.housing_penalty"] * (self.housing != Housing.INTACT)
+                - s["decision.move_cost"]
+                - s["decision.distance_cost"] * dist / 100.0
+            )
+        settle = -math.inf
+        if self.away and ctx.settle_ok[here]:
+            settle = stay - s["decision.settle_weight"] * fade
+        return [stay, move, ret, settle], [j for j, _ in options], [v for _, v in options]
+
+    def decide(self, g: np.ndarray, uu: np.ndarray, ctx: Context, flows: Flows) -> None:
+        """Choose (logit via Gumbel noise ``g``) and act, using uniforms ``uu``."""
+        util, dests, values = self.utilities(ctx)
+        noisy = [u + float(e) for u, e in zip(util, g, strict=True)]
+        choice = Choice(max(range(len(noisy)), key=lambda i: (noisy[i], -i)))
+        if choice == Choice.MOVE:
+            self._move(dests, values, uu, ctx, flows)
+        elif choice == Choice.RETURN:
+            self._return(uu, ctx, flows)
+        elif choice == Choice.SETTLE:
+            flows.settlements += 1
+            self.status = Status.SETTLED_ELSEWHERE
+
+    def _move(
+        self, dests: list[int], values: list[float], uu: np.ndarray, ctx: Context, flows: Flows
+    ) -> None:
+        s = self.model.spec
+        top = max(values)
+        inclusive = top + math.log(sum(math.exp(v - top) for v in values))
+        cum, cdf = 0.0, []
+        for v in values:
+            cum += math.exp(v - inclusive)
+            cdf.append(cum)
+        k = min(sum(1 for c in cdf if uu[0] * cdf[-1] > c), len(dests) - 1)
+        dest = dests[k]
+        # Fleeing may be impossible; twice as often with an older or disabled member.
+        trapped_p = s["decision.trapped_share"] * (1 + (self.older or self.disability))
+        if self.threatened and uu[1] < trapped_p:
+            flows.trapped += 1
+            return
+        if self.away:
+            flows.secondary_moves += 1
+        else:
+            flows.new_displacements += 1
+            if self.status == Status.RETURNED:
+                flows.redisplacements += 1
+            self.times_displaced = min(self.times_displaced + 1, 255)
+            if self.times_displaced == 1:
+                self.model.tally.ever_displaced_by_origin[self.origin] += 1
+            self.months_displaced = 0
+            self.returned_elsewhere = False
+            self.belief_security = _f32(ctx.security[self.origin])
+            self.belief_conditions = _f32(ctx.conditions[self.origin])
+        self.place = dest
+        self.status = Status.REFUGEE if ctx.abroad[dest] else Status.INTERNALLY_DISPLACED
+
+    def _return(self, uu: np.ndarray, ctx: Context, flows: Flows) -> None:
+        s = self.model.spec
+        flows.intending_return += 1
+        cost = s["decision.trip_cost_per_person"] * self.size
+        # Capability: can the household pay the journey?
+        if not uu[1] < self.assets / max(self.assets + cost, 1e-9):
+            flows.unable_to_return += 1
+            return
+        alt = ctx.return_elsewhere_place[self.origin]
+        if (
+            self.housing != Housing.INTACT
+            and uu[2] < s["decision.return_elsewhere_share"]
+            and alt >= 0
+        ):
+            flows.returns_elsewhere += 1
+            self.place, self.status, self.returned_elsewhere = (
+                int(alt),
+                Status.SETTLED_ELSEWHERE,
+                True,
+            )
+        else:
+            flows.new_returns += 1
+            self.place, self.status, self.returned_elsewhere = self.origin, Status.RETURNED, False
+
+
+def _f32(x: float) -> float:
+    """Round to float32, as the population arrays store it."""
+    return float(F32(x))
+
+
+class AgentEngine:
+    """Runs the household rules one ``Household`` agent at a time."""
+
+    def __init__(self, model: ReturnModel) -> None:
+        self.model = model
+        self.households = [Household(model, row=i) for i in range(model.pop.n)]
+
+    def step(self, ctx: Context) -> Flows:
+        model, s = self.model, self.model.spec
+        rng = model.streams["decisions"]
+        flows = Flows()
+        for h in self.households:
+            h.load()
+        u = rng.random(len(self.households), dtype=np.float32)
+        deliberating = [h for h in self.households if h.review(u[h.row], ctx)]
+        g = rng.gumbel(size=(len(deliberating), len(Choice)))
+        uu = rng.random((len(deliberating), 3))
+        for i, h in enumerate(deliberating):
+            h.decide(g[i], uu[i], ctx, flows)
+        # Violence destroys homes of absent households (housing stream).
+        p_destroy = 1.0 - np.exp(-ctx.events / s["conflict.destruction_scale"])
+        if (p_destroy > 0).any():
+            exposed = [
+                h
+                for h in self.households
+                if h.place != h.origin and h.housing == Housing.INTACT and p_destroy[h.origin] > 0
+            ]
+            draws = model.streams["housing"].random(len(exposed))
+            for h, d in zip(exposed, draws, strict=True):
+                if d < p_destroy[h.origin]:
+                    h.housing = Housing.DESTROYED
+                    flows.homes_destroyed += 1
+        for h in self.households:
+            h.save()
+        model.tally.recount(model.pop)
+        return flows
