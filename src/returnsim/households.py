@@ -115,6 +115,7 @@ class Context:
     """Place-level quantities the decision rule reads this month (shared by both engines)."""
 
     security: np.ndarray  # per place
+    security32: np.ndarray  # the same in float32, for the threat test against thresholds
     appeal: np.ndarray  # value of being at a place, all dimensions
     conditions: np.ndarray  # value of services, livelihood, cohesion, presence (no security)
     nbr: np.ndarray  # (place, k) neighbour ids, -1 padded
@@ -272,6 +273,11 @@ class Tally:
         pop.status[ids] = new_status
 
 
+#: Deliberating households are processed in chunks of this many rows, which
+#: bounds the memory of the choice step whatever the population size.
+CHUNK = 65_536
+
+
 def decide_and_move(
     pop: Population,
     tally: Tally,
@@ -283,49 +289,73 @@ def decide_and_move(
     """One month of household decisions, vectorized over households."""
     s = scenario
     flows = Flows()
-    displaced = np.flatnonzero(
+    away = np.flatnonzero(
         (pop.status == Status.INTERNALLY_DISPLACED) | (pop.status == Status.REFUGEE)
     )
 
     # 1. Time away, beliefs about home, assets.
-    pop.months_displaced[displaced] += 1
-    home = pop.origin[displaced]
+    pop.months_displaced[away] += 1
+    home = pop.origin[away]
     rate = np.minimum(
         1.0,
         s["decision.info_rate"]
-        + s["decision.ties_info_rate"]
-        * pop.ties[displaced].astype(np.float64)
-        * ctx.back_share[home],
+        + s["decision.ties_info_rate"] * pop.ties[away].astype(np.float64) * ctx.back_share[home],
     )
     for belief, truth in (
         (pop.belief_security, ctx.security),
         (pop.belief_conditions, ctx.conditions),
     ):
-        b = belief[displaced].astype(np.float64)
-        belief[displaced] = b + rate * (truth[home] - b)
-    pop.assets[displaced] *= np.float32(1.0 - s["decision.asset_depletion"])
+        b = belief[away].astype(np.float64)
+        belief[away] = b + rate * (truth[home] - b)
+    pop.assets[away] *= np.float32(1.0 - s["decision.asset_depletion"])
 
-    # 2. Threat and deliberation.
-    threatened = ctx.security[pop.place] < pop.threshold
+    # 2. Threat (security here below one's threshold) and deliberation.
+    threatened = ctx.security32[pop.place] < pop.threshold
     pop.trauma *= np.float32(1.0 - s["decision.trauma_recovery"])
     t_ids = np.flatnonzero(threatened)
     tr = pop.trauma[t_ids].astype(np.float64)
     pop.trauma[t_ids] = tr + s["decision.trauma_rate"] * (1.0 - tr)
-    u = rng.random(pop.n, dtype=np.float32)
-    idx = np.flatnonzero(threatened | (u < np.float32(s["decision.review_rate"])))
-    m = len(idx)
-    g = rng.gumbel(size=(m, len(Choice)))
-    uu = rng.random((m, 3))
+    # The threatened must deliberate; the displaced review at `review_rate`.
+    # Others (home or settled, safe) have nothing to choose but staying.
+    u = rng.random(len(away), dtype=np.float32)
+    review = np.zeros(pop.n, dtype=bool)
+    review[away[u < np.float32(s["decision.review_rate"])]] = True
+    idx = np.flatnonzero(threatened | review)
+    del review, away, home, rate, u
 
-    # 3. Utilities of the options for deliberating households.
+    for start in range(0, len(idx), CHUNK):
+        chunk = idx[start : start + CHUNK]
+        uu = rng.random((len(chunk), 4), dtype=np.float32)
+        _choose_and_act(pop, tally, ctx, s, chunk, threatened[chunk], uu, flows)
+
+    # 3. Violence destroys homes of absent households (housing stream).
+    flows.homes_destroyed = destroy_homes(pop, ctx, scenario, rng_housing)
+    return flows
+
+
+def _choose_and_act(
+    pop: Population,
+    tally: Tally,
+    ctx: Context,
+    s: Scenario,
+    idx: np.ndarray,
+    threat: np.ndarray,
+    uu: np.ndarray,
+    flows: Flows,
+) -> None:
+    """Logit choice among stay, move, return, settle for households ``idx``, then act.
+
+    ``uu`` holds four uniforms per household: the choice, the destination of
+    a move, being trapped or able to pay the journey, and return elsewhere.
+    """
+    m = len(idx)
     place, origin, status = pop.place[idx], pop.origin[idx], pop.status[idx]
-    threat = threatened[idx]
-    # Danger grows with how far security falls short of one's threshold.
-    shortfall = np.where(threat, 1.0 - ctx.security[place] / pop.threshold[idx], 0.0)
     is_away = (status == Status.INTERNALLY_DISPLACED) | (status == Status.REFUGEE)
+    threshold = pop.threshold[idx].astype(np.float64)
+    # Danger grows with how far security falls short of one's threshold.
+    shortfall = np.where(threat, 1.0 - ctx.security[place] / threshold, 0.0)
     fade = 0.5 ** (pop.months_displaced[idx] / s["decision.attachment_halflife"])
-    dist_home = ctx.dist_km[place, origin]
-    util = np.full((m, len(Choice)), -np.inf)
+    util = np.empty((m, len(Choice)))
     util[:, Choice.STAY] = (
         ctx.appeal[place]
         - s["decision.danger_penalty"] * shortfall
@@ -342,8 +372,10 @@ def decide_and_move(
     util[:, Choice.MOVE] = np.where(
         (is_away | threat) & np.isfinite(inclusive), inclusive - s["decision.move_cost"], -np.inf
     )
+    # Return only when home is believed safe enough (safety first) and reachable.
+    dist_home = ctx.dist_km[place, origin]
     belief_sec = pop.belief_security[idx].astype(np.float64)
-    can_return = is_away & (belief_sec >= pop.threshold[idx]) & np.isfinite(dist_home)
+    can_return = is_away & (belief_sec >= threshold) & np.isfinite(dist_home)
     util[:, Choice.RETURN] = np.where(
         can_return,
         s["decision.w_security"] * belief_sec
@@ -359,26 +391,23 @@ def decide_and_move(
         util[:, Choice.STAY] - s["decision.settle_weight"] * fade,
         -np.inf,
     )
-    choice = np.argmax(util + g, axis=1)
+    choice = logit_draw(util, uu[:, 0])
 
-    # 4a. Moves: destination by logit among neighbours; fleeing may be blocked.
+    # Moves: destination by logit among neighbours; fleeing may be blocked.
     sel = np.flatnonzero(choice == Choice.MOVE)
-    cdf = np.cumsum(np.exp(value[sel] - inclusive[sel, None]), axis=1)
-    k = np.minimum((uu[sel, 0:1] * cdf[:, -1:] > cdf).sum(axis=1), nbr.shape[1] - 1)
-    dest = nbr[sel, k]
-    trapped_p = s["decision.trapped_share"] * (1 + (pop.older[idx[sel]] | pop.disability[idx[sel]]))
-    blocked = threat[sel] & (uu[sel, 1] < trapped_p)
-    flows.trapped = int(blocked.sum())
+    dest = nbr[sel, logit_draw(value[sel], uu[sel, 1])]
+    older_or_disabled = pop.older[idx[sel]] | pop.disability[idx[sel]]
+    trapped_p = s["decision.trapped_share"] * (1 + older_or_disabled)
+    blocked = threat[sel] & (uu[sel, 2] < trapped_p)
+    flows.trapped += int(blocked.sum())
     sel, dest = sel[~blocked], dest[~blocked]
     ids = idx[sel]
     was = status[sel]
-    new_status = np.where(ctx.abroad[dest], Status.REFUGEE, Status.INTERNALLY_DISPLACED).astype(
-        np.int8
-    )
-    newly = ~np.isin(was, DISPLACED)  # from home (or a settled place): a new displacement
-    flows.new_displacements = int(newly.sum())
-    flows.redisplacements = int((was[newly] == Status.RETURNED).sum())
-    flows.secondary_moves = len(ids) - flows.new_displacements
+    new_status = np.where(ctx.abroad[dest], Status.REFUGEE, Status.INTERNALLY_DISPLACED)
+    newly = ~is_away[sel]  # from home (or a settled place): a new displacement
+    flows.new_displacements += int(newly.sum())
+    flows.redisplacements += int((was[newly] == Status.RETURNED).sum())
+    flows.secondary_moves += int((~newly).sum())
     fled = ids[newly]
     pop.times_displaced[fled] = np.minimum(pop.times_displaced[fled].astype(np.int16) + 1, 255)
     first = fled[pop.times_displaced[fled] == 1]
@@ -387,37 +416,46 @@ def decide_and_move(
     pop.returned_elsewhere[fled] = False
     pop.belief_security[fled] = ctx.security[pop.origin[fled]]
     pop.belief_conditions[fled] = ctx.conditions[pop.origin[fled]]
-    tally.move(pop, ids, dest.astype(np.int16), new_status)
+    tally.move(pop, ids, dest.astype(np.int16), new_status.astype(np.int8))
 
-    # 4b. Returns: capability to pay the journey, and return elsewhere.
+    # Returns: capability to pay the journey, and return elsewhere.
     sel = np.flatnonzero(choice == Choice.RETURN)
-    flows.intending_return = len(sel)
+    flows.intending_return += len(sel)
     ids = idx[sel]
     cost = s["decision.trip_cost_per_person"] * pop.size[ids]
     assets = pop.assets[ids].astype(np.float64)
-    able = uu[sel, 1] < assets / np.maximum(assets + cost, 1e-9)
-    flows.unable_to_return = int((~able).sum())
+    able = uu[sel, 2] < assets / np.maximum(assets + cost, 1e-9)
+    flows.unable_to_return += int((~able).sum())
     sel, ids = sel[able], ids[able]
-    elsewhere = (pop.housing[ids] != Housing.INTACT) & (
-        uu[sel, 2] < s["decision.return_elsewhere_share"]
-    )
     alt = ctx.return_elsewhere_place[pop.origin[ids]]
-    elsewhere &= alt >= 0
+    elsewhere = (
+        (pop.housing[ids] != Housing.INTACT)
+        & (uu[sel, 3] < s["decision.return_elsewhere_share"])
+        & (alt >= 0)
+    )
     dest = np.where(elsewhere, alt, pop.origin[ids]).astype(np.int16)
     new_status = np.where(elsewhere, Status.SETTLED_ELSEWHERE, Status.RETURNED).astype(np.int8)
     pop.returned_elsewhere[ids] = elsewhere
-    flows.new_returns = int((~elsewhere).sum())
-    flows.returns_elsewhere = int(elsewhere.sum())
+    flows.new_returns += int((~elsewhere).sum())
+    flows.returns_elsewhere += int(elsewhere.sum())
     tally.move(pop, ids, dest, new_status)
 
-    # 4c. Local integration where one is.
+    # Local integration where one is.
     ids = idx[choice == Choice.SETTLE]
-    flows.settlements = len(ids)
+    flows.settlements += len(ids)
     tally.move(pop, ids, pop.place[ids], np.full(len(ids), Status.SETTLED_ELSEWHERE, np.int8))
 
-    # 5. Violence destroys homes of absent households (housing stream).
-    flows.homes_destroyed = destroy_homes(pop, ctx, scenario, rng_housing)
-    return flows
+
+def logit_draw(util: np.ndarray, u: np.ndarray) -> np.ndarray:
+    """Column chosen in each row with logit probabilities exp(U) / sum exp(U).
+
+    Inverse-CDF draw with one uniform per row; -inf marks an unavailable
+    option. Every row must have at least one finite utility.
+    """
+    top = util.max(axis=1, keepdims=True)
+    cdf = np.cumsum(np.exp(util - top), axis=1)
+    k = (u[:, None] * cdf[:, -1:] > cdf).sum(axis=1)
+    return np.minimum(k, util.shape[1] - 1)
 
 
 def destroy_homes(

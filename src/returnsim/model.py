@@ -165,6 +165,7 @@ class ReturnModel(mesa.Model):
         back = self.tally.returned_by_origin / np.maximum(self.tally.ever_displaced_by_origin, 1)
         return Context(
             security=places.security,
+            security32=places.security.astype(np.float32),
             appeal=appeal,
             conditions=conditions,
             nbr=nbr,

@@ -16,12 +16,13 @@ appeal, neighbour values) come from the model's shared ``Context``.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 import mesa
 import numpy as np
 
-from returnsim.households import Choice, Context, Flows, Housing, Status
+from returnsim.households import CHUNK, Choice, Context, Flows, Housing, Status
 
 if TYPE_CHECKING:
     from returnsim.model import ReturnModel
@@ -77,10 +78,14 @@ class Household(mesa.Agent):
         return self.status in (Status.INTERNALLY_DISPLACED, Status.REFUGEE)
 
     # -------------------------------------------------------------- review
-    def review(self, u: float, ctx: Context) -> bool:
-        """Age the displacement, learn about home, feel threat; return True to deliberate."""
+    def review(self, draw: Callable[[], float], ctx: Context) -> bool:
+        """Age the displacement, learn about home, feel threat; return True to deliberate.
+
+        ``draw`` gives this household's review uniform; only the displaced take one.
+        """
         s = self.model.spec
-        if self.away:
+        away = self.away
+        if away:
             self.months_displaced += 1
             rate = min(
                 1.0,
@@ -97,15 +102,18 @@ class Household(mesa.Agent):
             )
             self.assets = float(F32(self.assets) * F32(1.0 - s["decision.asset_depletion"]))
         # Under threat when security here is below one's own threshold.
-        self.threatened = bool(ctx.security[self.place] < self.threshold)
+        self.threatened = bool(ctx.security32[self.place] < self.threshold)
         self.trauma = float(F32(self.trauma) * F32(1.0 - s["decision.trauma_recovery"]))
         if self.threatened:
             self.trauma = _f32(self.trauma + s["decision.trauma_rate"] * (1.0 - self.trauma))
-        return self.threatened or u < F32(s["decision.review_rate"])
+        # The threatened must deliberate; the displaced review now and then;
+        # others (home or settled, and safe) have nothing to choose but staying.
+        reviews = away and draw() < F32(s["decision.review_rate"])
+        return self.threatened or reviews
 
     # -------------------------------------------------------------- decide
-    def utilities(self, ctx: Context) -> tuple[list[float], list[int], list[float]]:
-        """Utility of stay, move, return, settle; and the neighbours a move could reach."""
+    def utilities(self, ctx: Context) -> tuple[list[float], list[float]]:
+        """Utility of stay, move, return and settle; and the value of each neighbour."""
         s = self.model.spec
         here, home = self.place, self.origin
         shortfall = 1.0 - ctx.security[here] / self.threshold if self.threatened else 0.0
@@ -115,17 +123,16 @@ class Household(mesa.Agent):
             - s["decision.danger_penalty"] * shortfall
             - s["decision.displacement_hardship"] * self.away
         )
-        # Move: one road on, never home; value is the log-sum over neighbours.
-        options = [
-            (int(j), float(v))
+        # Move: one road on, never home; its value is the log-sum over neighbours.
+        values = [
+            float(v) if j >= 0 and j != home else -math.inf
             for j, v in zip(ctx.nbr[here], ctx.nbr_value[here], strict=True)
-            if j >= 0 and j != home
         ]
+        top = max(values)
         move = -math.inf
-        if (self.away or self.threatened) and options:
-            top = max(v for _, v in options)
-            move = top + math.log(sum(math.exp(v - top) for _, v in options))
-            move -= s["decision.move_cost"]
+        if (self.away or self.threatened) and top > -math.inf:
+            inclusive = top + float(np.log(np.exp(np.array(values) - top).sum()))
+            move = inclusive - s["decision.move_cost"]
         # Return: only if home is believed safe enough (safety first) and reachable.
         dist = ctx.dist_km[here, home]
         ret = -math.inf
@@ -138,39 +145,34 @@ class Household(mesa.Agent):
                 - s["decision.move_cost"]
                 - s["decision.distance_cost"] * dist / 100.0
             )
+        # Settle: give up return and stay for good; reluctance fades with attachment.
         settle = -math.inf
         if self.away and ctx.settle_ok[here]:
             settle = stay - s["decision.settle_weight"] * fade
-        return [stay, move, ret, settle], [j for j, _ in options], [v for _, v in options]
+        return [stay, move, ret, settle], values
 
-    def decide(self, g: np.ndarray, uu: np.ndarray, ctx: Context, flows: Flows) -> None:
-        """Choose (logit via Gumbel noise ``g``) and act, using uniforms ``uu``."""
-        util, dests, values = self.utilities(ctx)
-        noisy = [u + float(e) for u, e in zip(util, g, strict=True)]
-        choice = Choice(max(range(len(noisy)), key=lambda i: (noisy[i], -i)))
+    def decide(self, uu: np.ndarray, ctx: Context, flows: Flows) -> None:
+        """Choose by logit and act.
+
+        ``uu``: uniforms for the choice, the destination, being trapped or able
+        to pay the journey, and returning elsewhere.
+        """
+        util, values = self.utilities(ctx)
+        choice = Choice(pick(util, uu[0]))
         if choice == Choice.MOVE:
-            self._move(dests, values, uu, ctx, flows)
+            self._move(values, uu, ctx, flows)
         elif choice == Choice.RETURN:
             self._return(uu, ctx, flows)
         elif choice == Choice.SETTLE:
             flows.settlements += 1
             self.status = Status.SETTLED_ELSEWHERE
 
-    def _move(
-        self, dests: list[int], values: list[float], uu: np.ndarray, ctx: Context, flows: Flows
-    ) -> None:
+    def _move(self, values: list[float], uu: np.ndarray, ctx: Context, flows: Flows) -> None:
         s = self.model.spec
-        top = max(values)
-        inclusive = top + math.log(sum(math.exp(v - top) for v in values))
-        cum, cdf = 0.0, []
-        for v in values:
-            cum += math.exp(v - inclusive)
-            cdf.append(cum)
-        k = min(sum(1 for c in cdf if uu[0] * cdf[-1] > c), len(dests) - 1)
-        dest = dests[k]
+        dest = int(ctx.nbr[self.place][pick(values, uu[1])])
         # Fleeing may be impossible; twice as often with an older or disabled member.
         trapped_p = s["decision.trapped_share"] * (1 + (self.older or self.disability))
-        if self.threatened and uu[1] < trapped_p:
+        if self.threatened and uu[2] < trapped_p:
             flows.trapped += 1
             return
         if self.away:
@@ -194,15 +196,12 @@ class Household(mesa.Agent):
         flows.intending_return += 1
         cost = s["decision.trip_cost_per_person"] * self.size
         # Capability: can the household pay the journey?
-        if not uu[1] < self.assets / max(self.assets + cost, 1e-9):
+        if not uu[2] < self.assets / max(self.assets + cost, 1e-9):
             flows.unable_to_return += 1
             return
         alt = ctx.return_elsewhere_place[self.origin]
-        if (
-            self.housing != Housing.INTACT
-            and uu[2] < s["decision.return_elsewhere_share"]
-            and alt >= 0
-        ):
+        home_lost = self.housing != Housing.INTACT
+        if home_lost and uu[3] < s["decision.return_elsewhere_share"] and alt >= 0:
             flows.returns_elsewhere += 1
             self.place, self.status, self.returned_elsewhere = (
                 int(alt),
@@ -212,6 +211,17 @@ class Household(mesa.Agent):
         else:
             flows.new_returns += 1
             self.place, self.status, self.returned_elsewhere = self.origin, Status.RETURNED, False
+
+
+def pick(util: list[float], u: float) -> int:
+    """Option chosen with logit probabilities exp(U) / sum exp(U), by inverse CDF."""
+    weights = np.exp(np.array(util) - max(util))
+    total, cdf = 0.0, []
+    for w in weights:
+        total += float(w)
+        cdf.append(total)
+    k = sum(1 for c in cdf if u * cdf[-1] > c)
+    return min(k, len(util) - 1)
 
 
 def _f32(x: float) -> float:
@@ -232,12 +242,16 @@ class AgentEngine:
         flows = Flows()
         for h in self.households:
             h.load()
-        u = rng.random(len(self.households), dtype=np.float32)
-        deliberating = [h for h in self.households if h.review(u[h.row], ctx)]
-        g = rng.gumbel(size=(len(deliberating), len(Choice)))
-        uu = rng.random((len(deliberating), 3))
-        for i, h in enumerate(deliberating):
-            h.decide(g[i], uu[i], ctx, flows)
+        # Review uniforms: one per displaced household, in household order.
+        n_away = sum(h.away for h in self.households)
+        review_draws = iter(rng.random(n_away, dtype=np.float32))
+        deliberating = [h for h in self.households if h.review(review_draws.__next__, ctx)]
+        # Choice uniforms, drawn chunk by chunk as the vectorized engine does.
+        for start in range(0, len(deliberating), CHUNK):
+            chunk = deliberating[start : start + CHUNK]
+            uu = rng.random((len(chunk), 4), dtype=np.float32)
+            for h, row in zip(chunk, uu, strict=True):
+                h.decide(row, ctx, flows)
         # Violence destroys homes of absent households (housing stream).
         p_destroy = 1.0 - np.exp(-ctx.events / s["conflict.destruction_scale"])
         if (p_destroy > 0).any():
