@@ -1,0 +1,170 @@
+"""Headline outcomes of a run, overall and by group, for ``summary.json``.
+
+Everything here is read from the model after (or during) a run: the
+household arrays (``model.pop``) for who is where now, and the monthly
+time series (the DataCollector's model variables) for flows and peaks.
+Nothing here changes the model.
+
+Vocabulary:
+
+- *ever displaced*: a household that was away from home at month 0 or fled
+  later (``times_displaced > 0``).
+- *returned*: status RETURNED, i.e. back at its own home after displacement.
+  A household that returned to a nearby place instead (return elsewhere) or
+  integrated locally is *settled elsewhere*, not returned.
+- *still displaced*: an internally displaced person (IDP) or refugee now.
+- a *share* is null (``None``) when its denominator is 0.
+
+To add an outcome for every group (e.g. a reintegration index), extend
+:func:`household_outcomes`; to add a whole section (e.g. costs), write a
+function ``model -> dict`` and add it to :data:`SECTIONS`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from returnsim.households import Population, Status
+
+if TYPE_CHECKING:
+    from returnsim.model import ReturnModel
+
+#: Head-of-household age groups: label -> (lowest age, highest age), inclusive.
+AGE_GROUPS: dict[str, tuple[int, int]] = {"18-34": (18, 34), "35-59": (35, 59), "60+": (60, 255)}
+
+
+def share(part: float, whole: float) -> float | None:
+    """``part / whole`` as a float, or None when ``whole`` is 0 (undefined)."""
+    return float(part) / float(whole) if whole else None
+
+
+def household_outcomes(pop: Population, mask: np.ndarray | None = None) -> dict[str, Any]:
+    """Status outcomes at the end for the households in ``mask`` (all if None).
+
+    Returns counts of ``households``, ``ever_displaced``, ``returned``,
+    ``still_displaced`` and ``settled_elsewhere``, and ``returned_share`` and
+    ``still_displaced_share``, both as shares of the ever displaced.
+    """
+    status = pop.status if mask is None else pop.status[mask]
+    times = pop.times_displaced if mask is None else pop.times_displaced[mask]
+    counts = np.bincount(status, minlength=len(Status))
+    ever = int(np.count_nonzero(times))
+    returned = int(counts[Status.RETURNED])
+    still = int(counts[Status.INTERNALLY_DISPLACED] + counts[Status.REFUGEE])
+    return {
+        "households": len(status),
+        "ever_displaced": ever,
+        "returned": returned,
+        "still_displaced": still,
+        "settled_elsewhere": int(counts[Status.SETTLED_ELSEWHERE]),
+        "returned_share": share(returned, ever),
+        "still_displaced_share": share(still, ever),
+    }
+
+
+def group_masks(pop: Population) -> dict[str, dict[str, np.ndarray]]:
+    """Boolean row masks of the disaggregation groups, by dimension.
+
+    Within ``sex_of_head``, ``head_age`` and the pair ``any_vulnerable`` /
+    ``none_vulnerable`` the groups partition the households; ``older_member``,
+    ``disability``, ``protection_risk`` and ``with_children`` may overlap.
+    """
+    vulnerable = pop.vulnerable
+    age = pop.head_age
+    return {
+        "sex_of_head": {"female_head": pop.female_head, "male_head": ~pop.female_head},
+        "head_age": {label: (age >= lo) & (age <= hi) for label, (lo, hi) in AGE_GROUPS.items()},
+        "vulnerability": {
+            "older_member": pop.older,
+            "disability": pop.disability,
+            "protection_risk": pop.protection_risk,
+            "with_children": pop.children > 0,
+            "any_vulnerable": vulnerable,
+            "none_vulnerable": ~vulnerable,
+        },
+    }
+
+
+def by_group(model: ReturnModel) -> dict[str, Any]:
+    """``by_group`` (sex and age of head, vulnerability) and ``by_origin`` (place name)."""
+    pop = model.pop
+    groups = {
+        dim: {name: household_outcomes(pop, mask) for name, mask in masks.items()}
+        for dim, masks in group_masks(pop).items()
+    }
+    names = model.places.names
+    by_origin = {names[o]: household_outcomes(pop, pop.origin == o) for o in model.places.origins}
+    return {"by_group": groups, "by_origin": by_origin}
+
+
+def _series(model: ReturnModel, column: str) -> np.ndarray:
+    """One column of the monthly time series (month 0 first)."""
+    return np.asarray(model.datacollector.model_vars[column], dtype=np.float64)
+
+
+def first_month_reaching(cumulative: np.ndarray, months: np.ndarray, level: float) -> int | None:
+    """First month at which ``cumulative`` reaches ``level`` (> 0), or None if never."""
+    if level <= 0:
+        return None
+    hit = np.flatnonzero(cumulative >= level)
+    return int(months[hit[0]]) if len(hit) else None
+
+
+def headline(model: ReturnModel) -> dict[str, Any]:
+    """Headline outcomes of the whole population: stocks at the end, flows, peaks, exposure.
+
+    ``returns_total`` counts returns home (new_returns); returns to a place
+    other than home are ``returns_elsewhere_total``. ``redisplacement_rate``
+    is redisplacements of returnees per return home. ``months_to_half_returned``
+    is the first month when cumulative returns home reach half the peak
+    displaced stock (IDPs + refugees).
+    """
+    pop = model.pop
+    months = _series(model, "month").astype(np.int64)
+    displaced = _series(model, "internally_displaced") + _series(model, "refugees")
+    peak_at = int(np.argmax(displaced))
+    returns = _series(model, "new_returns")
+    redisplacements = int(_series(model, "redisplacements").sum())
+    returns_total = int(returns.sum())
+    overall = household_outcomes(pop)
+    return {
+        "households": overall["households"],
+        "ever_displaced": overall["ever_displaced"],
+        "returned": overall["returned"],
+        "returned_share": overall["returned_share"],
+        "still_displaced": overall["still_displaced"],
+        "still_displaced_share": overall["still_displaced_share"],
+        "settled_elsewhere": overall["settled_elsewhere"],
+        "peak_displaced": int(displaced[peak_at]),
+        "peak_displaced_month": int(months[peak_at]),
+        "returns_total": returns_total,
+        "returns_elsewhere_total": int(_series(model, "returns_elsewhere").sum()),
+        "redisplacements_total": redisplacements,
+        "redisplacement_rate": share(redisplacements, returns_total),
+        "months_to_half_returned": first_month_reaching(
+            np.cumsum(returns), months, displaced[peak_at] / 2.0
+        ),
+        "person_months_exposed": float(model.person_months_exposed),
+        "violence_total": float(_series(model, "violence").sum()),
+        "intending_return_total": int(_series(model, "intending_return").sum()),
+        "unable_to_return_total": int(_series(model, "unable_to_return").sum()),
+    }
+
+
+#: Sections of the summary, merged in this order. Append ``model -> dict`` functions.
+SECTIONS: list[Callable[[ReturnModel], dict[str, Any]]] = [headline, by_group]
+
+
+def summarize(model: ReturnModel, sections: Sequence[Callable[..., dict]] | None = None) -> dict:
+    """Headline and disaggregated outcomes of a run, JSON-ready (plain numbers, no NaN)."""
+    out: dict[str, Any] = {
+        "scenario": model.spec.name,
+        "seed": int(model.seed),
+        "months": int(model.steps),
+    }
+    for section in SECTIONS if sections is None else sections:
+        out.update(section(model))
+    return out
