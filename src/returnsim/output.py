@@ -1,0 +1,216 @@
+"""Run folders written atomically, and the provenance record ``run.json``.
+
+A run folder is built in a hidden temporary sibling of its destination and
+renamed onto it only when every file is written, so a reader never sees a
+half-written run, and a failed run leaves nothing behind (nor does it touch
+an older run in the same place).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import importlib.metadata
+import json
+import math
+import os
+import platform
+import secrets
+import shlex
+import shutil
+import subprocess
+import sys
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import returnsim
+from returnsim.errors import InputError
+
+if TYPE_CHECKING:
+    from returnsim.model import ReturnModel
+
+#: Distributions whose versions a run records.
+DEPENDENCIES = ("mesa", "numpy", "scipy", "pandas", "matplotlib")
+
+#: A folder holding this file is a run folder and may be replaced by a new run.
+MARKER = "run.json"
+
+
+def check_destination(out_dir: str | Path, *, option: str = "--out") -> Path:
+    """Refuse a destination that is a file, or a folder that is neither empty nor a run folder.
+
+    Replacing an arbitrary folder (``--out .``) would delete the user's files.
+    """
+    path = Path(out_dir)
+    if path.exists() or path.is_symlink():
+        if not path.is_dir():
+            raise InputError(f"{option} {path}: exists and is not a folder (give a folder path)")
+        if any(path.iterdir()) and not (path / MARKER).is_file():
+            raise InputError(
+                f"{option} {path}: folder exists and is not a returnsim run folder "
+                f"(no {MARKER}); give a new or empty folder, or a previous run's folder"
+            )
+    return path
+
+
+@contextlib.contextmanager
+def atomic_dir(out_dir: str | Path) -> Iterator[Path]:
+    """Yield a temporary folder; on success it replaces ``out_dir``, on error it vanishes.
+
+    Parent folders created for the run are removed again if the run fails.
+    """
+    target = Path(out_dir).absolute()
+    created = _make_parents(target.parent)
+    try:
+        tmp = _fresh_dir(target, "tmp")
+        tmp.mkdir()
+    except BaseException:
+        _remove_empty(created)
+        raise
+    try:
+        yield tmp
+        _replace(tmp, target)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        _remove_empty(created)
+        raise
+
+
+def _fresh_dir(target: Path, tag: str) -> Path:
+    """An unused hidden sibling name of ``target`` (created by the caller, with umask rights)."""
+    while True:
+        path = target.with_name(f".{target.name}.{tag}-{secrets.token_hex(4)}")
+        if not (path.exists() or path.is_symlink()):
+            return path
+
+
+def _make_parents(parent: Path) -> list[Path]:
+    """Create ``parent`` and its missing ancestors; return those created, outermost first."""
+    missing = []
+    p = parent
+    while not p.exists():
+        missing.append(p)
+        p = p.parent
+    missing.reverse()
+    for p in missing:
+        p.mkdir()
+    return missing
+
+
+def _remove_empty(created: list[Path]) -> None:
+    for p in reversed(created):
+        with contextlib.suppress(OSError):
+            p.rmdir()
+
+
+def _replace(tmp: Path, target: Path) -> None:
+    """Rename ``tmp`` onto ``target``, moving an older ``target`` aside first."""
+    old = None
+    if target.exists() or target.is_symlink():
+        old = _fresh_dir(target, "old")
+        target.rename(old)
+    try:
+        tmp.rename(target)
+    except BaseException:
+        if old is not None:
+            old.rename(target)
+        raise
+    if old is not None:
+        if old.is_dir() and not old.is_symlink():
+            shutil.rmtree(old, ignore_errors=True)
+        else:
+            old.unlink()
+
+
+def write_json(path: Path, data: Any) -> None:
+    """Write ``data`` as indented JSON; NaN or infinity is an error (use null)."""
+    text = json.dumps(data, indent=2, allow_nan=False, default=_plain)
+    path.write_text(text + "\n", encoding="utf-8")
+
+
+def _plain(x: Any) -> Any:
+    """NumPy scalars and paths to JSON values."""
+    if hasattr(x, "item"):
+        value = x.item()
+        if isinstance(value, float) and not math.isfinite(value):
+            raise ValueError(f"non-finite number {value} in JSON output")
+        return value
+    if isinstance(x, Path):
+        return str(x)
+    raise TypeError(f"{type(x).__name__} is not JSON-serializable")
+
+
+def git_revision(directory: str | Path | None = None) -> dict[str, Any]:
+    """Commit of the git checkout holding ``directory`` (default: this package's source).
+
+    ``{"commit": sha, "dirty": bool}`` where dirty means tracked files differ
+    from the commit; ``{"commit": "unknown", "dirty": None}`` when the source
+    is not in a git checkout (e.g. installed from a wheel) or git is missing.
+    """
+    where = Path(directory) if directory else Path(returnsim.__file__).resolve().parent
+    unknown: dict[str, Any] = {"commit": "unknown", "dirty": None}
+
+    def git(*args: str) -> str | None:
+        try:
+            done = subprocess.run(
+                ["git", *args],
+                cwd=where,
+                capture_output=True,
+                text=True,
+                timeout=10,
+                check=False,
+                stdin=subprocess.DEVNULL,
+            )
+        except (OSError, subprocess.SubprocessError):
+            return None
+        return done.stdout.strip() if done.returncode == 0 else None
+
+    # The package must be tracked there: an installed copy inside some other
+    # repository's folder (a venv in a checkout) must not report that commit.
+    if directory is None and git("ls-files", "--error-unmatch", "__init__.py") is None:
+        return unknown
+    commit = git("rev-parse", "HEAD")
+    if not commit:
+        return unknown
+    status = git("status", "--porcelain", "--untracked-files=no")
+    return {"commit": commit, "dirty": None if status is None else bool(status)}
+
+
+def dependency_versions(names: Sequence[str] = DEPENDENCIES) -> dict[str, str]:
+    """Installed versions of ``names`` ("not installed" where missing)."""
+    out = {}
+    for name in names:
+        try:
+            out[name] = importlib.metadata.version(name)
+        except importlib.metadata.PackageNotFoundError:
+            out[name] = "not installed"
+    return out
+
+
+def provenance(model: ReturnModel, argv: Sequence[str], wall_seconds: float) -> dict[str, Any]:
+    """What is needed to reproduce and trust a run: inputs, code, environment, time."""
+    spec = model.spec
+    return {
+        "seed": int(model.seed),
+        "scenario": {
+            "name": spec.name,
+            "source": spec.source,
+            "digest": spec.digest(),
+            "overrides": spec.overrides,
+        },
+        "engine": spec["scenario.engine"],
+        "months": int(model.steps),
+        "households": int(model.pop.n),
+        "returnsim": returnsim.__version__,
+        "git": git_revision(),
+        "python": platform.python_version(),
+        "platform": platform.platform(),
+        "dependencies": dependency_versions(),
+        "wall_seconds": round(float(wall_seconds), 3),
+        "argv": list(argv),
+        "command": shlex.join(["returnsim", *argv]),
+        "cwd": os.getcwd(),
+        "executable": sys.executable,
+        "utc": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+    }
