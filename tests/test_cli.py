@@ -1,0 +1,408 @@
+"""The `returnsim` command: run folders, summary, describe, and one-line errors for bad input."""
+
+from __future__ import annotations
+
+import csv
+import json
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from returnsim import cli, output
+from returnsim.model import REPORTERS
+from returnsim.parameters import PARAMS
+
+ROOT = Path(__file__).resolve().parents[1]
+BASELINE = str(ROOT / "scenarios" / "baseline.toml")
+SMALL = ["--households", "500", "--steps", "12"]
+
+# A small valid scenario; the bad-input cases below each break one thing in it.
+MINI = """\
+[scenario]
+name = "mini"
+months = 6
+
+[households]
+count = 200
+
+[conflict]
+intensity = 1.0
+schedule = [[0, 1.0], [3, 0.2]]
+
+[peacekeeping]
+strategy = "static"
+
+[places.home]
+kind = "origin"
+origin_share = 1.0
+violence = 10.0
+
+[places.camp]
+kind = "idp_camp"
+
+[[routes]]
+from = "home"
+to = "camp"
+km = 50
+"""
+
+SUMMARY_KEYS = {
+    "returned_share",
+    "still_displaced",
+    "still_displaced_share",
+    "ever_displaced",
+    "peak_displaced",
+    "peak_displaced_month",
+    "returns_total",
+    "returns_elsewhere_total",
+    "settled_elsewhere",
+    "redisplacements_total",
+    "redisplacement_rate",
+    "months_to_half_returned",
+    "person_months_exposed",
+    "violence_total",
+    "intending_return_total",
+    "unable_to_return_total",
+    "by_group",
+    "by_origin",
+}
+GROUP_FIELDS = {"returned_share", "still_displaced", "ever_displaced", "households"}
+RUN_KEYS = {
+    "seed",
+    "scenario",
+    "returnsim",
+    "git",
+    "python",
+    "platform",
+    "dependencies",
+    "wall_seconds",
+    "command",
+    "utc",
+    "engine",
+}
+
+
+def run_cli(args: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
+    code = cli.main(args)
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+@pytest.fixture(scope="module")
+def small_run(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One small baseline run with all plots, shared by the tests that read its files."""
+    out = tmp_path_factory.mktemp("run") / "small"
+    assert cli.main(["run", BASELINE, *SMALL, "--seed", "7", "--plot", "--out", str(out)]) == 0
+    return out
+
+
+def test_run_writes_every_file(small_run: Path) -> None:
+    names = {p.name for p in small_run.iterdir()}
+    assert names == {
+        "timeseries.csv",
+        "summary.json",
+        "run.json",
+        "stocks.png",
+        "flows.png",
+        "conditions.png",
+    }
+    with open(small_run / "timeseries.csv", newline="") as f:
+        rows = list(csv.reader(f))
+    assert rows[0] == list(REPORTERS)
+    assert [int(r[0]) for r in rows[1:]] == list(range(13))  # months 0..12
+    for png in ("stocks.png", "flows.png", "conditions.png"):
+        assert (small_run / png).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_summary_and_run_json(small_run: Path) -> None:
+    summary = json.loads((small_run / "summary.json").read_text())
+    assert summary.keys() >= SUMMARY_KEYS
+    assert summary["households"] == 500 and summary["months"] == 12
+    run = json.loads((small_run / "run.json").read_text())
+    assert run.keys() >= RUN_KEYS
+    assert run["seed"] == 7
+    assert run["scenario"]["name"] == "baseline"
+    assert re.fullmatch(r"[0-9a-f]{64}", run["scenario"]["digest"])
+    assert run["scenario"]["overrides"] == {
+        "scenario.seed": 7,
+        "scenario.months": 12,
+        "households.count": 500,
+    }
+    assert run["git"]["commit"] == "unknown" or re.fullmatch(r"[0-9a-f]{40}", run["git"]["commit"])
+    assert set(run["dependencies"]) == {"mesa", "numpy", "scipy", "pandas", "matplotlib"}
+    assert run["command"].startswith("returnsim run ")
+
+
+def test_summary_agrees_with_timeseries_and_groups_add_up(small_run: Path) -> None:
+    summary = json.loads((small_run / "summary.json").read_text())
+    with open(small_run / "timeseries.csv", newline="") as f:
+        rows = list(csv.DictReader(f))
+    last = rows[-1]
+    assert summary["still_displaced"] == int(last["internally_displaced"]) + int(last["refugees"])
+    assert summary["returned"] == int(last["returned"])
+    assert summary["settled_elsewhere"] == int(last["settled_elsewhere"])
+    assert summary["ever_displaced"] == 500 - int(last["at_origin"])
+    assert summary["returns_total"] == sum(int(r["new_returns"]) for r in rows)
+    displaced = [int(r["internally_displaced"]) + int(r["refugees"]) for r in rows]
+    assert summary["peak_displaced"] == max(displaced)
+    assert displaced[summary["peak_displaced_month"]] == max(displaced)
+
+    groups = summary["by_group"]
+    partitions = [
+        list(groups["sex_of_head"].values()),
+        list(groups["head_age"].values()),
+        [groups["vulnerability"]["any_vulnerable"], groups["vulnerability"]["none_vulnerable"]],
+        list(summary["by_origin"].values()),
+    ]
+    assert set(summary["by_origin"]) == {"north", "east", "south"}
+    for parts in partitions:
+        for field in ("households", "ever_displaced", "still_displaced", "returned"):
+            assert sum(g[field] for g in parts) == summary[field], field
+    for dim in groups.values():
+        for g in dim.values():
+            assert g.keys() >= GROUP_FIELDS
+            assert g["returned"] <= g["ever_displaced"] <= g["households"]
+            if g["ever_displaced"]:
+                assert g["returned_share"] == pytest.approx(g["returned"] / g["ever_displaced"])
+            else:
+                assert g["returned_share"] is None
+
+
+def test_undefined_shares_are_null(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """With no conflict and nobody displaced at the start, shares over the displaced are null."""
+    out = tmp_path / "calm"
+    args = ["run", BASELINE, *SMALL, "--out", str(out)]
+    for key in (
+        "conflict.intensity=0",
+        "conflict.recurrence_monthly=0",
+        "households.initial_idp_share=0",
+        "households.initial_refugee_share=0",
+    ):
+        args += ["--set", key]
+    code, _, err = run_cli(args, capsys)
+    assert code == 0, err
+    text = (out / "summary.json").read_text()
+    assert "NaN" not in text
+    summary = json.loads(text)
+    assert summary["ever_displaced"] == 0
+    assert summary["returned_share"] is None
+    assert summary["redisplacement_rate"] is None
+    assert summary["months_to_half_returned"] is None
+
+
+def test_run_prints_where_results_are(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    out = tmp_path / "nested" / "folder"
+    code, stdout, _ = run_cli(["run", BASELINE, *SMALL, "--out", str(out)], capsys)
+    assert code == 0
+    assert str(out) in stdout
+    assert {p.name for p in out.iterdir()} == {
+        "timeseries.csv",
+        "summary.json",
+        "run.json",
+        "stocks.png",
+    }
+
+
+def test_default_out_is_named_after_the_scenario(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    code, stdout, _ = run_cli(["run", BASELINE, *SMALL], capsys)
+    assert code == 0
+    assert (tmp_path / "out" / "baseline" / "run.json").is_file()
+    assert "out/baseline" in stdout
+
+
+def test_rerun_replaces_and_failed_run_keeps_old_folder(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "r"
+    assert run_cli(["run", BASELINE, *SMALL, "--seed", "1", "--out", str(out)], capsys)[0] == 0
+    (out / "stray.txt").write_text("from an older run")
+    assert run_cli(["run", BASELINE, *SMALL, "--seed", "2", "--out", str(out)], capsys)[0] == 0
+    assert not (out / "stray.txt").exists()
+    assert json.loads((out / "run.json").read_text())["seed"] == 2
+    before = (out / "run.json").read_bytes()
+    code, _, _ = run_cli(
+        ["run", BASELINE, "--set", "conflict.intensity=-1", "--out", str(out)], capsys
+    )
+    assert code == 2
+    assert (out / "run.json").read_bytes() == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["r"]  # no hidden temporaries
+
+
+def test_atomic_dir_leaves_nothing_on_failure(tmp_path: Path) -> None:
+    target = tmp_path / "a" / "b" / "run"
+    with pytest.raises(RuntimeError), output.atomic_dir(target) as tmp:
+        (tmp / "timeseries.csv").write_text("month\n0\n")
+        raise RuntimeError("plotting failed")
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_describe_lists_every_parameter(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run_cli(["describe", BASELINE, "--set", "conflict.intensity=0.5"], capsys)
+    assert code == 0
+    for p in PARAMS:
+        assert re.search(rf"^. {re.escape(p.key)} = ", out, re.M), p.key
+        assert p.allowed in out
+    assert re.search(r"^\* conflict\.intensity = 0\.5", out, re.M)
+    for place in ("north", "east", "south", "capital", "camp", "border", "refugee_camp"):
+        assert re.search(rf"^  {place} +\w", out, re.M), place
+    assert "north - capital: 150 km" in out
+
+
+def test_progress_on_a_terminal() -> None:
+    from returnsim import ReturnModel
+    from returnsim.scenario import load
+
+    class Tty:
+        def __init__(self) -> None:
+            self.text = ""
+
+        def isatty(self) -> bool:
+            return True
+
+        def write(self, s: str) -> None:
+            self.text += s
+
+        def flush(self) -> None:
+            pass
+
+    model = ReturnModel(load(BASELINE, {"households.count": 100, "scenario.months": 4}))
+    stream = Tty()
+    cli.run_with_progress(model, stream)  # type: ignore[arg-type]
+    assert model.steps == 4
+    assert "\rmonth 4/4 (100%)" in stream.text
+
+
+# ------------------------------------------------------------- bad input
+BAD_FILES = {
+    "not_toml": ("this is [not toml", "bad.toml"),
+    "unknown_section": (MINI + "\n[conflcit]\nintensity = 1.0\n", "conflcit"),
+    "unknown_key": (MINI.replace("intensity = 1.0", "intensty = 1.0"), "conflict.intensty"),
+    "string_for_number": (
+        MINI.replace("intensity = 1.0", 'intensity = "high"'),
+        "conflict.intensity",
+    ),
+    "out_of_range": (MINI.replace("count = 200", "count = 0"), "households.count"),
+    "bad_schedule": (
+        MINI.replace("[[0, 1.0], [3, 0.2]]", "[[3, 1.0], [1, 0.2]]"),
+        "conflict.schedule",
+    ),
+    "route_unknown_place": (MINI.replace('to = "camp"', 'to = "nowhere"'), "nowhere"),
+    "route_to_itself": (MINI.replace('to = "camp"', 'to = "home"'), "routes[0]"),
+    "no_origin": (MINI.replace('kind = "origin"', 'kind = "town"'), "origin"),
+    "unknown_strategy": (
+        MINI.replace('strategy = "static"', 'strategy = "everywhere"'),
+        "peacekeeping.strategy",
+    ),
+    "unknown_place_key": (MINI.replace("violence = 10.0", "violense = 10.0"), "places.home"),
+}
+
+BAD_ARGS = {
+    "missing_file": (["run", "{tmp}/nope.toml"], "nope.toml"),
+    "folder_as_scenario": (["run", "{tmp}"], "{tmp}"),
+    "set_syntax": (["run", "{mini}", "--set", "conflict.intensity"], "--set"),
+    "set_empty_key": (["run", "{mini}", "--set", "=1"], "--set"),
+    "set_unknown_key": (["run", "{mini}", "--set", "conflict.bogus=1"], "conflict.bogus"),
+    "set_unknown_place": (["run", "{mini}", "--set", "places.nowhere.services=0.5"], "nowhere"),
+    "set_unknown_place_key": (
+        ["run", "{mini}", "--set", "places.home.servics=0.5"],
+        "places.home.servics",
+    ),
+    "set_out_of_range": (["run", "{mini}", "--set", "conflict.intensity=99"], "conflict.intensity"),
+    "set_string": (["run", "{mini}", "--set", "conflict.intensity=high"], "conflict.intensity"),
+    "steps_zero": (["run", "{mini}", "--steps", "0"], "--steps"),
+    "steps_negative": (["run", "{mini}", "--steps", "-1"], "--steps"),
+    "steps_too_many": (["run", "{mini}", "--steps", "5000"], "--steps"),
+    "households_abc": (["run", "{mini}", "--households", "abc"], "--households"),
+    "seed_negative": (["run", "{mini}", "--seed", "-3"], "--seed"),
+    "unknown_option": (["run", "{mini}", "--frobnicate"], "--frobnicate"),
+    "unknown_subcommand": (["fly", "{mini}"], "fly"),
+    "no_subcommand": ([], "COMMAND"),
+    "no_scenario": (["run"], "SCENARIO"),
+    "out_is_a_file": (["run", "{mini}", "--out", "{tmp}/file.txt"], "--out"),
+    "out_not_a_run": (["run", "{mini}", "--out", "{tmp}/precious"], "--out"),
+    "describe_bad_set": (["describe", "{mini}", "--set", "decision.nope=1"], "decision.nope"),
+}
+
+CASES = [pytest.param("file", k, v, id=k) for k, v in BAD_FILES.items()] + [
+    pytest.param("args", k, v, id=k) for k, v in BAD_ARGS.items()
+]
+
+
+@pytest.mark.parametrize(("kind", "name", "case"), CASES)
+def test_bad_input_is_one_line_exit_2_and_no_output(
+    kind: str,
+    name: str,
+    case: tuple,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    mini = tmp_path / "mini.toml"
+    mini.write_text(MINI)
+    (tmp_path / "file.txt").write_text("not a folder")
+    (tmp_path / "precious").mkdir()
+    (tmp_path / "precious" / "notes.txt").write_text("keep me")
+    if kind == "file":
+        text, expect = case
+        bad = tmp_path / "bad.toml"
+        bad.write_text(text)
+        args = ["run", str(bad), "--out", str(tmp_path / "result")]
+    else:
+        template, expect = case
+        args = [a.format(tmp=tmp_path, mini=mini) for a in template]
+        expect = expect.format(tmp=tmp_path)
+        if args[:1] == ["run"] and "--out" not in args and len(args) > 1:
+            args += ["--out", str(tmp_path / "result")]
+    before = sorted(p.name for p in tmp_path.iterdir())
+
+    code, out, err = run_cli(args, capsys)
+
+    assert code == 2
+    lines = err.splitlines()
+    assert len(lines) == 1, err
+    assert lines[0].startswith("returnsim: error: ")
+    assert len(lines[0]) > len("returnsim: error: ") + 10
+    assert expect in lines[0]
+    assert "Traceback" not in err and out == ""
+    assert sorted(p.name for p in tmp_path.iterdir()) == before  # no output folder
+    assert (tmp_path / "precious" / "notes.txt").read_text() == "keep me"
+
+
+def test_the_bad_input_corpus_starts_from_a_valid_scenario(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    mini = tmp_path / "mini.toml"
+    mini.write_text(MINI)
+    code, _, err = run_cli(["run", str(mini), "--out", str(tmp_path / "ok")], capsys)
+    assert code == 0, err
+    assert (tmp_path / "ok" / "summary.json").is_file()
+
+
+# ------------------------------------------------------- as a real process
+def test_command_line_errors_and_help_in_a_subprocess(tmp_path: Path) -> None:
+    cmd = [sys.executable, "-m", "returnsim.cli"]
+    bad = subprocess.run(
+        [*cmd, "run", BASELINE, "--households", "abc"],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        stdin=subprocess.DEVNULL,
+        check=False,
+    )
+    assert bad.returncode == 2
+    assert bad.stderr.count("\n") == 1 and bad.stderr.startswith("returnsim: error: ")
+    assert "--households" in bad.stderr and "Traceback" not in bad.stderr
+    assert list(tmp_path.iterdir()) == []
+
+    helped = subprocess.run(
+        [*cmd, "run", "--help"], capture_output=True, text=True, check=False, cwd=tmp_path
+    )
+    assert helped.returncode == 0
+    assert "usage: returnsim run" in helped.stdout and "--households" in helped.stdout
