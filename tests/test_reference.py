@@ -24,6 +24,20 @@ CASES = {
         "households.initial_idp_share": 0.3,
         "households.initial_refugee_share": 0.2,
     },
+    "levers": {
+        "households.initial_idp_share": 0.4,
+        "conflict.schedule": [[0, 1.0], [6, 0.1]],
+        "return_package.cash_per_person": 45.0,
+        "return_package.transport_per_person": 20.0,
+        "return_package.food_months": 3,
+        "return_package.shelter_kit": 300.0,
+        "return_package.escorts": True,
+        "return_package.monthly_budget": 15_000.0,
+        "aid.monthly_budget": 150_000.0,
+        "coordination.monthly_budget": 50_000.0,
+        "peacekeeping.corridors": ["north", "east"],
+        "peacekeeping.safe_zones": ["capital"],
+    },
     "return_areas_poor": {
         "peacekeeping.strategy": "return_areas",
         "households.assets_median": 40.0,
@@ -62,6 +76,11 @@ def test_same_trajectories(name: str, seed: int) -> None:
     # The run must exercise the rules being compared, or the test proves little.
     assert ts_fast["new_displacements"].sum() > 0
     assert ts_fast["new_returns"].sum() > 0
+    if name == "levers":
+        # Packages ran out in some months: the funds limit was exercised.
+        spent = ts_fast["spending_return_package"]
+        assert (spent > 0).any() and (spent > 0.9 * 15_000).any()
+        assert fast.pop.assisted.sum() > 0
 
 
 def test_reference_households_are_mesa_agents() -> None:

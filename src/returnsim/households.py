@@ -30,11 +30,12 @@ The same rules, one agent at a time, are in ``reference.py``.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, field, fields
 from enum import IntEnum
 
 import numpy as np
 
+from returnsim.interventions.return_package import PackageTerms
 from returnsim.places import PlaceKind, Places
 from returnsim.scenario import Scenario
 
@@ -96,6 +97,12 @@ class Population:
     threshold: np.ndarray  # float32, security needed to stay or return
     belief_security: np.ndarray  # float32, believed security at home
     belief_conditions: np.ndarray  # float32, believed value of services etc. at home
+    documented: np.ndarray  # bool, has civil documentation
+    return_month: np.ndarray  # int16, month of the latest return (-1: none)
+    assisted: np.ndarray  # bool, went home with a return package
+    support_months: np.ndarray  # uint8, months of post-return food and shelter support left
+    livelihood_boost: np.ndarray  # float32, 0-1, gain from livelihood programmes (fades)
+    loan: np.ndarray  # float32, USD of microloan outstanding
 
     @property
     def n(self) -> int:
@@ -126,6 +133,12 @@ class Context:
     return_elsewhere_place: np.ndarray  # per origin: nearby place for those who cannot go home
     back_share: np.ndarray  # per origin: share of its ever-displaced now back home
     events: np.ndarray  # violent events this month per place
+    month: int = 0
+    aid_coverage: np.ndarray | None = None  # per place, 0-1
+    asset_protection: float = 0.0  # share of asset depletion avoided under full aid coverage
+    trap_factor: np.ndarray | None = None  # per place: multiplier on the chance of being trapped
+    info_bonus: float = 0.0  # extra monthly learning rate from information campaigns
+    package: PackageTerms = field(default_factory=PackageTerms)  # return package on offer
 
 
 @dataclass
@@ -200,6 +213,7 @@ def init_population(scenario: Scenario, places: Places, rng: np.random.Generator
         displaced & (housing == Housing.INTACT) & (rng.random(n) < places.initial_occupied[origin])
     )
     housing[occupied] = Housing.OCCUPIED
+    documented = rng.random(n) >= s["households.undocumented_share"]
     return Population(
         size=size,
         female_head=female_head,
@@ -224,6 +238,12 @@ def init_population(scenario: Scenario, places: Places, rng: np.random.Generator
         # Those displaced at the start fled violence: they believe home unsafe.
         belief_security=np.where(displaced, 0.2, 1.0).astype(np.float32),
         belief_conditions=np.zeros(n, dtype=np.float32),
+        documented=documented,
+        return_month=np.full(n, -1, dtype=np.int16),
+        assisted=np.zeros(n, dtype=bool),
+        support_months=np.zeros(n, dtype=np.uint8),
+        livelihood_boost=np.zeros(n, dtype=np.float32),
+        loan=np.zeros(n, dtype=np.float32),
     )
 
 
@@ -299,6 +319,7 @@ def decide_and_move(
     rate = np.minimum(
         1.0,
         s["decision.info_rate"]
+        + ctx.info_bonus
         + s["decision.ties_info_rate"] * pop.ties[away].astype(np.float64) * ctx.back_share[home],
     )
     for belief, truth in (
@@ -307,7 +328,10 @@ def decide_and_move(
     ):
         b = belief[away].astype(np.float64)
         belief[away] = b + rate * (truth[home] - b)
-    pop.assets[away] *= np.float32(1.0 - s["decision.asset_depletion"])
+    # Assets run down in displacement, less where aid covers needs.
+    cover = ctx.aid_coverage[pop.place[away]]
+    keep = 1.0 - s["decision.asset_depletion"] * (1.0 - ctx.asset_protection * cover)
+    pop.assets[away] *= keep.astype(np.float32)
 
     # 2. Threat (security here below one's threshold) and deliberation.
     threatened = ctx.security32[pop.place] < pop.threshold
@@ -321,7 +345,7 @@ def decide_and_move(
     review = np.zeros(pop.n, dtype=bool)
     review[away[u < np.float32(s["decision.review_rate"])]] = True
     idx = np.flatnonzero(threatened | review)
-    del review, away, home, rate, u
+    del review, away, home, rate, u, cover, keep
 
     for start in range(0, len(idx), CHUNK):
         chunk = idx[start : start + CHUNK]
@@ -375,12 +399,17 @@ def _choose_and_act(
     # Return only when home is believed safe enough (safety first) and reachable.
     dist_home = ctx.dist_km[place, origin]
     belief_sec = pop.belief_security[idx].astype(np.float64)
-    can_return = is_away & (belief_sec >= threshold) & np.isfinite(dist_home)
+    pkg = ctx.package
+    # Escorted convoys lower the security one needs to believe in before going.
+    can_return = is_away & (belief_sec >= threshold - pkg.relief) & np.isfinite(dist_home)
+    # A cash grant on offer adds to the value of going home (Burundi 2007).
+    cash = pkg.cash_per_person * pop.size[idx] * pkg.offered
     util[:, Choice.RETURN] = np.where(
         can_return,
         s["decision.w_security"] * belief_sec
         + pop.belief_conditions[idx].astype(np.float64)
         + s["decision.attachment"] * fade
+        + pkg.utility_per_usd * cash
         - s["decision.housing_penalty"] * (pop.housing[idx] != Housing.INTACT)
         - s["decision.move_cost"]
         - s["decision.distance_cost"] * np.where(can_return, dist_home, 0.0) / 100.0,
@@ -397,7 +426,7 @@ def _choose_and_act(
     sel = np.flatnonzero(choice == Choice.MOVE)
     dest = nbr[sel, logit_draw(value[sel], uu[sel, 1])]
     older_or_disabled = pop.older[idx[sel]] | pop.disability[idx[sel]]
-    trapped_p = s["decision.trapped_share"] * (1 + older_or_disabled)
+    trapped_p = s["decision.trapped_share"] * (1 + older_or_disabled) * ctx.trap_factor[place[sel]]
     blocked = threat[sel] & (uu[sel, 2] < trapped_p)
     flows.trapped += int(blocked.sum())
     sel, dest = sel[~blocked], dest[~blocked]
@@ -422,11 +451,30 @@ def _choose_and_act(
     sel = np.flatnonzero(choice == Choice.RETURN)
     flows.intending_return += len(sel)
     ids = idx[sel]
-    cost = s["decision.trip_cost_per_person"] * pop.size[ids]
+    size = pop.size[ids]
+    trip = s["decision.trip_cost_per_person"] * size
     assets = pop.assets[ids].astype(np.float64)
-    able = uu[sel, 2] < assets / np.maximum(assets + cost, 1e-9)
+    able = uu[sel, 2] < assets / np.maximum(assets + trip, 1e-9)
+    if pkg.offered and not pkg.exhausted:
+        # With a package: cash adds to what one has, transport pays the trip.
+        # Packages go in household order until the month's funds run out.
+        fare = np.maximum(s["decision.trip_cost_per_person"] - pkg.transport_per_person, 0.0)
+        have = assets + pkg.cash_per_person * size
+        able_pkg = uu[sel, 2] < have / np.maximum(have + fare * size, 1e-9)
+        price = pkg.cost(size, pop.housing[ids] != Housing.INTACT)
+        used = np.cumsum(np.concatenate(([pkg.used], np.where(able_pkg, price, 0.0))))[1:]
+        takes = able_pkg & (used <= pkg.funds)
+        pkg.exhausted = bool((able_pkg & ~takes).any())
+        if takes.any():
+            pkg.used = float(used[takes][-1])
+        able = takes | able
+        got = ids[takes]
+        pop.assisted[got] = True
+        pop.support_months[got] = s["return_package.food_months"]
+        pop.assets[got] += (pkg.cash_per_person * pop.size[got]).astype(np.float32)
     flows.unable_to_return += int((~able).sum())
     sel, ids = sel[able], ids[able]
+    pop.return_month[ids] = ctx.month
     alt = ctx.return_elsewhere_place[pop.origin[ids]]
     elsewhere = (
         (pop.housing[ids] != Housing.INTACT)

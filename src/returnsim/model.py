@@ -30,6 +30,9 @@ from returnsim.households import (
     decide_and_move,
     init_population,
 )
+from returnsim.interventions import LEVERS, Budget
+from returnsim.interventions.coordination import efficiency
+from returnsim.interventions.return_package import ReturnPackage
 from returnsim.peacekeeping import Mission
 from returnsim.places import PlaceKind, Places
 from returnsim.scenario import Scenario, load, schedule_at
@@ -92,6 +95,14 @@ class ReturnModel(mesa.Model):
         self.pop: Population = init_population(spec, self.places, self.streams["population"])
         self.tally = Tally(self.pop, self.places.n)
         self.places.occupancy = self.tally.households.astype(np.float64)
+        self.coordination = spec["coordination.baseline"]
+        self.coordination_efficiency = efficiency(
+            self.coordination, spec["coordination.duplication_loss"]
+        )
+        #: extra monthly learning rate about home from information campaigns
+        self.info_bonus = 0.0
+        self.levers = {cls.key: cls(self) for cls in LEVERS}
+        self.budget = Budget(spec, list(self.levers.values()))
         self.mission = Mission(self)
         self._alt_home = self._return_elsewhere_places()
         self.level = 0.0
@@ -116,6 +127,7 @@ class ReturnModel(mesa.Model):
         self.level = s["conflict.intensity"] * schedule_at(
             s["conflict.schedule"], month, default=1.0, linear=False
         )
+        self.budget.open_month()
         self.mission.step(month)
         remaining = conflict.suppression(places.troops, places.police, s)
         places.security = self.violence.step(
@@ -124,6 +136,7 @@ class ReturnModel(mesa.Model):
         places.update_conditions(
             recovery=s["dynamics.recovery_rate"], damage=s["dynamics.insecurity_damage"]
         )
+        self.budget.allocate(month)
         ctx = self.context()
         if self.engine is None:
             self.flows = decide_and_move(
@@ -131,6 +144,7 @@ class ReturnModel(mesa.Model):
             )
         else:
             self.flows = self.engine.step(ctx)
+        self.budget.settle(month)
         places.occupancy = self.tally.households.astype(np.float64)
         self.persons_exposed = float(self.tally.persons[self.violence.events > 0].sum())
         self.person_months_exposed += self.persons_exposed
@@ -152,6 +166,7 @@ class ReturnModel(mesa.Model):
             + s["decision.w_livelihood"] * places.livelihood
             + s["decision.w_cohesion"] * places.cohesion
             + s["peacekeeping.presence_weight"] * presence
+            + s["aid.appeal_weight"] * places.aid_coverage
         )
         appeal = (
             s["decision.w_security"] * places.security
@@ -176,6 +191,12 @@ class ReturnModel(mesa.Model):
             return_elsewhere_place=self._alt_home,
             back_share=back,
             events=self.violence.events,
+            month=self.steps,
+            aid_coverage=places.aid_coverage,
+            asset_protection=s["aid.asset_protection"],
+            trap_factor=places.trap_factor,
+            info_bonus=self.info_bonus,
+            package=self.levers[ReturnPackage.key].terms,
         )
 
     def _return_elsewhere_places(self) -> np.ndarray:
@@ -247,4 +268,15 @@ REPORTERS: dict[str, Any] = {
     "troops_deployed": lambda m: float(m.places.troops.sum()),
     "police_deployed": lambda m: float(m.places.police.sum()),
     "persons_exposed": lambda m: m.persons_exposed,
+    "coordination": lambda m: m.coordination,
+    "spending": lambda m: m.budget.month_spent,
+    "peacekeeping_cost": lambda m: m.budget.peacekeeping_month,
+    "budget_remaining": lambda m: m.budget.remaining,
 }
+
+
+def _spending(key: str) -> Any:
+    return lambda m: m.levers[key].spent_month
+
+
+REPORTERS.update({f"spending_{cls.key}": _spending(cls.key) for cls in LEVERS})

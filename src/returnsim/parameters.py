@@ -9,44 +9,8 @@ range.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Any
-
-
-@dataclass(frozen=True)
-class Param:
-    """One scenario parameter."""
-
-    key: str
-    default: Any
-    unit: str
-    doc: str
-    source: str
-    low: float | None = None
-    high: float | None = None
-    kind: str = "float"  # float | int | str | bool | schedule
-    choices: tuple[str, ...] = ()
-
-    @property
-    def allowed(self) -> str:
-        """Human-readable statement of the allowed values."""
-        if self.choices:
-            return "one of " + ", ".join(repr(c) for c in self.choices)
-        if self.kind == "schedule":
-            return "a list of [month, value] pairs with months ascending"
-        if self.kind == "bool":
-            return "true or false"
-        if self.kind == "str":
-            return "a string"
-        what = "an integer" if self.kind == "int" else "a number"
-        return f"{what} from {_fmt(self.low)} to {_fmt(self.high)}"
-
-
-def _fmt(x: float | None) -> str:
-    if x is None:
-        return "any"
-    return f"{x:g}" if isinstance(x, float) else f"{x:,}"
-
+from returnsim.interventions import PARAMS as LEVER_PARAMS
+from returnsim.param import Param
 
 HULTMAN = "Hultman, Kathman & Shannon 2013 (EVIDENCE.md: peacekeeping, violence)"
 BEAMAN = "Beaman et al. 2021 (EVIDENCE.md: return and conditions)"
@@ -142,6 +106,15 @@ PARAMS: tuple[Param, ...] = (
         "assumption",
         0.0,
         1e6,
+    ),
+    Param(
+        "households.undocumented_share",
+        0.2,
+        "share",
+        "Share of households lacking civil documentation at month 0",
+        "assumption (NRC: lack of documentation is common among the displaced)",
+        0.0,
+        1.0,
     ),
     Param(
         "households.initial_idp_share",
@@ -402,6 +375,41 @@ PARAMS: tuple[Param, ...] = (
         0.0,
         3.0,
     ),
+    Param(
+        "peacekeeping.safe_zones",
+        [],
+        "places",
+        "Places declared safe zones: each gets a unit of every arm before the strategy "
+        "assigns the rest",
+        "scenario",
+        kind="places",
+    ),
+    Param(
+        "peacekeeping.corridors",
+        [],
+        "places",
+        "Places on escorted safe-passage corridors: fleeing from them is rarely blocked",
+        "scenario",
+        kind="places",
+    ),
+    Param(
+        "peacekeeping.corridor_protection",
+        0.8,
+        "share",
+        "Cut in the chance of being trapped when fleeing along an escorted corridor",
+        "assumption",
+        0.0,
+        1.0,
+    ),
+    Param(
+        "peacekeeping.cost_per_person_month",
+        6000.0,
+        "USD",
+        "All-in mission cost per uniformed person-month",
+        "UN peacekeeping budget ~USD 6.5bn a year for ~90,000 uniformed personnel (2019-20)",
+        0.0,
+        50_000.0,
+    ),
     # --- decision rule --------------------------------------------------
     Param(
         "decision.review_rate",
@@ -645,6 +653,8 @@ PARAMS: tuple[Param, ...] = (
         1.0,
     ),
 )
+
+PARAMS = PARAMS + LEVER_PARAMS
 
 PLACE_KINDS = ("origin", "town", "idp_camp", "refugee_camp", "border")
 

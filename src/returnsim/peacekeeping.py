@@ -79,9 +79,18 @@ class Mission:
         }
 
     def step(self, month: int) -> None:
-        """Resize the mission to this month's strength and redeploy when due."""
+        """Pay for, resize and (when due) redeploy the mission for this month."""
+        s = self.model.spec
+        strength = self.authorised(month)
+        cost = (strength[Arm.TROOPS] + strength[Arm.POLICE]) * s[
+            "peacekeeping.cost_per_person_month"
+        ]
+        # Within the budget, a mission that cannot be paid in full shrinks.
+        paid = self.model.budget.pay_peacekeeping(cost)
         changed = False
-        for arm, personnel in self.authorised(month).items():
+        for arm, personnel in strength.items():
+            if arm != Arm.OBSERVERS:
+                personnel = int(personnel * paid)
             changed |= self._resize(arm, personnel)
         due = month % self.model.spec["peacekeeping.redeploy_every"] == 0
         if changed or due:
@@ -124,9 +133,14 @@ class Mission:
             candidates = self.origins
             need = model.return_pressure()[candidates]
         need = np.asarray(need, dtype=np.float64) + 1e-9
+        zones = places.safe_zones
         for arm in Arm:
             load = np.zeros(len(candidates))
-            for unit in self.units[arm]:
+            units = self.units[arm]
+            # Safe zones first: one unit of each arm in each zone while units last.
+            for unit, zone in zip(units, zones, strict=False):
+                unit.place = int(zone)
+            for unit in units[len(zones) :]:
                 k = int(np.argmax(need / (1.0 + load)))
                 unit.place = int(candidates[k])
                 load[k] += 1.0

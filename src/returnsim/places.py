@@ -10,13 +10,15 @@ the shortest-path distance home).
 from __future__ import annotations
 
 from enum import IntEnum
+from typing import TYPE_CHECKING
 
 import networkx as nx
 import numpy as np
 from scipy.sparse import csr_array
 from scipy.sparse.csgraph import shortest_path
 
-from returnsim.scenario import Scenario
+if TYPE_CHECKING:
+    from returnsim.scenario import Scenario
 
 
 class PlaceKind(IntEnum):
@@ -76,6 +78,14 @@ class Places:
         self.troops = np.zeros(n)
         self.police = np.zeros(n)
         self.observers = np.zeros(n)
+        self.aid_coverage = np.zeros(n)
+        #: multiplier on the chance of being trapped when fleeing (escorted corridors < 1)
+        self.trap_factor = np.ones(n)
+        corridors = [self.index[name] for name in scenario["peacekeeping.corridors"]]
+        self.trap_factor[corridors] = 1.0 - scenario["peacekeeping.corridor_protection"]
+        self.safe_zones = np.array(
+            [self.index[name] for name in scenario["peacekeeping.safe_zones"]], dtype=np.int64
+        )
 
     @property
     def origins(self) -> np.ndarray:

@@ -45,6 +45,9 @@ STATE = (
     "threshold",
     "belief_security",
     "belief_conditions",
+    "return_month",
+    "assisted",
+    "support_months",
 )
 
 F32 = np.float32
@@ -90,6 +93,7 @@ class Household(mesa.Agent):
             rate = min(
                 1.0,
                 s["decision.info_rate"]
+                + ctx.info_bonus
                 + s["decision.ties_info_rate"] * self.ties * ctx.back_share[self.origin],
             )
             # Beliefs move toward the truth at home by `rate` (information lag).
@@ -100,7 +104,10 @@ class Household(mesa.Agent):
                 self.belief_conditions
                 + rate * (ctx.conditions[self.origin] - self.belief_conditions)
             )
-            self.assets = float(F32(self.assets) * F32(1.0 - s["decision.asset_depletion"]))
+            # Assets run down in displacement, less where aid covers needs.
+            cover = ctx.aid_coverage[self.place]
+            keep = 1.0 - s["decision.asset_depletion"] * (1.0 - ctx.asset_protection * cover)
+            self.assets = float(F32(self.assets) * F32(keep))
         # Under threat when security here is below one's own threshold.
         self.threatened = bool(ctx.security32[self.place] < self.threshold)
         self.trauma = float(F32(self.trauma) * F32(1.0 - s["decision.trauma_recovery"]))
@@ -134,13 +141,18 @@ class Household(mesa.Agent):
             inclusive = top + float(np.log(np.exp(np.array(values) - top).sum()))
             move = inclusive - s["decision.move_cost"]
         # Return: only if home is believed safe enough (safety first) and reachable.
+        # Escorted convoys lower the security one needs to believe in.
         dist = ctx.dist_km[here, home]
+        pkg = ctx.package
+        safe_enough = self.belief_security >= self.threshold - pkg.relief
         ret = -math.inf
-        if self.away and self.belief_security >= self.threshold and math.isfinite(dist):
+        if self.away and safe_enough and math.isfinite(dist):
+            cash = pkg.cash_per_person * self.size * pkg.offered
             ret = (
                 s["decision.w_security"] * self.belief_security
                 + self.belief_conditions
                 + s["decision.attachment"] * fade
+                + pkg.utility_per_usd * cash
                 - s["decision.housing_penalty"] * (self.housing != Housing.INTACT)
                 - s["decision.move_cost"]
                 - s["decision.distance_cost"] * dist / 100.0
@@ -171,7 +183,11 @@ class Household(mesa.Agent):
         s = self.model.spec
         dest = int(ctx.nbr[self.place][pick(values, uu[1])])
         # Fleeing may be impossible; twice as often with an older or disabled member.
-        trapped_p = s["decision.trapped_share"] * (1 + (self.older or self.disability))
+        trapped_p = (
+            s["decision.trapped_share"]
+            * (1 + (self.older or self.disability))
+            * ctx.trap_factor[self.place]
+        )
         if self.threatened and uu[2] < trapped_p:
             flows.trapped += 1
             return
@@ -194,13 +210,30 @@ class Household(mesa.Agent):
     def _return(self, uu: np.ndarray, ctx: Context, flows: Flows) -> None:
         s = self.model.spec
         flows.intending_return += 1
-        cost = s["decision.trip_cost_per_person"] * self.size
+        trip = s["decision.trip_cost_per_person"] * self.size
+        home_lost = self.housing != Housing.INTACT
         # Capability: can the household pay the journey?
-        if not uu[2] < self.assets / max(self.assets + cost, 1e-9):
+        able = uu[2] < self.assets / max(self.assets + trip, 1e-9)
+        pkg = ctx.package
+        if pkg.offered and not pkg.exhausted:
+            # A package: cash adds to what one has, transport pays the fare.
+            fare = max(s["decision.trip_cost_per_person"] - pkg.transport_per_person, 0.0)
+            have = self.assets + pkg.cash_per_person * self.size
+            if uu[2] < have / max(have + fare * self.size, 1e-9):
+                used = pkg.used + pkg.cost(self.size, home_lost)
+                if used <= pkg.funds:  # packages go while the month's funds last
+                    pkg.used = used
+                    able = True
+                    self.assisted = True
+                    self.support_months = s["return_package.food_months"]
+                    self.assets = float(F32(self.assets) + F32(pkg.cash_per_person * self.size))
+                else:
+                    pkg.exhausted = True
+        if not able:
             flows.unable_to_return += 1
             return
+        self.return_month = ctx.month
         alt = ctx.return_elsewhere_place[self.origin]
-        home_lost = self.housing != Housing.INTACT
         if home_lost and uu[3] < s["decision.return_elsewhere_share"] and alt >= 0:
             flows.returns_elsewhere += 1
             self.place, self.status, self.returned_elsewhere = (

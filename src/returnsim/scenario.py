@@ -148,6 +148,14 @@ def check_value(param: Param, value: Any, *, source: str, key: str) -> Any:
         if not isinstance(value, bool):
             raise bad()
         return value
+    if param.kind in ("list", "places"):
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            raise bad()
+        if param.choices and any(v not in param.choices for v in value):
+            raise bad()
+        if len(set(value)) != len(value):
+            raise bad(" (repeats a name)")
+        return list(value)
     if param.kind == "schedule":
         if not isinstance(value, list):
             raise bad()
@@ -261,6 +269,15 @@ def _check_consistency(values: dict[str, Any], places: list[dict[str, Any]], sou
                 f"{source}: places.{p['name']}.origin_share: only origins can have an "
                 f"origin_share (kind is '{p['kind']}')"
             )
+    names = {p["name"] for p in places}
+    for param in PARAMS:
+        if param.kind == "places":
+            unknown = [v for v in values[param.key] if v not in names]
+            if unknown:
+                raise InputError(
+                    f"{source}: {param.key}: '{unknown[0]}' is not a place"
+                    f"{_suggest(unknown[0], names)} (allowed: {', '.join(sorted(names))})"
+                )
     shares = values["households.initial_idp_share"] + values["households.initial_refugee_share"]
     if shares > 1:
         raise InputError(

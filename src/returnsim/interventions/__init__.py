@@ -1,0 +1,21 @@
+"""Policy levers, one module per family, and the budget that funds them.
+
+``LEVERS`` lists the lever classes in the order they act within a month when
+the budget does not say otherwise; ``PARAMS`` gathers their parameters for
+the scenario registry.
+"""
+
+from __future__ import annotations
+
+from returnsim.interventions import aid, budget, coordination, return_package
+from returnsim.interventions.aid import Aid
+from returnsim.interventions.base import Lever
+from returnsim.interventions.budget import Budget
+from returnsim.interventions.coordination import Coordination
+from returnsim.interventions.return_package import PackageTerms, ReturnPackage
+
+LEVERS: tuple[type[Lever], ...] = (Coordination, Aid, ReturnPackage)
+
+PARAMS = (*budget.PARAMS, *aid.PARAMS, *return_package.PARAMS, *coordination.PARAMS)
+
+__all__ = ["LEVERS", "PARAMS", "Budget", "Lever", "PackageTerms"]

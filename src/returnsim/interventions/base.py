@@ -1,0 +1,105 @@
+"""The shared shape of a policy lever (Covasim/Starsim-style interventions).
+
+A lever family is a class with its parameters (declared beside it as
+``PARAMS``), a ``start`` and ``end`` month, targeting by place, unit costs,
+and two calls a month at fixed points of the model step:
+
+- ``apply(month, funds)`` before households decide: act on place conditions
+  or household state, spending at most ``funds`` USD; return what it commits.
+- ``settle(month)`` after households decide: return what was actually spent
+  (at most what was committed). Most levers spend what they commit; return
+  packages spend only on the households that actually went home.
+
+Effects act on conditions or household state, never on outcomes directly.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, ClassVar
+
+import numpy as np
+
+from returnsim.param import Param
+from returnsim.places import PlaceKind
+
+if TYPE_CHECKING:
+    from returnsim.model import ReturnModel
+
+MAX_MONTH = 1200
+
+
+def window(key: str, what: str) -> tuple[Param, Param, Param]:
+    """The ``start``, ``end`` and ``targets`` parameters every lever has."""
+    return (
+        Param(
+            f"{key}.start", 0, "month", f"First month of {what}", "scenario", 0, MAX_MONTH, "int"
+        ),
+        Param(
+            f"{key}.end",
+            MAX_MONTH,
+            "month",
+            f"Last month of {what}",
+            "scenario",
+            0,
+            MAX_MONTH,
+            "int",
+        ),
+        Param(
+            f"{key}.targets",
+            [],
+            "places",
+            f"Places where {what} operates ([]: the lever's default places)",
+            "scenario",
+            kind="places",
+        ),
+    )
+
+
+class Lever:
+    """Base class: timing, targeting and the monthly spending protocol."""
+
+    key: ClassVar[str] = ""
+    #: Which places the lever serves when ``targets`` is empty.
+    default_places: ClassVar[str] = "origins"  # origins | displacement | in_country | all
+
+    def __init__(self, model: ReturnModel) -> None:
+        self.model = model
+        self.s = model.spec
+        self.committed = 0.0
+        self.spent_total = 0.0
+        self.spent_month = 0.0
+        names = self.s[f"{self.key}.targets"]
+        places = model.places
+        if names:
+            self.places = np.array([places.index[n] for n in names], dtype=np.int64)
+        else:
+            kind = places.kind
+            mask = {
+                "origins": places.origin_share > 0,
+                "displacement": kind != PlaceKind.ORIGIN,
+                "in_country": ~places.abroad,
+                "all": np.ones(places.n, dtype=bool),
+            }[self.default_places]
+            self.places = np.flatnonzero(mask)
+        self.mask = np.zeros(places.n, dtype=bool)
+        self.mask[self.places] = True
+
+    def active(self, month: int) -> bool:
+        return self.s[f"{self.key}.start"] <= month <= self.s[f"{self.key}.end"]
+
+    def request(self, month: int) -> float:
+        """USD the lever would spend this month with no budget limit."""
+        return 0.0
+
+    def apply(self, month: int, funds: float) -> float:
+        """Act with at most ``funds`` USD; return USD committed."""
+        return 0.0
+
+    def settle(self, month: int) -> float:
+        """USD actually spent this month (default: all that was committed)."""
+        return self.committed
+
+    @property
+    def efficiency(self) -> float:
+        """Share of spending that reaches people, given inter-agency coordination."""
+        return self.model.coordination_efficiency

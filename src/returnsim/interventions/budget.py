@@ -1,0 +1,131 @@
+"""The budget: a total and a monthly ceiling, shared among levers by priority.
+
+Each month levers are funded in priority order: each gets what it asks for
+(its monthly budget or need) while the month's room lasts, where room is the
+smaller of the monthly ceiling and what is left of the total. Spending never
+exceeds either; money not spent is reported. Peacekeeping is paid from the
+same budget only when ``budget.include_peacekeeping`` is true (missions are
+usually financed by assessed contributions, not programme budgets).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from returnsim.param import Param
+
+if TYPE_CHECKING:
+    from returnsim.interventions.base import Lever
+
+NO_LIMIT = 1e12
+
+#: Default funding order when money is short: life-saving first.
+DEFAULT_PRIORITIES = (
+    "protection",
+    "aid",
+    "mhpss",
+    "return_package",
+    "reconstruction",
+    "livelihood",
+    "education",
+    "reconciliation",
+    "information",
+    "coordination",
+)
+
+PARAMS = (
+    Param(
+        "budget.total",
+        NO_LIMIT,
+        "USD",
+        "Money for the levers over the whole run (1e12: no practical limit)",
+        "scenario",
+        0.0,
+        1e13,
+    ),
+    Param(
+        "budget.monthly_ceiling",
+        NO_LIMIT,
+        "USD per month",
+        "Most that may be spent in any month (1e12: no practical limit)",
+        "scenario",
+        0.0,
+        1e13,
+    ),
+    Param(
+        "budget.priorities",
+        list(DEFAULT_PRIORITIES),
+        "",
+        "Order in which levers are funded when money is short (unlisted levers come last)",
+        "scenario",
+        kind="list",
+        choices=DEFAULT_PRIORITIES,
+    ),
+    Param(
+        "budget.include_peacekeeping",
+        False,
+        "",
+        "Pay the peacekeeping mission from this budget (first, before every lever)",
+        "scenario",
+        kind="bool",
+    ),
+)
+
+
+class Budget:
+    """Allocates money to levers each month and keeps the accounts."""
+
+    def __init__(self, spec: dict | object, levers: list[Lever]) -> None:
+        self.total = float(spec["budget.total"])
+        self.ceiling = float(spec["budget.monthly_ceiling"])
+        self.include_peacekeeping = bool(spec["budget.include_peacekeeping"])
+        rank = {key: i for i, key in enumerate(spec["budget.priorities"])}
+        self.levers = sorted(levers, key=lambda lv: rank.get(lv.key, len(rank)))
+        self.spent = 0.0
+        self.room = 0.0
+        self.peacekeeping_month = 0.0
+        self.peacekeeping_total = 0.0
+
+    @property
+    def remaining(self) -> float:
+        return self.total - self.spent
+
+    def open_month(self) -> None:
+        """Set this month's room: the ceiling, or what is left of the total."""
+        self.room = max(0.0, min(self.ceiling, self.remaining))
+
+    def pay_peacekeeping(self, cost: float) -> float:
+        """Share of the mission's cost that can be paid (1 when outside the budget)."""
+        if not self.include_peacekeeping or cost <= 0:
+            self.peacekeeping_month = cost
+            self.peacekeeping_total += cost
+            return 1.0
+        paid = min(cost, self.room)
+        self.room -= paid
+        self.spent += paid
+        self.peacekeeping_month = paid
+        self.peacekeeping_total += paid
+        return paid / cost
+
+    def allocate(self, month: int) -> None:
+        """Fund and apply every lever in priority order (inactive levers get nothing)."""
+        for lever in self.levers:
+            active = lever.active(month)
+            grant = min(lever.request(month), self.room) if active else 0.0
+            lever.committed = min(max(lever.apply(month, max(grant, 0.0)), 0.0), max(grant, 0.0))
+            self.room -= lever.committed
+
+    def settle(self, month: int) -> None:
+        """Book what each lever actually spent; return unspent commitments to the room."""
+        for lever in self.levers:
+            spent = min(max(lever.settle(month), 0.0), lever.committed)
+            self.room += lever.committed - spent
+            lever.spent_month = spent
+            lever.spent_total += spent
+            self.spent += spent
+
+    @property
+    def month_spent(self) -> float:
+        """Programme spending this month, peacekeeping included when it is in the budget."""
+        pk = self.peacekeeping_month if self.include_peacekeeping else 0.0
+        return sum(lv.spent_month for lv in self.levers) + pk

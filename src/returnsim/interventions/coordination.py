@@ -1,0 +1,81 @@
+"""Coordination between agencies (UN agencies, Red Cross and Red Crescent, ministries, NGOs).
+
+Without coordination, agencies duplicate each other and leave gaps: a share
+``duplication_loss`` of every lever's effort is wasted at zero coordination.
+Funding a coordination cell (joint assessments, shared data, a who-does-what-
+where matrix) raises the coordination level from its baseline toward 1:
+
+    level = baseline + (1 - baseline) x min(1, funds / full_cost)
+    efficiency = 1 - duplication_loss x (1 - level)
+
+Efficiency scales what the other levers deliver; coordination also cuts aid
+diversion (aid.py). A level set this month serves next month's levers.
+"""
+
+from __future__ import annotations
+
+from returnsim.interventions.base import Lever, window
+from returnsim.param import Param
+
+PARAMS = (
+    *window("coordination", "inter-agency coordination"),
+    Param(
+        "coordination.monthly_budget",
+        0.0,
+        "USD per month",
+        "Spending on coordination (cluster system, shared data)",
+        "scenario",
+        0.0,
+        1e9,
+    ),
+    Param(
+        "coordination.full_cost_month",
+        100_000.0,
+        "USD per month",
+        "Cost of full coordination for the whole response",
+        "assumption",
+        1.0,
+        1e8,
+    ),
+    Param(
+        "coordination.baseline",
+        0.3,
+        "index 0-1",
+        "Coordination level with no dedicated funding",
+        "assumption",
+        0.0,
+        1.0,
+    ),
+    Param(
+        "coordination.duplication_loss",
+        0.2,
+        "share",
+        "Share of lever effort lost to duplication and gaps at zero coordination",
+        "assumption (evaluations of the humanitarian cluster approach)",
+        0.0,
+        0.9,
+    ),
+)
+
+
+def efficiency(level: float, duplication_loss: float) -> float:
+    """Share of spending that reaches people at a coordination ``level``."""
+    return 1.0 - duplication_loss * (1.0 - level)
+
+
+class Coordination(Lever):
+    """A coordination cell shared by the agencies of the response."""
+
+    key = "coordination"
+    default_places = "all"
+
+    def request(self, month: int) -> float:
+        return min(self.s["coordination.monthly_budget"], self.s["coordination.full_cost_month"])
+
+    def apply(self, month: int, funds: float) -> float:
+        s = self.s
+        base = s["coordination.baseline"]
+        level = base + (1.0 - base) * min(1.0, funds / s["coordination.full_cost_month"])
+        self.model.coordination = level
+        self.model.coordination_efficiency = efficiency(level, s["coordination.duplication_loss"])
+        return funds

@@ -1,0 +1,181 @@
+"""Return packages: cash, transport, post-return food and shelter, escorted convoys.
+
+Mechanisms (applied inside the household decision rule, see households.py):
+
+- cash per person adds to what the household can pay for the journey
+  (capability) and to the value of returning (``utility_per_100usd`` per
+  USD 100 per household): a grant of about USD 45 per person roughly
+  tripled monthly returns to Burundi in 2007 (EVIDENCE.md);
+- transport pays the journey up to its cost;
+- post-return food and shelter support lasts ``food_months`` after return
+  (economic reintegration); a shelter kit goes to returnees whose home is
+  destroyed or occupied;
+- escorted convoys lower the security a household needs to believe in before
+  it returns by ``escort_relief``.
+
+Packages are funded month by month: households who go home take one in
+order while the month's funds last; the rest travel unassisted (if they can).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+import numpy as np
+
+from returnsim.interventions.base import Lever, window
+from returnsim.param import Param
+
+BURUNDI = "EVIDENCE.md: ~USD 45 per person roughly tripled monthly returns to Burundi (2007)"
+
+PARAMS = (
+    *window("return_package", "return packages"),
+    Param(
+        "return_package.cash_per_person",
+        0.0,
+        "USD",
+        "Cash grant per returning person",
+        BURUNDI,
+        0.0,
+        1000.0,
+    ),
+    Param(
+        "return_package.transport_per_person",
+        0.0,
+        "USD",
+        "Transport paid per returning person (covers the journey up to its cost)",
+        "assumption (UNHCR facilitated return)",
+        0.0,
+        1000.0,
+    ),
+    Param(
+        "return_package.food_months",
+        0,
+        "months",
+        "Months of post-return food and shelter support",
+        "assumption (UNHCR/WFP return packages: commonly 3-6 months)",
+        0,
+        24,
+        "int",
+    ),
+    Param(
+        "return_package.food_cost_per_person_month",
+        15.0,
+        "USD",
+        "Cost of a month of food support per person",
+        "WFP rations ~USD 0.5 per person-day",
+        0.0,
+        200.0,
+    ),
+    Param(
+        "return_package.shelter_kit",
+        0.0,
+        "USD per household",
+        "Shelter kit for returnees whose home is destroyed or occupied",
+        "assumption (Shelter Cluster kits USD 200-600)",
+        0.0,
+        10_000.0,
+    ),
+    Param("return_package.escorts", False, "", "Escorted return convoys", "scenario", kind="bool"),
+    Param(
+        "return_package.escort_cost_per_household",
+        20.0,
+        "USD",
+        "Cost of escorting one returning household",
+        "assumption",
+        0.0,
+        1000.0,
+    ),
+    Param(
+        "return_package.escort_relief",
+        0.1,
+        "security index",
+        "How much less security returnees need to believe in when escorted",
+        "assumption",
+        0.0,
+        0.5,
+    ),
+    Param(
+        "return_package.utility_per_100usd",
+        0.3,
+        "utils per USD 100",
+        "Value of the cash grant in the return decision, per USD 100 per household",
+        BURUNDI + "; calibrated so USD 45 per person about triples returns",
+        0.0,
+        3.0,
+    ),
+    Param(
+        "return_package.monthly_budget",
+        1e12,
+        "USD per month",
+        "Most spent on packages in a month (1e12: as many as are taken)",
+        "scenario",
+        0.0,
+        1e13,
+    ),
+)
+
+
+@dataclass
+class PackageTerms:
+    """What a returning household is offered this month.
+
+    ``used`` counts the month's spending as packages go, in household order;
+    once a package cannot be paid, ``exhausted`` ends the offer for the month.
+    """
+
+    cash_per_person: float = 0.0
+    transport_per_person: float = 0.0
+    per_person_cost: float = 0.0  # cash + transport + food support
+    per_household_cost: float = 0.0  # escort
+    shelter_kit: float = 0.0
+    utility_per_usd: float = 0.0
+    relief: float = 0.0
+    funds: float = 0.0
+    offered: bool = False
+    used: float = 0.0
+    exhausted: bool = False
+
+    def cost(self, size: np.ndarray | int, home_lost: np.ndarray | bool) -> np.ndarray | float:
+        """Cost of one package for a household of ``size`` persons."""
+        return self.per_person_cost * size + self.per_household_cost + self.shelter_kit * home_lost
+
+
+class ReturnPackage(Lever):
+    """Cash, transport, food and shelter for households going home."""
+
+    key = "return_package"
+
+    def __init__(self, model: object) -> None:
+        super().__init__(model)
+        s = self.s
+        self.terms = PackageTerms()
+        self.base = PackageTerms(
+            cash_per_person=s["return_package.cash_per_person"],
+            transport_per_person=s["return_package.transport_per_person"],
+            per_person_cost=s["return_package.cash_per_person"]
+            + s["return_package.transport_per_person"]
+            + s["return_package.food_months"] * s["return_package.food_cost_per_person_month"],
+            per_household_cost=s["return_package.escort_cost_per_household"]
+            * s["return_package.escorts"],
+            shelter_kit=s["return_package.shelter_kit"],
+            utility_per_usd=s["return_package.utility_per_100usd"] / 100.0,
+            relief=s["return_package.escort_relief"] * s["return_package.escorts"],
+        )
+
+    def request(self, month: int) -> float:
+        if self.base.per_person_cost + self.base.per_household_cost <= 0:
+            return 0.0
+        return self.s["return_package.monthly_budget"]
+
+    def apply(self, month: int, funds: float) -> float:
+        """Offer packages this month with ``funds``; support of earlier returnees runs down."""
+        pop = self.model.pop
+        supported = np.flatnonzero(pop.support_months)
+        pop.support_months[supported] -= 1
+        offered = funds > 0 and self.base.per_person_cost + self.base.per_household_cost > 0
+        self.terms = replace(self.base, funds=funds, offered=offered) if offered else PackageTerms()
+        return funds if offered else 0.0
+
+    def settle(self, month: int) -> float:
+        return self.terms.used
