@@ -70,9 +70,16 @@ class Places:
                 self.nbr[i, j] = other
                 self.nbr_km[i, j] = data["km"]
 
+        self.base_cohesion = self.cohesion.copy()
+        #: schooling available (enrolment and quality), 0-1; starts at the services level
+        self.base_education = self.base_services.copy()
+
         # Dynamic conditions, updated monthly by the model.
         self.services = self.base_services.copy()
         self.livelihood = self.base_livelihood.copy()
+        self.education = self.base_education.copy()
+        #: land and property disputes this month (reconciliation lowers them)
+        self.disputes = np.zeros(n)
         self.security = np.ones(n)
         self.occupancy = np.zeros(n)
         self.troops = np.zeros(n)
@@ -96,7 +103,7 @@ class Places:
         return np.maximum(self.occupancy / self.capacity - 1.0, 0.0)
 
     def update_conditions(self, *, recovery: float, damage: float) -> None:
-        """Services and livelihood drift toward a target lowered by insecurity.
+        """Services, livelihood and schooling drift toward a target lowered by insecurity.
 
         target = base x (1 - damage x (1 - security)): violence closes clinics,
         schools and markets; they recover at ``recovery`` per month once it
@@ -105,6 +112,7 @@ class Places:
         factor = 1.0 - damage * (1.0 - self.security)
         self.services += recovery * (self.base_services * factor - self.services)
         self.livelihood += recovery * (self.base_livelihood * factor - self.livelihood)
+        self.education += recovery * (self.base_education * factor - self.education)
 
     def effective_services(self) -> np.ndarray:
         """Services per household, diluted where a place is over capacity."""
