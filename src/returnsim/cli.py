@@ -30,7 +30,7 @@ SHORTHANDS = {
 }
 
 #: Rough household-months per second of each engine, to tell a long run.
-SPEED = {"arrays": 5e6, "agents": 5e4}
+SPEED = {"arrays": 1e7, "agents": 5e4}
 LONG_RUN_SECONDS = 5.0
 
 
