@@ -1,0 +1,50 @@
+# returnsim: the README's two commands (make demo, make test) and a few helpers.
+# Every target that needs Python first creates .venv with a Python >= 3.12
+# (scripts/find-python.sh) and installs the package there; a stamp file keeps
+# that from happening again until pyproject.toml changes.
+
+SHELL := /bin/sh
+VENV ?= .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.returnsim-installed
+
+.DEFAULT_GOAL := help
+.PHONY: help bootstrap demo test lint format bench clean distclean
+
+help: ## List the targets
+	@echo "make TARGET, where TARGET is one of:"
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | \
+		awk 'BEGIN {FS = ":.*## "} {printf "  %-10s %s\n", $$1, $$2}'
+
+bootstrap: $(STAMP) ## Create .venv (Python >= 3.12) and install returnsim with dev tools
+
+$(STAMP): pyproject.toml scripts/bootstrap.sh scripts/find-python.sh
+	@scripts/bootstrap.sh $(VENV)
+	@touch $@
+
+demo: $(STAMP) ## Run the baseline scenario with all plots into out/demo
+	$(VENV)/bin/returnsim run scenarios/baseline.toml --out out/demo --plot
+	@echo "Demo results: out/demo/ (summary.json, timeseries.csv, stocks.png, flows.png, conditions.png)"
+
+test: $(STAMP) ## Lint, check formatting, and run the test suite
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(PY) -m pytest
+
+lint: $(STAMP) ## Check code style and formatting (ruff), changing nothing
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: $(STAMP) ## Format the code and apply safe lint fixes (ruff)
+	$(VENV)/bin/ruff format .
+	$(VENV)/bin/ruff check --fix .
+
+bench: $(STAMP) ## Benchmark the core engine (benchmarks/bench_core.py)
+	$(PY) benchmarks/bench_core.py
+
+clean: ## Remove run outputs and caches (keeps .venv)
+	rm -rf out .pytest_cache .ruff_cache .hypothesis build
+	find . -name __pycache__ -type d -not -path './$(VENV)/*' -prune -exec rm -rf {} +
+
+distclean: clean ## Also remove .venv
+	rm -rf $(VENV)
