@@ -14,4 +14,4 @@ else
     "$python" -m venv --clear "$venv"
 fi
 echo "Installing returnsim and its dependencies into $venv (pip install -e '.[dev]')"
-"$venv/bin/python" -m pip install --quiet --disable-pip-version-check -e '.[dev]' </dev/null
+"$venv/bin/python" -m pip install -qq --disable-pip-version-check -e '.[dev]' </dev/null
