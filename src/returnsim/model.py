@@ -19,7 +19,7 @@ from typing import Any
 import mesa
 import numpy as np
 
-from returnsim import conflict
+from returnsim import conflict, reintegration
 from returnsim.conflict import ViolenceProcess
 from returnsim.households import (
     Context,
@@ -116,6 +116,7 @@ class ReturnModel(mesa.Model):
             self.engine = AgentEngine(self)
         else:
             self.engine = None
+        self.reintegration_now = reintegration.monthly_means(self)
         self.datacollector = mesa.DataCollector(model_reporters=REPORTERS)
         self.datacollector.collect(self)
 
@@ -148,6 +149,7 @@ class ReturnModel(mesa.Model):
         places.occupancy = self.tally.households.astype(np.float64)
         self.persons_exposed = float(self.tally.persons[self.violence.events > 0].sum())
         self.person_months_exposed += self.persons_exposed
+        self.reintegration_now = reintegration.monthly_means(self)
         self.datacollector.collect(self)
         if month >= self.months:
             self.running = False
@@ -280,3 +282,18 @@ def _spending(key: str) -> Any:
 
 
 REPORTERS.update({f"spending_{cls.key}": _spending(cls.key) for cls in LEVERS})
+
+
+def _reintegration(name: str) -> Any:
+    return lambda m: m.reintegration_now[name]
+
+
+REPORTERS.update(
+    {
+        name: _reintegration(name)
+        for name in (
+            *(f"reintegration_{d}" for d in reintegration.DIMENSIONS),
+            "sustainably_reintegrated_share",
+        )
+    }
+)

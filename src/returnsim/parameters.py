@@ -633,6 +633,28 @@ PARAMS: tuple[Param, ...] = (
         0.0,
         0.5,
     ),
+    # --- outcomes -------------------------------------------------------
+    Param(
+        "outcomes.reintegration_threshold",
+        0.5,
+        "score 0-1",
+        "Score every reintegration dimension must reach for a household to count as "
+        "sustainably reintegrated",
+        "assumption in the manner of IOM's Reintegration "
+        "Sustainability Index (programme-set cut-offs)",
+        0.1,
+        0.9,
+    ),
+    Param(
+        "outcomes.horizon_months",
+        24,
+        "months",
+        "Horizon N for the headline 'returns within N months' of the start",
+        "user",
+        1,
+        1200,
+        "int",
+    ),
     # --- place dynamics -------------------------------------------------
     Param(
         "dynamics.recovery_rate",
