@@ -282,12 +282,18 @@ def test_progress_on_a_terminal() -> None:
 BAD_FILES = {
     "not_toml": ("this is [not toml", "bad.toml"),
     "unknown_section": (MINI + "\n[conflcit]\nintensity = 1.0\n", "conflcit"),
-    "unknown_key": (MINI.replace("intensity = 1.0", "intensty = 1.0"), "conflict.intensty"),
+    "unknown_key": (
+        MINI.replace("intensity = 1.0", "intensty = 1.0"),
+        ("conflict.intensty", "did you mean 'conflict.intensity'"),
+    ),
     "string_for_number": (
         MINI.replace("intensity = 1.0", 'intensity = "high"'),
         "conflict.intensity",
     ),
-    "out_of_range": (MINI.replace("count = 200", "count = 0"), "households.count"),
+    "out_of_range": (
+        MINI.replace("count = 200", "count = 0"),
+        ("households.count", "an integer from 1 to"),
+    ),
     "bad_schedule": (
         MINI.replace("[[0, 1.0], [3, 0.2]]", "[[3, 1.0], [1, 0.2]]"),
         "conflict.schedule",
@@ -297,7 +303,7 @@ BAD_FILES = {
     "no_origin": (MINI.replace('kind = "origin"', 'kind = "town"'), "origin"),
     "unknown_strategy": (
         MINI.replace('strategy = "static"', 'strategy = "everywhere"'),
-        "peacekeeping.strategy",
+        ("peacekeeping.strategy", "'hotspot'"),
     ),
     "unknown_place_key": (MINI.replace("violence = 10.0", "violense = 10.0"), "places.home"),
 }
@@ -325,6 +331,7 @@ BAD_ARGS = {
     "no_subcommand": ([], "COMMAND"),
     "no_scenario": (["run"], "SCENARIO"),
     "out_is_a_file": (["run", "{mini}", "--out", "{tmp}/file.txt"], "--out"),
+    "out_under_a_file": (["run", "{mini}", "--out", "{tmp}/file.txt/run"], "--out"),
     "out_not_a_run": (["run", "{mini}", "--out", "{tmp}/precious"], "--out"),
     "describe_bad_set": (["describe", "{mini}", "--set", "decision.nope=1"], "decision.nope"),
 }
@@ -369,7 +376,10 @@ def test_bad_input_is_one_line_exit_2_and_no_output(
     assert len(lines) == 1, err
     assert lines[0].startswith("returnsim: error: ")
     assert len(lines[0]) > len("returnsim: error: ") + 10
-    assert expect in lines[0]
+    for part in (expect,) if isinstance(expect, str) else expect:
+        assert part in lines[0]
+    if kind == "file":
+        assert str(tmp_path / "bad.toml") in lines[0]  # names the file
     assert "Traceback" not in err and out == ""
     assert sorted(p.name for p in tmp_path.iterdir()) == before  # no output folder
     assert (tmp_path / "precious" / "notes.txt").read_text() == "keep me"

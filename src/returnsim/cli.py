@@ -16,6 +16,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, NoReturn, TextIO
 
+from returnsim import __version__
 from returnsim.errors import InputError
 from returnsim.parameters import BY_KEY, PARAMS, PLACE_BY_KEY, PLACE_PARAMS
 from returnsim.scenario import Scenario, check_value, load, parse_override
@@ -66,6 +67,7 @@ def build_parser() -> ArgumentParser:
         prog=PROG,
         description="Agent-based model of displacement and voluntary return after conflict.",
     )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
 
     def common(p: argparse.ArgumentParser) -> None:
@@ -121,6 +123,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
         return 1
+    except OSError as exc:  # a path given that cannot be read or written
+        where = f"{exc.filename}: " if exc.filename else ""
+        print(f"{PROG}: error: {where}{_one_line(exc.strerror or str(exc))}", file=sys.stderr)
+        return 2
     except KeyboardInterrupt:
         print(f"{PROG}: interrupted", file=sys.stderr)
         return 130
@@ -184,8 +190,14 @@ def cmd_run(args: argparse.Namespace, argv: Sequence[str]) -> int:
     wall = time.perf_counter() - t0
 
     summary = outcomes.summarize(model)
-    with output.atomic_dir(out_dir) as tmp:
-        written = write_run(tmp, model, summary, output.provenance(model, argv, wall), args.plot)
+    try:
+        with output.atomic_dir(out_dir) as tmp:
+            written = write_run(
+                tmp, model, summary, output.provenance(model, argv, wall), args.plot
+            )
+    except OSError as exc:
+        why = exc.strerror or str(exc)
+        raise InputError(f"--out {out_dir}: cannot write the run folder there ({why})") from None
     print(f"Ran {spec.name}: {model.pop.n:,} households, {model.steps} months, seed {model.seed}")
     print(_headline(summary))
     print(f"Results in {out_dir}/")
