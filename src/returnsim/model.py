@@ -105,7 +105,9 @@ class ReturnModel(mesa.Model):
         self.budget = Budget(spec, list(self.levers.values()))
         self.mission = Mission(self)
         self._alt_home = self._return_elsewhere_places()
-        self.level = 0.0
+        self.level = spec["conflict.intensity"] * schedule_at(
+            spec["conflict.schedule"], 0, default=1.0, linear=False
+        )
         self.flows = Flows()
         self.person_months_exposed = 0.0
         self.persons_exposed = 0.0

@@ -65,7 +65,12 @@ class Scenario:
         raw = self.to_dict()
         for key, value in overrides.items():
             _apply_override(raw, key, value, origin)
-        new = from_dict(raw, source=self.source)
+        try:
+            new = from_dict(raw, source=self.source)
+        except InputError as exc:
+            if not overrides:
+                raise
+            raise InputError(f"{exc} (after {origin} {', '.join(overrides)})") from None
         new.overrides = {**self.overrides, **overrides}
         return new
 
@@ -77,6 +82,8 @@ def load(path: str | Path, overrides: dict[str, Any] | None = None) -> Scenario:
         raise InputError(f"{path}: no such scenario file (give a path to a .toml file)")
     try:
         raw = tomllib.loads(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise InputError(f"{path}: cannot be read ({exc.strerror or exc})") from None
     except UnicodeDecodeError:
         raise InputError(f"{path}: not a text file (a scenario is UTF-8 TOML)") from None
     except tomllib.TOMLDecodeError as exc:
