@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from returnsim import reintegration
 from returnsim.households import Population, Status
 
 if TYPE_CHECKING:
@@ -41,20 +42,25 @@ def share(part: float, whole: float) -> float | None:
     return float(part) / float(whole) if whole else None
 
 
-def household_outcomes(pop: Population, mask: np.ndarray | None = None) -> dict[str, Any]:
-    """Status outcomes at the end for the households in ``mask`` (all if None).
+def household_outcomes(
+    pop: Population, mask: np.ndarray | None = None, scores: dict[str, np.ndarray] | None = None
+) -> dict[str, Any]:
+    """Status and reintegration outcomes at the end for the households in ``mask`` (all if None).
 
     Returns counts of ``households``, ``ever_displaced``, ``returned``,
     ``still_displaced`` and ``settled_elsewhere``, and ``returned_share`` and
-    ``still_displaced_share``, both as shares of the ever displaced.
+    ``still_displaced_share``, both as shares of the ever displaced. With
+    ``scores`` (reintegration scores of every household, see
+    :func:`reintegration.scores`), also the mean score of returnees in each
+    dimension and the count and share of returnees sustainably reintegrated.
     """
-    status = pop.status if mask is None else pop.status[mask]
-    times = pop.times_displaced if mask is None else pop.times_displaced[mask]
+    sel = slice(None) if mask is None else mask
+    status = pop.status[sel]
     counts = np.bincount(status, minlength=len(Status))
-    ever = int(np.count_nonzero(times))
+    ever = int(np.count_nonzero(pop.times_displaced[sel]))
     returned = int(counts[Status.RETURNED])
     still = int(counts[Status.INTERNALLY_DISPLACED] + counts[Status.REFUGEE])
-    return {
+    out: dict[str, Any] = {
         "households": len(status),
         "ever_displaced": ever,
         "returned": returned,
@@ -63,6 +69,15 @@ def household_outcomes(pop: Population, mask: np.ndarray | None = None) -> dict[
         "returned_share": share(returned, ever),
         "still_displaced_share": share(still, ever),
     }
+    if scores is not None:
+        back = status == Status.RETURNED
+        for dim in reintegration.DIMENSIONS:
+            values = scores[dim][sel][back]
+            out[f"reintegration_{dim}"] = float(values.mean()) if returned else None
+        sustainable = int(np.count_nonzero(scores["sustainable"][sel][back]))
+        out["sustainably_reintegrated"] = sustainable
+        out["sustainably_reintegrated_share"] = share(sustainable, returned)
+    return out
 
 
 def group_masks(pop: Population) -> dict[str, dict[str, np.ndarray]]:
@@ -91,12 +106,15 @@ def group_masks(pop: Population) -> dict[str, dict[str, np.ndarray]]:
 def by_group(model: ReturnModel) -> dict[str, Any]:
     """``by_group`` (sex and age of head, vulnerability) and ``by_origin`` (place name)."""
     pop = model.pop
+    sc = household_scores(model)
     groups = {
-        dim: {name: household_outcomes(pop, mask) for name, mask in masks.items()}
+        dim: {name: household_outcomes(pop, mask, sc) for name, mask in masks.items()}
         for dim, masks in group_masks(pop).items()
     }
     names = model.places.names
-    by_origin = {names[o]: household_outcomes(pop, pop.origin == o) for o in model.places.origins}
+    by_origin = {
+        names[o]: household_outcomes(pop, pop.origin == o, sc) for o in model.places.origins
+    }
     return {"by_group": groups, "by_origin": by_origin}
 
 
@@ -129,7 +147,9 @@ def headline(model: ReturnModel) -> dict[str, Any]:
     returns = _series(model, "new_returns")
     redisplacements = int(_series(model, "redisplacements").sum())
     returns_total = int(returns.sum())
-    overall = household_outcomes(pop)
+    returns_elsewhere = int(_series(model, "returns_elsewhere").sum())
+    overall = household_outcomes(pop, None, household_scores(model))
+    horizon = model.spec["outcomes.horizon_months"]
     return {
         "households": overall["households"],
         "ever_displaced": overall["ever_displaced"],
@@ -138,10 +158,13 @@ def headline(model: ReturnModel) -> dict[str, Any]:
         "still_displaced": overall["still_displaced"],
         "still_displaced_share": overall["still_displaced_share"],
         "settled_elsewhere": overall["settled_elsewhere"],
+        **{k: v for k, v in overall.items() if k.startswith(("reintegration_", "sustainably"))},
         "peak_displaced": int(displaced[peak_at]),
         "peak_displaced_month": int(months[peak_at]),
         "returns_total": returns_total,
-        "returns_elsewhere_total": int(_series(model, "returns_elsewhere").sum()),
+        "returns_elsewhere_total": returns_elsewhere,
+        "returned_to_origin_share": share(returns_total, returns_total + returns_elsewhere),
+        f"returns_within_{horizon}_months": int(returns[months <= horizon].sum()),
         "redisplacements_total": redisplacements,
         "redisplacement_rate": share(redisplacements, returns_total),
         "months_to_half_returned": first_month_reaching(
@@ -154,8 +177,97 @@ def headline(model: ReturnModel) -> dict[str, Any]:
     }
 
 
+def household_scores(model: ReturnModel) -> dict[str, np.ndarray]:
+    """Reintegration scores of every household now (computed once per month and kept)."""
+    cached = getattr(model, "_final_scores", None)
+    if cached is None or cached[0] != model.steps:
+        cached = (model.steps, reintegration.scores(model, slice(None)))
+        model._final_scores = cached
+    return cached[1]
+
+
+def costs(model: ReturnModel) -> dict[str, Any]:
+    """Spending: total, by lever, peacekeeping, budget left, cost-effectiveness.
+
+    ``total_cost`` is programme spending under the budget (peacekeeping
+    included only when ``budget.include_peacekeeping``); ``peacekeeping_cost``
+    is the mission's cost whoever pays. ``cost_per_sustainably_reintegrated``
+    divides total cost by returnees sustainably reintegrated at the end.
+    """
+    budget = model.budget
+    total = float(budget.spent)
+    sustainable = int(
+        np.count_nonzero(
+            household_scores(model)["sustainable"] & (model.pop.status == Status.RETURNED)
+        )
+    )
+    returns = int(_series(model, "new_returns").sum())
+    limited = budget.total < 1e11
+    return {
+        "total_cost": total,
+        "spending_by_lever": {key: float(lv.spent_total) for key, lv in model.levers.items()},
+        "peacekeeping_cost": float(budget.peacekeeping_total),
+        "budget_total": budget.total if limited else None,
+        "budget_unspent": float(budget.remaining) if limited else None,
+        "cost_per_sustainably_reintegrated": total / sustainable if sustainable else None,
+        "cost_per_return": total / returns if returns else None,
+    }
+
+
+def durable_solutions(model: ReturnModel) -> dict[str, Any]:
+    """IRIS/EGRIS criteria met, as shares by status, and returnees' gap to the never displaced."""
+    pop = model.pop
+    met = reintegration.criteria(model, slice(None))
+    groups = {
+        "returned": pop.status == Status.RETURNED,
+        "settled_elsewhere": pop.status == Status.SETTLED_ELSEWHERE,
+        "still_displaced": (pop.status == Status.INTERNALLY_DISPLACED)
+        | (pop.status == Status.REFUGEE),
+        "never_displaced": pop.times_displaced == 0,
+    }
+    out: dict[str, Any] = {}
+    for name, values in met.items():
+        row = {
+            g: share(np.count_nonzero(values & m), np.count_nonzero(m)) for g, m in groups.items()
+        }
+        base, back = row["never_displaced"], row["returned"]
+        row["gap_returned_vs_never_displaced"] = (
+            back - base if back is not None and base is not None else None
+        )
+        out[name] = row
+    return {"durable_solutions": out}
+
+
+def return_gap(model: ReturnModel) -> dict[str, Any]:
+    """Hope, intention and actual return among those away from home (EVIDENCE.md fact 4).
+
+    Among households displaced or settled elsewhere now, or returned in the
+    last 12 months: ``hope_share`` have not given up return (not settled),
+    ``intention_share`` are displaced and believe home safe enough to go
+    (return is in their choice set), ``returned_12m_share`` went home in the
+    last 12 months.
+    """
+    pop = model.pop
+    displaced = (pop.status == Status.INTERNALLY_DISPLACED) | (pop.status == Status.REFUGEE)
+    settled = pop.status == Status.SETTLED_ELSEWHERE
+    recent = (pop.status == Status.RETURNED) & (pop.return_month > model.steps - 12)
+    base = int(np.count_nonzero(displaced | settled | recent))
+    intend = displaced & (pop.belief_security >= pop.threshold)
+    return {
+        "hope_share": share(np.count_nonzero(displaced | recent), base),
+        "intention_share": share(np.count_nonzero(intend | recent), base),
+        "returned_12m_share": share(np.count_nonzero(recent), base),
+    }
+
+
 #: Sections of the summary, merged in this order. Append ``model -> dict`` functions.
-SECTIONS: list[Callable[[ReturnModel], dict[str, Any]]] = [headline, by_group]
+SECTIONS: list[Callable[[ReturnModel], dict[str, Any]]] = [
+    headline,
+    costs,
+    return_gap,
+    durable_solutions,
+    by_group,
+]
 
 
 def summarize(model: ReturnModel, sections: Sequence[Callable[..., dict]] | None = None) -> dict:
