@@ -9,14 +9,15 @@ deaths, following Hultman, Kathman & Shannon 2013)::
 so violence clusters in time (Hawkes-type; Lewis et al. 2012).
 ``suppression`` falls with the troops and police deployed at the place, with
 diminishing returns; observers do nothing. Events are Poisson draws from the
-conflict stream. At peace (level < 0.5) a place may flare up; peacekeeping
-presence cuts that risk (Fortna 2008). Security is the index
+conflict stream (inverse CDF, one uniform per place). At peace (level < 0.5)
+a place may flare up; peacekeeping presence cuts that risk (Fortna 2008). Security is the index
 1 / (1 + perceived violence / security_scale) in [0, 1].
 """
 
 from __future__ import annotations
 
 import numpy as np
+from scipy.stats import poisson
 
 from returnsim.scenario import Scenario
 
@@ -73,7 +74,9 @@ class ViolenceProcess:
         self.rate = (
             self.base * level + s["conflict.self_excitation"] * self.excitation
         ) * remaining
-        self.events = rng.poisson(self.rate).astype(np.float64)
+        # Inverse-CDF draws: one uniform per place whatever the rate, so runs
+        # that differ in troops keep sharing the conflict stream (common random numbers).
+        self.events = np.maximum(poisson.ppf(rng.random(len(self.base)), self.rate), 0.0)
         m = s["conflict.perception_memory"]
         self.perceived = m * self.perceived + (1 - m) * self.events
         return 1.0 / (1.0 + self.perceived / s["conflict.security_scale"])

@@ -502,7 +502,8 @@ def logit_draw(util: np.ndarray, u: np.ndarray) -> np.ndarray:
     """
     top = util.max(axis=1, keepdims=True)
     cdf = np.cumsum(np.exp(util - top), axis=1)
-    k = (u[:, None] * cdf[:, -1:] > cdf).sum(axis=1)
+    # The first option whose cumulative weight exceeds u x total.
+    k = (u[:, None] * cdf[:, -1:] >= cdf).sum(axis=1)
     return np.minimum(k, util.shape[1] - 1)
 
 

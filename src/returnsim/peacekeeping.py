@@ -14,6 +14,7 @@ by a mandate ceiling that may change by month (drawdown). Every
 
 from __future__ import annotations
 
+import math
 from enum import StrEnum
 from typing import TYPE_CHECKING
 
@@ -72,9 +73,10 @@ class Mission:
         ceiling = schedule_at(s["peacekeeping.ceiling"], month, default=np.inf, linear=True)
         uniformed = troops + police
         scale = min(1.0, ceiling / uniformed) if uniformed > 0 else 1.0
+        # Round down, so troops + police never exceed the ceiling.
         return {
-            Arm.TROOPS: round(troops * scale),
-            Arm.POLICE: round(police * scale),
+            Arm.TROOPS: math.floor(troops * scale),
+            Arm.POLICE: math.floor(police * scale),
             Arm.OBSERVERS: s["peacekeeping.observers"],
         }
 

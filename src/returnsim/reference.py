@@ -253,7 +253,7 @@ def pick(util: list[float], u: float) -> int:
     for w in weights:
         total += float(w)
         cdf.append(total)
-    k = sum(1 for c in cdf if u * cdf[-1] > c)
+    k = sum(1 for c in cdf if u * cdf[-1] >= c)  # first option with cdf > u x total
     return min(k, len(util) - 1)
 
 
