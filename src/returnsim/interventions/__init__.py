@@ -7,15 +7,45 @@ the scenario registry.
 
 from __future__ import annotations
 
-from returnsim.interventions import aid, budget, coordination, return_package
+from returnsim.interventions import (
+    aid,
+    budget,
+    coordination,
+    information,
+    mhpss,
+    protection,
+    reconciliation,
+    return_package,
+)
 from returnsim.interventions.aid import Aid
 from returnsim.interventions.base import Lever
 from returnsim.interventions.budget import Budget
 from returnsim.interventions.coordination import Coordination
+from returnsim.interventions.information import Information
+from returnsim.interventions.mhpss import MHPSS
+from returnsim.interventions.protection import Protection
+from returnsim.interventions.reconciliation import Reconciliation
 from returnsim.interventions.return_package import PackageTerms, ReturnPackage
 
-LEVERS: tuple[type[Lever], ...] = (Coordination, Aid, ReturnPackage)
+LEVERS: tuple[type[Lever], ...] = (
+    Coordination,
+    Aid,
+    ReturnPackage,
+    Protection,
+    MHPSS,
+    Reconciliation,
+    Information,
+)
 
-PARAMS = (*budget.PARAMS, *aid.PARAMS, *return_package.PARAMS, *coordination.PARAMS)
+PARAMS = (
+    *budget.PARAMS,
+    *aid.PARAMS,
+    *return_package.PARAMS,
+    *coordination.PARAMS,
+    *protection.PARAMS,
+    *mhpss.PARAMS,
+    *reconciliation.PARAMS,
+    *information.PARAMS,
+)
 
 __all__ = ["LEVERS", "PARAMS", "Budget", "Lever", "PackageTerms"]

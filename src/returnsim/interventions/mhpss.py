@@ -1,0 +1,119 @@
+"""Mental health and psychosocial support (MHPSS): mobile teams.
+
+``mobile_teams`` teams (a psychologist and trained lay helpers with a
+vehicle) work at the target places, all places by default, for a cost per
+team-month; the month's grant fields as many whole teams as it pays for.
+Each team sees ``caseload_per_team_month`` households a month; poor
+coordination between agencies (``efficiency``) loses part of that caseload
+to duplication and gaps. Teams see the households with the highest trauma
+first (those above ``min_trauma``), wherever they are among the target
+places. A household seen in a month has its trauma cut by
+``effect_per_session``:
+
+    trauma <- trauma x (1 - effect_per_session)
+
+Brief psychological interventions delivered by trained lay helpers, such
+as WHO Problem Management Plus, had moderate effects on psychological
+distress in randomized trials (Bryant et al. 2017, Kenya; Jordans et al.
+2021, Nepal); the size per month of support is an assumption with a range.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from returnsim.interventions.base import Lever, window
+from returnsim.param import Param
+
+PMPLUS = (
+    "Bryant et al. 2017 (WHO Problem Management Plus trial): moderate effects on distress; "
+    "size per month an assumption"
+)
+
+PARAMS = (
+    *window("mhpss", "mobile mental health and psychosocial support"),
+    Param(
+        "mhpss.mobile_teams",
+        0,
+        "teams",
+        "Mobile MHPSS teams in the field",
+        "scenario",
+        0,
+        100_000,
+        "int",
+    ),
+    Param(
+        "mhpss.cost_per_team_month",
+        10_000.0,
+        "USD per team-month",
+        "Cost of one mobile team for a month (staff, transport, supervision)",
+        "assumption",
+        1000.0,
+        100_000.0,
+    ),
+    Param(
+        "mhpss.caseload_per_team_month",
+        50.0,
+        "households per team-month",
+        "Households one team supports in a month",
+        "assumption (PM+: five weekly sessions per client by lay helpers)",
+        5.0,
+        1000.0,
+    ),
+    Param(
+        "mhpss.effect_per_session",
+        0.3,
+        "share",
+        "Share of a household's trauma relieved by a month of support",
+        PMPLUS,
+        0.05,
+        0.7,
+    ),
+    Param(
+        "mhpss.min_trauma",
+        0.1,
+        "index 0-1",
+        "Trauma below which a household is not referred to the teams",
+        "assumption",
+        0.0,
+        1.0,
+    ),
+)
+
+
+class MHPSS(Lever):
+    """Mobile teams that see the most traumatized households first."""
+
+    key = "mhpss"
+    default_places = "all"
+
+    def __init__(self, model: object) -> None:
+        super().__init__(model)
+        self.teams_month = 0
+        self.served_month = 0
+        self.served_total = 0
+        #: households seen this month (for reporting and tests)
+        self.served = np.zeros(0, dtype=np.int64)
+
+    def request(self, month: int) -> float:
+        return self.s["mhpss.mobile_teams"] * self.s["mhpss.cost_per_team_month"]
+
+    def apply(self, month: int, funds: float) -> float:
+        s, pop = self.s, self.model.pop
+        cost = s["mhpss.cost_per_team_month"]
+        self.teams_month = min(s["mhpss.mobile_teams"], int(funds // cost))
+        self.served = np.zeros(0, dtype=np.int64)
+        self.served_month = 0
+        if self.teams_month <= 0:
+            return 0.0
+        capacity = int(self.teams_month * s["mhpss.caseload_per_team_month"] * self.efficiency)
+        need = np.flatnonzero(self.mask[pop.place] & (pop.trauma > s["mhpss.min_trauma"]))
+        if 0 < capacity < len(need):
+            need = need[np.argpartition(-pop.trauma[need], capacity - 1)[:capacity]]
+        elif capacity <= 0:
+            need = need[:0]
+        self.served = np.sort(need)
+        pop.trauma[self.served] *= np.float32(1.0 - s["mhpss.effect_per_session"])
+        self.served_month = len(self.served)
+        self.served_total += self.served_month
+        return self.teams_month * cost

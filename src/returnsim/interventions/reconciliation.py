@@ -1,0 +1,294 @@
+"""Reconciliation: community dialogues, dispute-resolution training, trust-building.
+
+Receiving communities (at origins by default; host communities when
+targeted) are counted in units of ``households_per_community`` resident
+households. The month's money is shared among three activities in
+proportion to what each needs, so a funded share ``f = funds / need`` of the
+planned programme runs everywhere:
+
+- *community dialogues* between returnees and those who stayed (cost per
+  dialogue, ``dialogues_per_community_month`` planned) raise acceptance of
+  returnees toward 1 with diminishing returns, each dialogue per community
+  closing a share ``dialogue_effect`` of the gap:
+
+      gain += (1 - cohesion) x (1 - (1 - dialogue_effect) ** (f x planned x efficiency))
+
+  The gain relaxes back toward the place's base cohesion at ``relax_rate``
+  a month, slowly once funding stops;
+- *dispute-resolution training* (alternative dispute resolution, a one-off
+  cost per community; trained communities are lost at ``training_attrition``
+  a month) lowers land disputes. In Liberia, training 86 of 246 towns cut
+  violent land disputes within a year, and the fall lasted three years
+  (Blattman, Hartman & Blair 2014; Hartman, Blair & Blattman 2021;
+  EVIDENCE.md: reconciliation);
+- *trust-building and transparency* (community scorecards, information on
+  institutions; cost per community-month) raise residents' trust in
+  institutions toward 1.
+
+Land disputes per place and month (``places.disputes``) come from returnees
+whose home is occupied or destroyed (EVIDENCE.md: housing):
+
+    disputes = dispute_rate x returnees_with_lost_home x (1 - cohesion)
+               x (1 - dispute_reduction x trained_share)
+
+They are counted every month, funded or not, so a run without the programme
+is the counterfactual. Disputes erode the acceptance the programme has built
+(``dispute_erosion`` per dispute per resident household), never below the
+place's base cohesion, which already reflects the conflict's legacy. With no
+money the lever changes nothing but the dispute count.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from returnsim import households as hh  # module import: households imports this package
+from returnsim.interventions.base import Lever, window
+from returnsim.param import Param
+
+BLATTMAN = (
+    "Blattman, Hartman & Blair 2014; Hartman, Blair & Blattman 2021 (EVIDENCE.md: "
+    "reconciliation): dispute-resolution training cut violent land disputes for 1-3 years"
+)
+
+PARAMS = (
+    *window("reconciliation", "reconciliation programmes"),
+    Param(
+        "reconciliation.monthly_budget",
+        0.0,
+        "USD per month",
+        "Spending on dialogues, dispute-resolution training and trust-building",
+        "scenario",
+        0.0,
+        1e10,
+    ),
+    Param(
+        "reconciliation.households_per_community",
+        200.0,
+        "households",
+        "Resident households per community (a village or town quarter)",
+        "assumption (Liberian towns in Blattman et al. 2014: a few hundred households)",
+        20.0,
+        5000.0,
+    ),
+    Param(
+        "reconciliation.dialogue_cost",
+        1500.0,
+        "USD per dialogue",
+        "Cost of one community dialogue (facilitators, venue, transport)",
+        "assumption",
+        100.0,
+        50_000.0,
+    ),
+    Param(
+        "reconciliation.dialogues_per_community_month",
+        1.0,
+        "dialogues per community-month",
+        "Planned number of dialogues per community and month",
+        "assumption",
+        0.05,
+        8.0,
+    ),
+    Param(
+        "reconciliation.dialogue_effect",
+        0.03,
+        "share per dialogue",
+        "Share of the gap to full acceptance of returnees closed by one dialogue per community",
+        "assumption",
+        0.0,
+        0.3,
+    ),
+    Param(
+        "reconciliation.relax_rate",
+        0.03,
+        "per month",
+        "Rate at which acceptance gains fade back toward the place's base cohesion",
+        "assumption (gains fade over 2-3 years without funding)",
+        0.0,
+        0.5,
+    ),
+    Param(
+        "reconciliation.training_cost_per_community",
+        5000.0,
+        "USD per community",
+        "One-off cost of dispute-resolution training in one community",
+        "assumption (multi-day training of about 15% of adults; Blattman et al. 2014)",
+        200.0,
+        100_000.0,
+    ),
+    Param(
+        "reconciliation.training_attrition",
+        0.02,
+        "per month",
+        "Share of trained communities whose training is lost each month (moves, fading norms)",
+        BLATTMAN + "; effects lasted 3 years: slow attrition (assumption for the rate)",
+        0.0,
+        0.3,
+    ),
+    Param(
+        "reconciliation.dispute_rate",
+        0.05,
+        "disputes per household-month",
+        "Land disputes per returnee household with an occupied or destroyed home, at zero cohesion",
+        "assumption (EVIDENCE.md: destroyed or occupied property; land disputes endemic)",
+        0.0,
+        1.0,
+    ),
+    Param(
+        "reconciliation.dispute_reduction",
+        0.35,
+        "share",
+        "Share of land disputes avoided where every community is trained",
+        BLATTMAN + " (direction; size an assumption)",
+        0.0,
+        0.9,
+    ),
+    Param(
+        "reconciliation.dispute_erosion",
+        1.0,
+        "cohesion per dispute per household",
+        "Acceptance gain lost per land dispute per resident household",
+        "assumption",
+        0.0,
+        10.0,
+    ),
+    Param(
+        "reconciliation.trust_cost_per_community_month",
+        500.0,
+        "USD per community-month",
+        "Cost of trust-building and transparency work in one community for a month",
+        "assumption",
+        10.0,
+        20_000.0,
+    ),
+    Param(
+        "reconciliation.trust_effect",
+        0.02,
+        "share per month",
+        "Share of the gap to full trust in institutions closed per month for residents",
+        "assumption",
+        0.0,
+        0.3,
+    ),
+)
+
+
+class CohesionGain:
+    """One lever's own addition to ``places.cohesion``, kept apart so levers compose.
+
+    ``set(new)`` writes the change from the previous gain into the places'
+    cohesion; a lever that never raises cohesion never touches the array.
+    """
+
+    def __init__(self, places: object) -> None:
+        self.places = places
+        self.gain = np.zeros(places.n)
+
+    def set(self, new: np.ndarray) -> None:
+        changed = new != self.gain
+        if changed.any():
+            c = self.places.cohesion
+            c[changed] = np.clip(c[changed] + new[changed] - self.gain[changed], 0.0, 1.0)
+            self.gain = new
+
+    def push(self, share: np.ndarray) -> None:
+        """Close ``share`` of the gap between cohesion and 1 (diminishing returns)."""
+        self.set(self.gain + share * (1.0 - self.places.cohesion))
+
+    def relax(self, rate: float) -> None:
+        """Let the gain fade by ``rate`` toward the base."""
+        if rate > 0 and self.gain.any():
+            self.set(self.gain * (1.0 - rate))
+
+
+class Reconciliation(Lever):
+    """Dialogues, dispute resolution and trust-building in receiving communities."""
+
+    key = "reconciliation"
+    default_places = "origins"
+
+    def __init__(self, model: object) -> None:
+        super().__init__(model)
+        n = model.places.n
+        self.cohesion = CohesionGain(model.places)
+        #: share of each place's communities trained in dispute resolution
+        self.trained = np.zeros(n)
+        self.disputes_total = 0.0
+        self.dialogues_month = 0.0
+        self.trained_month = 0.0
+        self.trust_community_months = 0.0
+
+    def communities(self) -> np.ndarray:
+        """Resident communities at the target places (0 elsewhere)."""
+        c = np.zeros(self.model.places.n)
+        c[self.places] = (
+            self.model.tally.households[self.places]
+            / self.s[f"{self.key}.households_per_community"]
+        )
+        return c
+
+    def _needs(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """USD per place this month for training, dialogues and trust-building."""
+        s, k, com = self.s, self.key, self.communities()
+        training = (1.0 - self.trained) * com * s[f"{k}.training_cost_per_community"]
+        dialogues = com * s[f"{k}.dialogues_per_community_month"] * s[f"{k}.dialogue_cost"]
+        trust = com * s[f"{k}.trust_cost_per_community_month"]
+        return training, dialogues, trust
+
+    def request(self, month: int) -> float:
+        need = sum(float(x.sum()) for x in self._needs())
+        return min(self.s[f"{self.key}.monthly_budget"], need)
+
+    def apply(self, month: int, funds: float) -> float:
+        s, k, places = self.s, self.key, self.model.places
+        self.trained *= 1.0 - s[f"{k}.training_attrition"]
+        self.cohesion.relax(s[f"{k}.relax_rate"])
+        self.dialogues_month = self.trained_month = self.trust_community_months = 0.0
+        spent = 0.0
+        training, dialogues, trust = self._needs()
+        need = float(training.sum() + dialogues.sum() + trust.sum())
+        if funds > 0 and need > 0:
+            f = min(1.0, funds / need)
+            eff = self.efficiency
+            com = self.communities()
+            t = self.places
+            # Training: a funded share f of the untrained communities.
+            self.trained_month = float(f * ((1.0 - self.trained) * com).sum())
+            self.trained[t] += f * eff * (1.0 - self.trained[t])
+            # Dialogues: f x planned dialogues per community, diminishing returns.
+            per_com = f * s[f"{k}.dialogues_per_community_month"]
+            self.dialogues_month = float(per_com * com.sum())
+            close = np.zeros(places.n)
+            close[t] = 1.0 - (1.0 - s[f"{k}.dialogue_effect"]) ** (per_com * eff)
+            self.cohesion.push(close)
+            # Trust-building: residents' trust in institutions rises toward 1.
+            self.trust_community_months = float(f * com.sum())
+            self._build_trust(f * eff * s[f"{k}.trust_effect"])
+            spent = f * need
+        self._disputes()
+        return min(spent, funds)
+
+    def _build_trust(self, share: float) -> None:
+        if share <= 0:
+            return
+        pop = self.model.pop
+        ids = np.flatnonzero(self.mask[pop.place])
+        trust = pop.trust[ids].astype(np.float64)
+        pop.trust[ids] = (trust + share * (1.0 - trust)).astype(np.float32)
+
+    def _disputes(self) -> None:
+        """Land disputes this month; they erode the acceptance gained."""
+        s, k, places, pop = self.s, self.key, self.model.places, self.model.pop
+        lost = (pop.status == hh.Status.RETURNED) & (pop.housing != hh.Housing.INTACT)
+        claimants = np.bincount(pop.origin[lost], minlength=places.n)
+        places.disputes[:] = (
+            s[f"{k}.dispute_rate"]
+            * claimants
+            * (1.0 - places.cohesion)
+            * (1.0 - s[f"{k}.dispute_reduction"] * self.trained)
+        )
+        self.disputes_total += float(places.disputes.sum())
+        if self.cohesion.gain.any():
+            per_household = places.disputes / np.maximum(self.model.tally.households, 1)
+            loss = s[f"{k}.dispute_erosion"] * per_household
+            self.cohesion.set(np.maximum(self.cohesion.gain - loss, 0.0))
