@@ -15,6 +15,7 @@ from returnsim.interventions import (
     mhpss,
     protection,
     reconciliation,
+    reconstruction,
     return_package,
 )
 from returnsim.interventions.aid import Aid
@@ -25,6 +26,7 @@ from returnsim.interventions.information import Information
 from returnsim.interventions.mhpss import MHPSS
 from returnsim.interventions.protection import Protection
 from returnsim.interventions.reconciliation import Reconciliation
+from returnsim.interventions.reconstruction import Reconstruction
 from returnsim.interventions.return_package import PackageTerms, ReturnPackage
 
 LEVERS: tuple[type[Lever], ...] = (
@@ -35,6 +37,7 @@ LEVERS: tuple[type[Lever], ...] = (
     MHPSS,
     Reconciliation,
     Information,
+    Reconstruction,
 )
 
 PARAMS = (
@@ -46,6 +49,7 @@ PARAMS = (
     *mhpss.PARAMS,
     *reconciliation.PARAMS,
     *information.PARAMS,
+    *reconstruction.PARAMS,
 )
 
 __all__ = ["LEVERS", "PARAMS", "Budget", "Lever", "PackageTerms"]

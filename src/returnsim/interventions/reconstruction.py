@@ -1,0 +1,378 @@
+"""Reconstruction: core houses, health posts, schools, water points and local administration.
+
+The monthly budget is split by fixed shares among five lines of work.
+Money is committed when a project starts (spent = committed); a project
+completes after its build time, and only then changes anything:
+
+- **houses**: one core house rebuilds one destroyed home (``Housing.DESTROYED``
+  -> ``INTACT``) of a household from a target origin. Homes are earmarked at
+  the start in a fixed order: returnees living in destroyed homes first, then
+  the displaced, then everyone else (at home or settled elsewhere), each by
+  household index. Destroyed or occupied housing blocks return (EVIDENCE.md,
+  stylized fact 7), so rebuilt homes lift the housing penalty on return.
+- **health posts, schools, water points** are bought as facility-equivalents
+  (a fraction is a rehabilitation or extension). A completed facility serving
+  ``catchment`` persons out of a place's population ``P`` closes a share
+  ``weight x min(1, units x catchment / P)`` of the gap ``1 - base_services``
+  (and, for schools, of ``1 - base_education``): diminishing returns toward 1.
+  A place stops getting a facility type once the missing share of the
+  standard, ``(1 - initial base_services) x P / catchment`` units, is funded.
+- **local governance and administration** (engineers, land registries,
+  contract management): funding a place up to ``governance_full_cost`` a month
+  raises its capacity from ``governance_baseline`` toward 1 while it has works
+  to manage. Capacity shortens build times started that month
+  (``months x (1 - governance_speedup x capacity)``) and raises the share of
+  projects completed that month (``1 - failure_max x (1 - capacity)``).
+
+Money a line cannot use this month (nothing left to build) is not spent and
+goes back to the budget for lower-priority levers. What a completed project
+delivers also scales with coordination
+(``self.efficiency``): houses not delivered are lost and the home returns to
+the queue. Costs and build times are assumptions, with ranges for
+sensitivity analysis.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from returnsim import households as hh  # module import: households imports this package
+from returnsim.interventions.base import Lever, window
+from returnsim.param import Param
+
+K = "reconstruction"
+
+#: Facility types: (name, what, unit cost and range, build months and range,
+#: catchment persons and range, weight on services, weight on schooling, source)
+FACILITIES = (
+    (
+        "health_post",
+        "a health post",
+        (60_000.0, 20_000.0, 250_000.0),
+        (9, 3, 24),
+        (10_000.0, 2_000.0, 30_000.0),
+        0.4,
+        0.0,
+        "assumption (Sphere: about one basic health unit per 10,000 people)",
+    ),
+    (
+        "school",
+        "a primary school",
+        (120_000.0, 40_000.0, 400_000.0),
+        (12, 4, 30),
+        (3_000.0, 1_000.0, 10_000.0),
+        0.3,
+        0.6,
+        "assumption (a school of 6 classrooms for ~500 pupils serves ~3,000 people)",
+    ),
+    (
+        "water_point",
+        "a water point (borehole with hand pump)",
+        (8_000.0, 2_000.0, 30_000.0),
+        (2, 1, 6),
+        (500.0, 250.0, 1_500.0),
+        0.3,
+        0.0,
+        "assumption (Sphere: at most 500 people per hand pump)",
+    ),
+)
+NAMES = ("housing", *(f[0] for f in FACILITIES), "governance")
+
+
+def _share(name: str, default: float, what: str) -> Param:
+    return Param(
+        f"{K}.{name}_share", default, "share", f"Share of the budget for {what}", "scenario", 0, 1
+    )
+
+
+def _facility_params(row: tuple) -> tuple[Param, ...]:
+    name, what, cost, months, catchment, w_services, w_education, source = row
+    out = [
+        _share(name, 0.15 if name != "water_point" else 0.1, f"{what}s"),
+        Param(f"{K}.{name}_cost", cost[0], "USD", f"Cost of {what}", source, *cost[1:]),
+        Param(
+            f"{K}.{name}_months",
+            months[0],
+            "months",
+            f"Time to build {what}",
+            "assumption",
+            *months[1:],
+            "int",
+        ),
+        Param(
+            f"{K}.{name}_catchment",
+            catchment[0],
+            "persons",
+            f"People served by {what} (the standard is one per catchment)",
+            source,
+            *catchment[1:],
+        ),
+        Param(
+            f"{K}.{name}_services_weight",
+            w_services,
+            "share",
+            f"Share of the services gap closed when {what} serves everyone",
+            "assumption",
+            0.0,
+            1.0,
+        ),
+    ]
+    if w_education:
+        out.append(
+            Param(
+                f"{K}.{name}_education_weight",
+                w_education,
+                "share",
+                f"Share of the schooling gap closed when {what} serves everyone",
+                "assumption",
+                0.0,
+                1.0,
+            )
+        )
+    return tuple(out)
+
+
+PARAMS = (
+    *window(K, "reconstruction"),
+    Param(
+        f"{K}.monthly_budget",
+        0.0,
+        "USD per month",
+        "Reconstruction spending per month",
+        "scenario",
+        0.0,
+        1e11,
+    ),
+    _share("housing", 0.5, "core houses"),
+    Param(
+        f"{K}.house_cost",
+        3_000.0,
+        "USD",
+        "Cost of a core house (rebuilds one destroyed home)",
+        "assumption (Shelter Cluster core and transitional houses USD 1,000-10,000)",
+        500.0,
+        20_000.0,
+    ),
+    Param(
+        f"{K}.house_months", 4, "months", "Time to build a core house", "assumption", 1, 12, "int"
+    ),
+    *(p for row in FACILITIES for p in _facility_params(row)),
+    _share("governance", 0.1, "local governance and administration capacity"),
+    Param(
+        f"{K}.governance_full_cost",
+        15_000.0,
+        "USD per place-month",
+        "Cost of full administration capacity for reconstruction at one place",
+        "assumption (engineers, land registry and contract staff)",
+        1_000.0,
+        500_000.0,
+    ),
+    Param(
+        f"{K}.governance_baseline",
+        0.2,
+        "index 0-1",
+        "Administration capacity with no dedicated funding",
+        "assumption",
+        0.0,
+        1.0,
+    ),
+    Param(
+        f"{K}.governance_speedup",
+        0.5,
+        "share",
+        "Share of build time saved at full administration capacity",
+        "assumption",
+        0.0,
+        0.9,
+    ),
+    Param(
+        f"{K}.failure_max",
+        0.2,
+        "share",
+        "Share of projects left incomplete or unusable at zero administration capacity",
+        "assumption",
+        0.0,
+        1.0,
+    ),
+)
+
+
+@dataclass
+class Project:
+    """A batch of one kind of work started at one place in one month."""
+
+    kind: str  # "housing" or a facility name
+    place: int
+    done_month: int
+    units: float  # houses (whole) or facility-equivalents
+    homes: np.ndarray | None = None  # households whose homes are being rebuilt
+
+
+class Reconstruction(Lever):
+    """Rebuilding homes, health posts, schools and water points in return areas."""
+
+    key = K
+    default_places = "origins"
+
+    def __init__(self, model: object) -> None:
+        super().__init__(model)
+        s, pop, n = self.s, self.model.pop, self.model.places.n
+        total = sum(s[f"{K}.{name}_share"] for name in NAMES)
+        self.shares = {name: s[f"{K}.{name}_share"] / total if total else 0.0 for name in NAMES}
+        #: people who call each place home (the catchment of its facilities)
+        self.home_persons = np.bincount(pop.origin, weights=pop.size, minlength=n)
+        #: share of the facility standard missing at the start (1 - base services)
+        self.initial_gap = 1.0 - self.model.places.base_services.copy()
+        self.queue: list[Project] = []
+        self.earmarked = np.zeros(pop.n, dtype=bool)
+        self.capacity = np.full(n, s[f"{K}.governance_baseline"])
+        self.house_carry = np.zeros(n)  # fractional completed houses carried forward
+        self.funded = {f[0]: np.zeros(n) for f in FACILITIES}  # units funded per place
+        self.spent_on = dict.fromkeys(NAMES, 0.0)
+        self.houses_started = 0
+        self.houses_rebuilt = 0
+        self.houses_failed = 0
+        self.facilities_completed = {f[0]: 0.0 for f in FACILITIES}
+        self.education_weight = {
+            f[0]: s[f"{K}.{f[0]}_education_weight"] if f[6] else 0.0 for f in FACILITIES
+        }
+
+    def request(self, month: int) -> float:
+        return self.s[f"{K}.monthly_budget"]
+
+    # ------------------------------------------------------------- helpers
+    def _persons(self) -> np.ndarray:
+        """Population each place's facilities serve: its home population or its residents."""
+        return np.maximum(self.home_persons, self.model.tally.persons)
+
+    def _facility_need(self, name: str) -> np.ndarray:
+        """Facility-equivalents still missing at each target place (gap x standard - funded)."""
+        standard = self._persons() / self.s[f"{K}.{name}_catchment"]
+        need = standard * self.initial_gap - self.funded[name]
+        return np.where(self.mask, np.maximum(need, 0.0), 0.0)
+
+    def _homes_to_rebuild(self) -> np.ndarray:
+        """Destroyed homes of target origins not yet earmarked, in priority order."""
+        pop = self.model.pop
+        ids = np.flatnonzero(
+            (pop.housing == hh.Housing.DESTROYED) & self.mask[pop.origin] & ~self.earmarked
+        )
+        status = pop.status[ids]
+        group = np.where(
+            status == hh.Status.RETURNED, 0, np.where(np.isin(status, hh.DISPLACED), 1, 2)
+        )
+        return ids[np.argsort(group, kind="stable")]
+
+    # --------------------------------------------------------------- month
+    def apply(self, month: int, funds: float) -> float:
+        if funds <= 0 and not self.queue:
+            return 0.0
+        houses = self._homes_to_rebuild() if funds > 0 else np.zeros(0, dtype=np.int64)
+        busy = np.zeros(self.model.places.n, dtype=bool)
+        for p in self.queue:
+            busy[p.place] = True
+        busy[np.unique(self.model.pop.origin[houses])] = True
+        for name, *_ in FACILITIES:
+            busy |= self._facility_need(name) > 0
+        spent = self._govern(funds * self.shares["governance"], busy & self.mask)
+        self._complete(month)
+        if funds > 0:
+            spent += self._start_houses(month, funds * self.shares["housing"], houses)
+            for name, *_ in FACILITIES:
+                spent += self._start_facilities(month, name, funds * self.shares[name])
+        return min(spent, funds)
+
+    def _govern(self, funds: float, busy: np.ndarray) -> float:
+        """Administration capacity this month at places with works to manage."""
+        s = self.s
+        base, full = s[f"{K}.governance_baseline"], s[f"{K}.governance_full_cost"]
+        n_busy = int(busy.sum())
+        each = min(funds / n_busy, full) if n_busy and funds > 0 else 0.0
+        self.capacity[:] = base
+        self.capacity[busy] = base + (1.0 - base) * each / full
+        spent = each * n_busy
+        self.spent_on["governance"] += spent
+        return spent
+
+    def _build_months(self, name: str, place: int | np.ndarray) -> np.ndarray:
+        months = self.s[f"{K}.{name}_months"]
+        cut = 1.0 - self.s[f"{K}.governance_speedup"] * self.capacity[place]
+        return np.maximum(1, np.ceil(months * cut - 1e-9)).astype(np.int64)
+
+    def _quality(self, place: int) -> float:
+        """Share of a completing batch that is delivered."""
+        fail = self.s[f"{K}.failure_max"] * (1.0 - self.capacity[place])
+        return (1.0 - fail) * self.efficiency
+
+    def _start_houses(self, month: int, funds: float, homes: np.ndarray) -> float:
+        cost = self.s[f"{K}.house_cost"]
+        homes = homes[: int(funds // cost)]
+        if len(homes) == 0:
+            return 0.0
+        self.earmarked[homes] = True
+        origin = self.model.pop.origin[homes]
+        for o in np.unique(origin):
+            mine = homes[origin == o]
+            done = month + int(self._build_months("house", o))
+            self.queue.append(Project("housing", int(o), done, float(len(mine)), mine))
+        self.houses_started += len(homes)
+        spent = len(homes) * cost
+        self.spent_on["housing"] += spent
+        return spent
+
+    def _start_facilities(self, month: int, name: str, funds: float) -> float:
+        cost = self.s[f"{K}.{name}_cost"]
+        need = self._facility_need(name) * cost
+        if funds <= 0 or need.sum() <= 0:
+            return 0.0
+        spend = np.minimum(need, funds * need / need.sum())
+        spend[spend < 1.0] = 0.0  # no projects for dust (money left when the budget runs out)
+        for p in np.flatnonzero(spend > 0):
+            units = spend[p] / cost
+            self.funded[name][p] += units
+            done = month + int(self._build_months(name, p))
+            self.queue.append(Project(name, int(p), done, units))
+        spent = float(spend.sum())
+        self.spent_on[name] += spent
+        return spent
+
+    def _complete(self, month: int) -> None:
+        """Deliver every project due this month; the rest stay queued."""
+        due = [p for p in self.queue if p.done_month <= month]
+        self.queue = [p for p in self.queue if p.done_month > month]
+        pop, places = self.model.pop, self.model.places
+        persons = self._persons()
+        for p in due:
+            q = self._quality(p.place)
+            if p.kind == "housing":
+                credit = p.units * q + self.house_carry[p.place]
+                built = min(int(credit), len(p.homes))
+                self.house_carry[p.place] = credit - built
+                ok = p.homes[:built]
+                ok = ok[pop.housing[ok] == hh.Housing.DESTROYED]
+                pop.housing[ok] = hh.Housing.INTACT
+                self.earmarked[p.homes] = False
+                self.houses_rebuilt += len(ok)
+                self.houses_failed += len(p.homes) - built
+                continue
+            s = self.s
+            reach = min(1.0, p.units * s[f"{K}.{p.kind}_catchment"] / max(persons[p.place], 1.0))
+            delivered = reach * q
+            self.facilities_completed[p.kind] += p.units * q
+            w = s[f"{K}.{p.kind}_services_weight"]
+            places.base_services[p.place] += w * delivered * (1.0 - places.base_services[p.place])
+            w = self.education_weight[p.kind]
+            places.base_education[p.place] += w * delivered * (1.0 - places.base_education[p.place])
+
+    def summary(self) -> dict[str, float]:
+        """What was built and what it cost, for reports."""
+        return {
+            "houses_started": self.houses_started,
+            "houses_rebuilt": self.houses_rebuilt,
+            "houses_failed": self.houses_failed,
+            "projects_in_progress": len(self.queue),
+            **{f"{k}s_completed": float(v) for k, v in self.facilities_completed.items()},
+            **{f"spent_{k}": v for k, v in self.spent_on.items()},
+        }

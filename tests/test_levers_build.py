@@ -1,0 +1,161 @@
+"""Reconstruction, livelihood and education levers: mechanisms, costs, fading and budget limits.
+
+Paired runs share a seed (common random numbers), so a difference between a
+run with a lever and one without is the lever's doing. Assertions are
+directions and accounting identities, not calibrated numbers.
+"""
+
+from __future__ import annotations
+
+from dataclasses import fields
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from returnsim import ReturnModel
+from returnsim.households import DISPLACED, Housing, Population, Status
+from returnsim.scenario import load
+
+BASELINE = Path(__file__).absolute().parents[1] / "scenarios" / "baseline.toml"
+SMALL = {"households.count": 3000, "scenario.months": 48}
+#: A monthly budget for each lever that keeps it busy in the small baseline.
+BUDGET = {"reconstruction": 100_000.0}
+KEYS = list(BUDGET)
+
+_RUNS: dict[str, tuple[ReturnModel, pd.DataFrame]] = {}
+
+
+def model(overrides: dict[str, Any] | None = None, seed: int = 1) -> ReturnModel:
+    """A fresh, unrun model of the small baseline with ``overrides``."""
+    return ReturnModel(load(BASELINE, {**SMALL, **(overrides or {})}), rng=seed)
+
+
+def run(overrides: dict[str, Any] | None = None, seed: int = 1) -> tuple[ReturnModel, pd.DataFrame]:
+    """Run the small baseline to its end (cached: callers must not change the model)."""
+    key = repr((seed, sorted((overrides or {}).items())))
+    if key not in _RUNS:
+        m = model(overrides, seed)
+        m.run()
+        _RUNS[key] = (m, m.datacollector.get_model_vars_dataframe())
+    return _RUNS[key]
+
+
+def same_run(a: ReturnModel, b: ReturnModel) -> bool:
+    ta, tb = (m.datacollector.get_model_vars_dataframe() for m in (a, b))
+    arrays = all(
+        np.array_equal(getattr(a.pop, f.name), getattr(b.pop, f.name)) for f in fields(Population)
+    )
+    return arrays and ta.equals(tb)
+
+
+# ------------------------------------------------------------ every lever
+@pytest.mark.parametrize("key", KEYS)
+def test_spending_stays_within_budget_and_window(key: str) -> None:
+    budget = BUDGET[key]
+    m, ts = run({f"{key}.monthly_budget": budget, f"{key}.start": 6, f"{key}.end": 30})
+    spent = ts[f"spending_{key}"]
+    inside = ts["month"].between(6, 30)
+    assert (spent <= budget + 1e-6).all()
+    assert (spent[inside] > 0).all()
+    assert (spent[~inside] == 0).all()
+    assert spent.sum() == pytest.approx(m.levers[key].spent_total)
+
+
+@pytest.mark.parametrize("key", KEYS)
+@pytest.mark.parametrize("how", ["zero budget", "starts after the run"])
+def test_lever_without_money_changes_nothing(key: str, how: str) -> None:
+    off, _ = run()
+    if how == "zero budget":
+        overrides = {f"{key}.monthly_budget": 0.0}
+    else:
+        overrides = {f"{key}.monthly_budget": BUDGET[key], f"{key}.start": 100}
+    on, ts = run(overrides)
+    assert same_run(on, off)
+    assert (ts[f"spending_{key}"] == 0).all()
+
+
+def test_total_budget_and_monthly_ceiling_are_never_exceeded() -> None:
+    monthly = sum(BUDGET.values())
+    total, ceiling = 12 * monthly, 0.8 * monthly
+    overrides = {f"{k}.monthly_budget": b for k, b in BUDGET.items()}
+    columns = [f"spending_{k}" for k in KEYS]
+    _, free = run(overrides)
+    _, ts = run({**overrides, "budget.total": total, "budget.monthly_ceiling": ceiling})
+    spent = ts[columns].sum(axis=1)
+    assert free[columns].sum(axis=1).max() > ceiling  # the ceiling binds
+    assert (spent <= ceiling + 1e-6).all()
+    assert spent.sum() <= total + 1e-6
+    assert (ts["budget_remaining"] >= -1e-6).all()
+    assert spent.iloc[-1] < 1.0  # the money ran out before the end (cents may remain)
+
+
+def test_engines_agree_with_the_levers_on() -> None:
+    overrides = {
+        "households.count": 1000,
+        "scenario.months": 24,
+        "households.initial_idp_share": 0.4,
+        "conflict.schedule": [[0, 1.0], [6, 0.1]],
+        **{f"{k}.monthly_budget": b / 3 for k, b in BUDGET.items()},
+    }
+    fast = model(overrides, seed=3)
+    slow = model({**overrides, "scenario.engine": "agents"}, seed=3)
+    fast.run()
+    slow.run()
+    assert same_run(fast, slow)
+    assert all(fast.levers[k].spent_total > 0 for k in KEYS)
+
+
+# ---------------------------------------------------------- reconstruction
+def test_reconstruction_rebuilds_homes_and_services() -> None:
+    off, _ = run()
+    on, ts = run({"reconstruction.monthly_budget": BUDGET["reconstruction"]})
+    lever = on.levers["reconstruction"]
+    o = on.places.origins
+    others = np.setdiff1d(np.arange(on.places.n), o)
+    assert (on.pop.housing == Housing.DESTROYED).sum() < (
+        off.pop.housing == Housing.DESTROYED
+    ).sum()
+    assert 0 < lever.houses_rebuilt <= lever.houses_started
+    assert (on.places.base_services[o] > off.places.base_services[o]).all()
+    assert (on.places.base_education[o] > off.places.base_education[o]).all()
+    assert (on.places.base_services[o] < 1).all()
+    assert np.array_equal(on.places.base_services[others], off.places.base_services[others])
+    assert ts["mean_services"].iloc[-1] > run()[1]["mean_services"].iloc[-1]
+    # Money is committed when a project starts: houses cost what was started.
+    house_cost = on.spec["reconstruction.house_cost"]
+    assert lever.spent_on["housing"] == lever.houses_started * house_cost
+    assert ts["spending_reconstruction"].sum() == pytest.approx(sum(lever.spent_on.values()))
+
+
+def test_reconstruction_serves_target_places_and_returnees_first() -> None:
+    m = model({"reconstruction.monthly_budget": 30_000.0, "reconstruction.targets": ["north"]})
+    m.run_for(30)
+    lever = m.levers["reconstruction"]
+    north = m.places.index["north"]
+    assert lever.houses_rebuilt > 0
+    assert all(p.place == north for p in lever.queue)
+    queue = lever._homes_to_rebuild()
+    assert (m.pop.origin[queue] == north).all()
+    status = m.pop.status[queue]
+    group = np.where(status == Status.RETURNED, 0, np.where(np.isin(status, DISPLACED), 1, 2))
+    assert (np.diff(group) >= 0).all()  # returnees, then the displaced, then the rest
+    assert (group == 0).any() or not (
+        (m.pop.status == Status.RETURNED) & (m.pop.housing == Housing.DESTROYED)
+    ).any()
+    off = model()
+    off.run_for(30)
+    changed = np.flatnonzero(m.places.base_services != off.places.base_services)
+    assert list(changed) == [north]
+
+
+def test_governance_capacity_speeds_and_completes_projects() -> None:
+    common = {"reconstruction.monthly_budget": BUDGET["reconstruction"]}
+    weak, _ = run({**common, "reconstruction.governance_share": 0.0})
+    strong, _ = run({**common, "reconstruction.governance_share": 0.3})
+    w, s = weak.levers["reconstruction"], strong.levers["reconstruction"]
+    assert s.houses_failed / s.houses_started < w.houses_failed / w.houses_started
+    assert s.spent_on["governance"] > 0
+    assert w.spent_on["governance"] == 0
