@@ -17,12 +17,13 @@ import pytest
 
 from returnsim import ReturnModel
 from returnsim.households import DISPLACED, Housing, Population, Status
+from returnsim.interventions.livelihood import LOAN
 from returnsim.scenario import load
 
 BASELINE = Path(__file__).absolute().parents[1] / "scenarios" / "baseline.toml"
 SMALL = {"households.count": 3000, "scenario.months": 48}
 #: A monthly budget for each lever that keeps it busy in the small baseline.
-BUDGET = {"reconstruction": 100_000.0}
+BUDGET = {"reconstruction": 100_000.0, "livelihood": 30_000.0}
 KEYS = list(BUDGET)
 
 _RUNS: dict[str, tuple[ReturnModel, pd.DataFrame]] = {}
@@ -90,6 +91,8 @@ def test_total_budget_and_monthly_ceiling_are_never_exceeded() -> None:
     assert spent.sum() <= total + 1e-6
     assert (ts["budget_remaining"] >= -1e-6).all()
     assert spent.iloc[-1] < 1.0  # the money ran out before the end (cents may remain)
+    # Reconstruction comes before livelihood in the default priorities.
+    assert ts["spending_reconstruction"].sum() > ts["spending_livelihood"].sum()
 
 
 def test_engines_agree_with_the_levers_on() -> None:
@@ -159,3 +162,100 @@ def test_governance_capacity_speeds_and_completes_projects() -> None:
     assert s.houses_failed / s.houses_started < w.houses_failed / w.houses_started
     assert s.spent_on["governance"] > 0
     assert w.spent_on["governance"] == 0
+
+
+# --------------------------------------------------------------- livelihood
+def test_livelihood_raises_skills_and_earnings_of_participants() -> None:
+    off, off_ts = run()
+    on, ts = run({"livelihood.monthly_budget": BUDGET["livelihood"]})
+    lever = on.levers["livelihood"]
+    served = lever.served
+    assert served.sum() > 0
+    assert on.pop.skills[served].mean() > off.pop.skills[served].mean()
+    assert on.pop.livelihood_boost[served].mean() > 0
+    assert off.pop.livelihood_boost.max() == 0
+    assert np.array_equal(on.pop.skills[~served], off.pop.skills[~served])
+    # Market effect: the places' livelihood rises a little while people take part.
+    assert ts["mean_livelihood"].iloc[12:].mean() > off_ts["mean_livelihood"].iloc[12:].mean()
+    # Spending is what the places filled cost.
+    s = on.spec
+    cost = np.array(
+        [
+            s["livelihood.training_cost"],
+            s["livelihood.employment_cost"],
+            s["livelihood.loan_size"] + s["livelihood.loan_admin_cost"],
+        ]
+    )
+    assert ts["spending_livelihood"].sum() == pytest.approx(lever.enrolled @ cost)
+
+
+def test_loans_are_repaid_or_written_off() -> None:
+    on, _ = run({"livelihood.monthly_budget": BUDGET["livelihood"]})
+    lever = on.levers["livelihood"]
+    out = lever.summary()
+    assert out["loan_defaults"] > 0 and out["enrolled_loan"] > 0
+    assert out["loans_disbursed_usd"] == pytest.approx(
+        out["loans_repaid_usd"] + out["loans_written_off_usd"] + out["loans_outstanding_usd"],
+        rel=1e-5,
+    )
+    assert (on.pop.loan[lever.programme != LOAN] == 0).all()
+    assert (on.pop.loan >= 0).all()
+
+
+def test_loans_default_more_where_livelihood_is_low() -> None:
+    defaults = {}
+    for level in (0.8, 0.2):
+        m = model({"livelihood.monthly_budget": 1.0})
+        lever = m.levers["livelihood"]
+        ids = np.arange(2000)
+        lever.programme[ids] = LOAN
+        lever.enrolled[2] = len(ids)
+        m.pop.loan[ids] = 300.0
+        m.places.livelihood[:] = level
+        lever._loans(month=5)
+        defaults[level] = lever.defaults
+    assert defaults[0.2] > defaults[0.8] > 0
+
+
+def test_livelihood_reaches_returnees_before_the_displaced() -> None:
+    m = model(
+        {
+            "livelihood.monthly_budget": 6_000.0,
+            "livelihood.start": 30,
+            "scenario.months": 40,
+        }
+    )
+    m.run_for(29)
+    lever, pop = m.levers["livelihood"], m.pop
+    for _ in range(6):
+        free = (lever.programme == 0) & lever.mask[pop.place]
+        waiting_returnees = free & (pop.status == Status.RETURNED)
+        displaced = free & np.isin(pop.status, DISPLACED)
+        m.step()
+        new = free & (lever.programme != 0)
+        assert new.any()
+        if (new & displaced).any():
+            assert (new[waiting_returnees]).all()
+        else:
+            assert new[waiting_returnees].sum() == new.sum()
+
+
+def test_livelihood_gains_fade_after_the_programme_ends() -> None:
+    def boost_path(halflife: float) -> list[float]:
+        m = model(
+            {
+                "scenario.months": 96,
+                "livelihood.monthly_budget": BUDGET["livelihood"],
+                "livelihood.end": 12,
+                "livelihood.boost_halflife_months": halflife,
+            }
+        )
+        path = []
+        for month in (24, 60, 96):
+            m.run_for(month - m.steps)
+            path.append(float(m.pop.livelihood_boost[m.levers["livelihood"].served].mean()))
+        return path
+
+    slow, fast = boost_path(36.0), boost_path(12.0)
+    assert slow[0] > slow[1] > slow[2] > 0
+    assert fast[2] < slow[2]

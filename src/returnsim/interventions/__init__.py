@@ -12,6 +12,7 @@ from returnsim.interventions import (
     budget,
     coordination,
     information,
+    livelihood,
     mhpss,
     protection,
     reconciliation,
@@ -23,6 +24,7 @@ from returnsim.interventions.base import Lever
 from returnsim.interventions.budget import Budget
 from returnsim.interventions.coordination import Coordination
 from returnsim.interventions.information import Information
+from returnsim.interventions.livelihood import Livelihood
 from returnsim.interventions.mhpss import MHPSS
 from returnsim.interventions.protection import Protection
 from returnsim.interventions.reconciliation import Reconciliation
@@ -38,6 +40,7 @@ LEVERS: tuple[type[Lever], ...] = (
     Reconciliation,
     Information,
     Reconstruction,
+    Livelihood,
 )
 
 PARAMS = (
@@ -50,6 +53,7 @@ PARAMS = (
     *reconciliation.PARAMS,
     *information.PARAMS,
     *reconstruction.PARAMS,
+    *livelihood.PARAMS,
 )
 
 __all__ = ["LEVERS", "PARAMS", "Budget", "Lever", "PackageTerms"]
