@@ -23,7 +23,7 @@ from returnsim.scenario import load
 BASELINE = Path(__file__).absolute().parents[1] / "scenarios" / "baseline.toml"
 SMALL = {"households.count": 3000, "scenario.months": 48}
 #: A monthly budget for each lever that keeps it busy in the small baseline.
-BUDGET = {"reconstruction": 100_000.0, "livelihood": 30_000.0}
+BUDGET = {"reconstruction": 100_000.0, "livelihood": 30_000.0, "education": 20_000.0}
 KEYS = list(BUDGET)
 
 _RUNS: dict[str, tuple[ReturnModel, pd.DataFrame]] = {}
@@ -91,8 +91,8 @@ def test_total_budget_and_monthly_ceiling_are_never_exceeded() -> None:
     assert spent.sum() <= total + 1e-6
     assert (ts["budget_remaining"] >= -1e-6).all()
     assert spent.iloc[-1] < 1.0  # the money ran out before the end (cents may remain)
-    # Reconstruction comes before livelihood in the default priorities.
-    assert ts["spending_reconstruction"].sum() > ts["spending_livelihood"].sum()
+    # Reconstruction comes before livelihood and education in the default priorities.
+    assert ts["spending_reconstruction"].sum() > ts["spending_education"].sum()
 
 
 def test_engines_agree_with_the_levers_on() -> None:
@@ -259,3 +259,40 @@ def test_livelihood_gains_fade_after_the_programme_ends() -> None:
     slow, fast = boost_path(36.0), boost_path(12.0)
     assert slow[0] > slow[1] > slow[2] > 0
     assert fast[2] < slow[2]
+
+
+# ---------------------------------------------------------------- education
+def test_education_raises_schooling_while_funded() -> None:
+    common = {"education.monthly_budget": BUDGET["education"], "education.end": 24}
+    on, off = model(common), model()
+    on.run_for(20)
+    off.run_for(20)
+    assert (on.places.education > off.places.education).all()
+    assert (on.places.base_education > off.places.base_education).all()
+    assert (on.places.base_education < 1).all()
+    lever = on.levers["education"]
+    followed = np.flatnonzero(lever.followed)
+    assert len(followed) > 0 and (on.pop.children[followed] > 0).all()
+    # Support ended at month 24 and kits last 12 months: the bonus is withdrawn.
+    on.run_for(48 - 20)
+    off.run_for(48 - 20)
+    assert np.allclose(on.places.base_education, off.places.base_education)
+    assert (on.places.education >= off.places.education - 1e-12).all()
+
+
+def test_education_costs_what_it_delivers() -> None:
+    on, ts = run({"education.monthly_budget": BUDGET["education"]})
+    lever, s = on.levers["education"], on.spec
+    out = lever.summary()
+    assert out["spent_enrolment"] == pytest.approx(
+        out["enrolment_child_months"] * s["education.enrolment_cost"]
+    )
+    assert out["spent_catchup"] == pytest.approx(
+        out["catchup_children"] * s["education.catchup_cost"]
+    )
+    assert out["spent_materials"] == pytest.approx(
+        out["material_kits"] * s["education.materials_cost"]
+    )
+    assert ts["spending_education"].sum() == pytest.approx(
+        out["spent_enrolment"] + out["spent_catchup"] + out["spent_materials"]
+    )

@@ -11,6 +11,7 @@ from returnsim.interventions import (
     aid,
     budget,
     coordination,
+    education,
     information,
     livelihood,
     mhpss,
@@ -23,6 +24,7 @@ from returnsim.interventions.aid import Aid
 from returnsim.interventions.base import Lever
 from returnsim.interventions.budget import Budget
 from returnsim.interventions.coordination import Coordination
+from returnsim.interventions.education import Education
 from returnsim.interventions.information import Information
 from returnsim.interventions.livelihood import Livelihood
 from returnsim.interventions.mhpss import MHPSS
@@ -41,6 +43,7 @@ LEVERS: tuple[type[Lever], ...] = (
     Information,
     Reconstruction,
     Livelihood,
+    Education,
 )
 
 PARAMS = (
@@ -54,6 +57,7 @@ PARAMS = (
     *information.PARAMS,
     *reconstruction.PARAMS,
     *livelihood.PARAMS,
+    *education.PARAMS,
 )
 
 __all__ = ["LEVERS", "PARAMS", "Budget", "Lever", "PackageTerms"]

@@ -1,0 +1,225 @@
+"""Education: school enrolment support, catch-up classes and learning materials.
+
+The monthly budget is split by fixed shares among three lines:
+
+- **enrolment support** (fee waivers, capitation grants; ``enrolment_cost``
+  per child-month): the share of each target place's children funded this
+  month, the budget spread over places by their children;
+- **catch-up classes** (accelerated learning; ``catchup_cost`` per child for
+  a course of ``catchup_months``): for the children of returnee households
+  first, then of displaced households at the target places, each by household
+  index, a household's children together and once. Households whose children
+  followed a course are marked (``followed``);
+- **learning materials** (``materials_cost`` per child, a kit lasting
+  ``materials_months``): returnees, then the displaced, then everyone else.
+
+Each month, a place's coverage by each line (children reached over children
+there) closes a share of its schooling gap:
+
+    bonus = (1 - base) x min(1, enrolment_gain x c_enrol + catchup_gain x c_catchup
+                                + materials_gain x c_materials) x efficiency
+
+where ``base`` is the place's schooling index without this lever. The bonus
+is added to ``places.base_education`` while the support lasts (diminishing
+returns toward 1) and withdrawn as it ends; a rise also lifts
+``places.education`` at once, while a fall works through the places' usual
+drift toward their base (``dynamics.recovery_rate``).
+Money is committed when support is given (courses and kits up front).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from returnsim import households as hh  # module import: households imports this package
+from returnsim.interventions.base import Lever, window
+from returnsim.param import Param
+
+K = "education"
+LINES = ("enrolment", "catchup", "materials")
+
+
+def _p(name: str, default: float, unit: str, doc: str, source: str, lo: float, hi: float) -> Param:
+    kind = "int" if isinstance(default, int) else "float"
+    return Param(f"{K}.{name}", default, unit, doc, source, lo, hi, kind)
+
+
+PARAMS = (
+    *window(K, "education support"),
+    _p("monthly_budget", 0.0, "USD per month", "Education spending per month", "scenario", 0, 1e11),
+    _p("enrolment_share", 0.5, "share", "Share of the budget for enrolment", "scenario", 0, 1),
+    _p("catchup_share", 0.3, "share", "Share of the budget for catch-up classes", "scenario", 0, 1),
+    _p("materials_share", 0.2, "share", "Share for learning materials", "scenario", 0, 1),
+    _p(
+        "enrolment_cost",
+        8.0,
+        "USD per child-month",
+        "Cost of enrolment support (fee waiver, capitation grant) per child and month",
+        "assumption (school fees and capitation grants USD 30-150 a school year)",
+        1.0,
+        100.0,
+    ),
+    _p(
+        "catchup_cost",
+        150.0,
+        "USD per child",
+        "Cost of a catch-up (accelerated learning) course per child",
+        "assumption (accelerated education programmes USD 100-300 per learner)",
+        20.0,
+        1_000.0,
+    ),
+    _p("catchup_months", 9, "months", "Length of a catch-up course", "assumption", 1, 24),
+    _p(
+        "materials_cost",
+        15.0,
+        "USD per child",
+        "Cost of a kit of learning materials",
+        "assumption (UNICEF school-in-a-box and student kits USD 5-40 per child)",
+        1.0,
+        200.0,
+    ),
+    _p("materials_months", 12, "months", "Months a kit of materials lasts", "assumption", 1, 36),
+    _p(
+        "enrolment_gain",
+        0.3,
+        "share",
+        "Share of the schooling gap closed when every child at a place gets enrolment support",
+        "assumption (fee abolition raised primary enrolment sharply in East Africa)",
+        0.0,
+        1.0,
+    ),
+    _p(
+        "catchup_gain",
+        0.3,
+        "share",
+        "Share of the schooling gap closed when every child at a place follows catch-up classes",
+        "assumption",
+        0.0,
+        1.0,
+    ),
+    _p(
+        "materials_gain",
+        0.1,
+        "share",
+        "Share of the schooling gap closed when every child at a place has learning materials",
+        "assumption",
+        0.0,
+        1.0,
+    ),
+)
+
+
+class Education(Lever):
+    """Schooling for children in return areas and displacement places."""
+
+    key = K
+    default_places = "all"
+
+    def __init__(self, model: object) -> None:
+        super().__init__(model)
+        s, n = self.s, self.model.pop.n
+        shares = np.array([s[f"{K}.{line}_share"] for line in LINES])
+        self.shares = shares / shares.sum() if shares.sum() > 0 else shares
+        self.course_left = np.zeros(n, dtype=np.int16)  # months of catch-up course left
+        self.followed = np.zeros(n, dtype=bool)  # children followed a catch-up course
+        self.kit_left = np.zeros(n, dtype=np.int16)  # months the materials still last
+        self.bonus = np.zeros(self.model.places.n)  # schooling index this lever adds
+        self.child_months = 0  # enrolment support given
+        self.catchup_children = 0
+        self.kits = 0
+        self.spent_on = dict.fromkeys(LINES, 0.0)
+        self.month_spent = dict.fromkeys(LINES, 0.0)
+
+    def request(self, month: int) -> float:
+        return self.s[f"{K}.monthly_budget"]
+
+    def apply(self, month: int, funds: float) -> float:
+        if funds <= 0 and not self.bonus.any():
+            return 0.0
+        pop, places = self.model.pop, self.model.places
+        self.month_spent = dict.fromkeys(LINES, 0.0)
+        for left in (self.course_left, self.kit_left):
+            on = np.flatnonzero(left)
+            left[on] -= 1
+        children = np.bincount(pop.place, weights=pop.children, minlength=places.n)
+        enrolled = self._enrol(funds * self.shares[0], children) if funds > 0 else 0.0
+        if funds > 0:
+            self._catchup(funds * self.shares[1])
+            self._materials(funds * self.shares[2])
+        s = self.s
+        reached = {
+            "catchup": self.course_left > 0,
+            "materials": self.kit_left > 0,
+        }
+        gain = s[f"{K}.enrolment_gain"] * enrolled
+        for line, who in reached.items():
+            ids = np.flatnonzero(who)
+            cover = np.bincount(pop.place[ids], weights=pop.children[ids], minlength=places.n)
+            gain = gain + s[f"{K}.{line}_gain"] * cover / np.maximum(children, 1)
+        base = places.base_education - self.bonus
+        bonus = (1.0 - base) * np.minimum(gain, 1.0) * self.efficiency
+        places.base_education += bonus - self.bonus
+        # Support given lifts schooling at once; support withdrawn fades at the
+        # places' recovery rate (update_conditions), as base_education falls.
+        places.education += np.maximum(bonus - self.bonus, 0.0)
+        np.minimum(places.education, 1.0, out=places.education)
+        self.bonus = bonus
+        return sum(self.month_spent.values())
+
+    def _enrol(self, funds: float, children: np.ndarray) -> np.ndarray:
+        """Child-months of enrolment support by place; returns coverage per place."""
+        kids = np.where(self.mask, children, 0.0)
+        cost = self.s[f"{K}.enrolment_cost"]
+        funded = np.zeros_like(kids)
+        if kids.sum() > 0:
+            funded = np.minimum(kids, np.floor(funds * kids / kids.sum() / cost + 1e-9))
+        self.month_spent["enrolment"] = float(funded.sum()) * cost
+        self.spent_on["enrolment"] += self.month_spent["enrolment"]
+        self.child_months += int(funded.sum())
+        return funded / np.maximum(children, 1)
+
+    def _queue(self, eligible: np.ndarray, others_last: bool) -> np.ndarray:
+        """Households with children at target places: returnees, displaced, (others)."""
+        pop = self.model.pop
+        ids = np.flatnonzero(eligible & self.mask[pop.place] & (pop.children > 0))
+        status = pop.status[ids]
+        group = np.where(
+            status == hh.Status.RETURNED, 0, np.where(np.isin(status, hh.DISPLACED), 1, 2)
+        )
+        if not others_last:
+            ids, group = ids[group < 2], group[group < 2]
+        return ids[np.argsort(group, kind="stable")]
+
+    def _buy(self, line: str, ids: np.ndarray, funds: float, cost: float) -> np.ndarray:
+        """The households in ``ids`` order whose children can all be paid for with ``funds``."""
+        price = self.model.pop.children[ids] * cost
+        take = ids[np.cumsum(price) <= funds + 1e-9]
+        spent = float(self.model.pop.children[take].sum()) * cost
+        self.month_spent[line] = spent
+        self.spent_on[line] += spent
+        return take
+
+    def _catchup(self, funds: float) -> None:
+        s, pop = self.s, self.model.pop
+        ids = self._queue(~self.followed & (self.course_left == 0), others_last=False)
+        take = self._buy("catchup", ids, funds, s[f"{K}.catchup_cost"])
+        self.course_left[take] = s[f"{K}.catchup_months"]
+        self.followed[take] = True
+        self.catchup_children += int(pop.children[take].sum())
+
+    def _materials(self, funds: float) -> None:
+        s, pop = self.s, self.model.pop
+        ids = self._queue(self.kit_left == 0, others_last=True)
+        take = self._buy("materials", ids, funds, s[f"{K}.materials_cost"])
+        self.kit_left[take] = s[f"{K}.materials_months"]
+        self.kits += int(pop.children[take].sum())
+
+    def summary(self) -> dict[str, float]:
+        """Children reached and money spent by line, for reports."""
+        return {
+            "enrolment_child_months": self.child_months,
+            "catchup_children": self.catchup_children,
+            "catchup_households": int(self.followed.sum()),
+            "material_kits": self.kits,
+            **{f"spent_{k}": v for k, v in self.spent_on.items()},
+        }
