@@ -257,12 +257,6 @@ def test_trip_cost_leaves_households_unable_to_return(run_model) -> None:
     assert dear["new_returns"] < free["new_returns"]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="households._choose_and_act (line ~457, and reference.py ~216): capability "
-    "assets / max(assets + trip, 1e-9) is 0 when assets and trip cost are both 0, so a "
-    "household with no cash cannot take a free journey home",
-)
 def test_free_journey_needs_no_assets(run_model) -> None:
     _, df = run_model(
         {**SIZE, "households.assets_median": 0.0, "decision.trip_cost_per_person": 0.0}

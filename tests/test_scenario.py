@@ -403,3 +403,11 @@ def test_parsed_overrides_are_validated(baseline_path: Path) -> None:
     assert t["conflict.schedule"] == [[0, 2.0], [6, 0.0]]
     with pytest.raises(InputError, match=r"conflict\.intensity"):
         s.with_overrides(dict([parse_override("conflict.intensity=nan")]))
+
+
+def test_safe_zone_abroad_is_refused() -> None:
+    from returnsim.errors import InputError
+    from returnsim.scenario import load
+
+    with pytest.raises(InputError, match=r"peacekeeping\.safe_zones: 'refugee_camp' is abroad"):
+        load("scenarios/baseline.toml", {"peacekeeping.safe_zones": ["refugee_camp"]})

@@ -454,13 +454,13 @@ def _choose_and_act(
     size = pop.size[ids]
     trip = s["decision.trip_cost_per_person"] * size
     assets = pop.assets[ids].astype(np.float64)
-    able = uu[sel, 2] < assets / np.maximum(assets + trip, 1e-9)
+    able = uu[sel, 2] < capability(assets, trip)
     if pkg.offered and not pkg.exhausted:
         # With a package: cash adds to what one has, transport pays the trip.
         # Packages go in household order until the month's funds run out.
         fare = np.maximum(s["decision.trip_cost_per_person"] - pkg.transport_per_person, 0.0)
         have = assets + pkg.cash_per_person * size
-        able_pkg = uu[sel, 2] < have / np.maximum(have + fare * size, 1e-9)
+        able_pkg = uu[sel, 2] < capability(have, fare * size)
         price = pkg.cost(size, pop.housing[ids] != Housing.INTACT)
         used = np.cumsum(np.concatenate(([pkg.used], np.where(able_pkg, price, 0.0))))[1:]
         takes = able_pkg & (used <= pkg.funds)
@@ -492,6 +492,12 @@ def _choose_and_act(
     ids = idx[choice == Choice.SETTLE]
     flows.settlements += len(ids)
     tally.move(pop, ids, pop.place[ids], np.full(len(ids), Status.SETTLED_ELSEWHERE, np.int8))
+
+
+def capability(assets: np.ndarray, cost: np.ndarray) -> np.ndarray:
+    """Chance of being able to pay a journey: assets / (assets + cost); 1 when it is free."""
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.where(cost > 0, assets / (assets + cost), 1.0)
 
 
 def logit_draw(util: np.ndarray, u: np.ndarray) -> np.ndarray:

@@ -73,10 +73,12 @@ class Mission:
         ceiling = schedule_at(s["peacekeeping.ceiling"], month, default=np.inf, linear=True)
         uniformed = troops + police
         scale = min(1.0, ceiling / uniformed) if uniformed > 0 else 1.0
-        # Round down, so troops + police never exceed the ceiling.
+        # Round the total down so it never exceeds the ceiling; police take the remainder.
+        total = math.floor(uniformed * scale)
+        kept_troops = math.floor(troops * scale)
         return {
-            Arm.TROOPS: math.floor(troops * scale),
-            Arm.POLICE: math.floor(police * scale),
+            Arm.TROOPS: kept_troops,
+            Arm.POLICE: min(police, total - kept_troops),
             Arm.OBSERVERS: s["peacekeeping.observers"],
         }
 

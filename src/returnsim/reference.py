@@ -213,13 +213,14 @@ class Household(mesa.Agent):
         trip = s["decision.trip_cost_per_person"] * self.size
         home_lost = self.housing != Housing.INTACT
         # Capability: can the household pay the journey?
-        able = uu[2] < self.assets / max(self.assets + trip, 1e-9)
+        able = uu[2] < (self.assets / (self.assets + trip) if trip > 0 else 1.0)
         pkg = ctx.package
         if pkg.offered and not pkg.exhausted:
             # A package: cash adds to what one has, transport pays the fare.
             fare = max(s["decision.trip_cost_per_person"] - pkg.transport_per_person, 0.0)
             have = self.assets + pkg.cash_per_person * self.size
-            if uu[2] < have / max(have + fare * self.size, 1e-9):
+            fare_total = fare * self.size
+            if uu[2] < (have / (have + fare_total) if fare_total > 0 else 1.0):
                 used = pkg.used + pkg.cost(self.size, home_lost)
                 if used <= pkg.funds:  # packages go while the month's funds last
                     pkg.used = used

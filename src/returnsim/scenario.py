@@ -285,6 +285,13 @@ def _check_consistency(values: dict[str, Any], places: list[dict[str, Any]], sou
                     f"{source}: {param.key}: '{unknown[0]}' is not a place"
                     f"{_suggest(unknown[0], names)} (allowed: {', '.join(sorted(names))})"
                 )
+    abroad = {p["name"] for p in places if p["abroad"]}
+    for name in values["peacekeeping.safe_zones"]:
+        if name in abroad:
+            raise InputError(
+                f"{source}: peacekeeping.safe_zones: '{name}' is abroad "
+                "(allowed: places in the country, abroad = false)"
+            )
     shares = values["households.initial_idp_share"] + values["households.initial_refugee_share"]
     if shares > 1:
         raise InputError(
