@@ -13,6 +13,7 @@ import re
 import sys
 import time
 from collections.abc import Sequence
+from functools import partial
 from pathlib import Path
 from typing import Any, NoReturn, TextIO
 
@@ -86,7 +87,8 @@ def build_parser() -> ArgumentParser:
         "run",
         help="run a scenario and write its results to a folder",
         description="Run a scenario and write timeseries.csv, summary.json, run.json and "
-        "stocks.png (plus flows.png and conditions.png with --plot) into a folder.",
+        "stocks.png (plus flows, conditions, reintegration and spending figures with --plot) "
+        "into a folder.",
     )
     common(run)
     run.add_argument("--seed", type=_int(0), help="seed of the run (scenario.seed)")
@@ -95,7 +97,11 @@ def build_parser() -> ArgumentParser:
     run.add_argument(
         "--out", metavar="DIR", help="output folder (default: out/<scenario name>); replaced"
     )
-    run.add_argument("--plot", action="store_true", help="also draw flows.png and conditions.png")
+    run.add_argument(
+        "--plot",
+        action="store_true",
+        help="also draw flows.png, conditions.png, reintegration.png and spending.png",
+    )
     run.set_defaults(handler=cmd_run)
 
     describe = sub.add_parser(
@@ -220,7 +226,12 @@ def write_run(
     kw = {"title": model.spec.name, "start_year": model.spec["scenario.start_year"]}
     figures = {"stocks.png": plots.stocks}
     if plot:
-        figures |= {"flows.png": plots.flows, "conditions.png": plots.conditions}
+        figures |= {
+            "flows.png": plots.flows,
+            "conditions.png": plots.conditions,
+            "reintegration.png": partial(plots.reintegration, summary=summary),
+            "spending.png": plots.spending,
+        }
     for name, draw in figures.items():
         plots.save(draw(ts, **kw), folder / name)
         names.append(name)

@@ -151,6 +151,86 @@ def conditions(ts: pd.DataFrame, *, title: str = "", start_year: int | None = No
     return fig
 
 
+DIMENSIONS = {
+    "reintegration_economic": ("Economic", "#e6ab02"),
+    "reintegration_social": ("Social", "#7570b3"),
+    "reintegration_psychosocial": ("Psychosocial", "#1b9e77"),
+    "sustainably_reintegrated_share": ("Sustainably reintegrated (share)", "#000000"),
+}
+
+
+def reintegration(
+    ts: pd.DataFrame,
+    *,
+    summary: dict | None = None,
+    title: str = "",
+    start_year: int | None = None,
+) -> Figure:
+    """Returnees' reintegration by dimension over time, and by group at the end."""
+    fig, (ax, low) = _figure(2, height_ratios=[3, 2])
+    for col, (label, colour) in DIMENSIONS.items():
+        if col in ts:
+            style = "--" if col.startswith("sustainably") else "-"
+            ax.plot(ts["month"], ts[col], style, label=label, color=colour)
+    ax.set_ylim(0, 1)
+    ax.set_ylabel("Mean score of returnees (0-1)")
+    ax.legend(loc="lower right", fontsize="small")
+    ax.set_title(f"{title}: reintegration of returnees" if title else "Reintegration of returnees")
+    _month_axis(ax, ts, start_year, top=True)
+    low.set_xlabel("Month")
+    low.remove()
+    if summary:
+        bars = fig.add_subplot(2, 1, 2)
+        groups = {
+            name: values
+            for dim in summary.get("by_group", {}).values()
+            for name, values in dim.items()
+        }
+        names = list(groups)
+        x = range(len(names))
+        width = 0.4
+        for offset, key, label, colour in (
+            (-width / 2, "returned_share", "Back home (of ever displaced)", "#1b9e77"),
+            (width / 2, "sustainably_reintegrated_share", "Sustainably reintegrated", "#000000"),
+        ):
+            values = [groups[n].get(key) or 0.0 for n in names]
+            bars.bar([i + offset for i in x], values, width, label=label, color=colour, alpha=0.8)
+        bars.set_xticks(list(x), [n.replace("_", " ") for n in names], rotation=30, ha="right")
+        bars.set_ylim(0, 1)
+        bars.set_ylabel("Share at the end")
+        bars.legend(loc="upper right", fontsize="small")
+        bars.grid(True, axis="y", alpha=0.3)
+    return fig
+
+
+def spending(ts: pd.DataFrame, *, title: str = "", start_year: int | None = None) -> Figure:
+    """Spending by lever per month (stacked) and the budget left."""
+    fig, (ax, low) = _figure(2, height_ratios=[3, 1.5])
+    cols = [c for c in ts.columns if c.startswith("spending_") and ts[c].sum() > 0]
+    if cols:
+        ax.stackplot(
+            ts["month"],
+            [ts[c] / 1e6 for c in cols],
+            labels=[c.removeprefix("spending_").replace("_", " ") for c in cols],
+            alpha=0.85,
+        )
+        ax.legend(loc="upper right", fontsize="small")
+    else:
+        ax.text(0.5, 0.5, "No lever spending", transform=ax.transAxes, ha="center")
+    ax.set_ylabel("USD million per month")
+    ax.set_title(f"{title}: spending by lever" if title else "Spending by lever")
+    _month_axis(ax, ts, start_year, top=True)
+    low.plot(ts["month"], ts["spending"].cumsum() / 1e6, color="#000000", label="Spent so far")
+    remaining = ts["budget_remaining"]
+    if remaining.iloc[0] < 1e11:
+        low.plot(ts["month"], remaining / 1e6, color="#d95f02", label="Budget left")
+    low.set_ylabel("USD million")
+    low.set_xlabel("Month")
+    low.legend(loc="upper left", fontsize="small")
+    _month_axis(low, ts, start_year, top=False)
+    return fig
+
+
 def save(fig: Figure, path: str | Path, *, dpi: int = 110) -> Path:
     """Write ``fig`` as PNG and return the path."""
     fig.savefig(path, dpi=dpi)
