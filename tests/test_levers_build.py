@@ -18,6 +18,7 @@ import pytest
 from returnsim import ReturnModel
 from returnsim.households import DISPLACED, Housing, Population, Status
 from returnsim.interventions.livelihood import LOAN
+from returnsim.interventions.targeting import in_order, priority
 from returnsim.scenario import load
 
 BASELINE = Path(__file__).absolute().parents[1] / "scenarios" / "baseline.toml"
@@ -109,6 +110,26 @@ def test_engines_agree_with_the_levers_on() -> None:
     slow.run()
     assert same_run(fast, slow)
     assert all(fast.levers[k].spent_total > 0 for k in KEYS)
+
+
+def test_targeting_order_is_returnees_then_displaced_then_index() -> None:
+    status = np.array(
+        [
+            Status.AT_ORIGIN,
+            Status.REFUGEE,
+            Status.RETURNED,
+            Status.INTERNALLY_DISPLACED,
+            Status.RETURNED,
+            Status.SETTLED_ELSEWHERE,
+        ],
+        dtype=np.int8,
+    )
+    ids = np.arange(len(status)) * 10
+    group = priority(status)
+    assert list(group) == [2, 1, 0, 1, 0, 2]
+    assert list(in_order(ids, group)) == [20, 40, 10, 30, 0, 50]
+    assert list(in_order(ids, group, limit=3)) == [20, 40, 10]
+    assert len(in_order(ids[:0], group[:0])) == 0
 
 
 # ---------------------------------------------------------- reconstruction

@@ -31,8 +31,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from returnsim import households as hh  # module import: households imports this package
 from returnsim.interventions.base import Lever, window
+from returnsim.interventions.targeting import in_order, priority
 from returnsim.param import Param
 
 K = "education"
@@ -144,8 +144,11 @@ class Education(Lever):
         children = np.bincount(pop.place, weights=pop.children, minlength=places.n)
         enrolled = self._enrol(funds * self.shares[0], children) if funds > 0 else 0.0
         if funds > 0:
-            self._catchup(funds * self.shares[1])
-            self._materials(funds * self.shares[2])
+            # Households with children at the target places, and their priority group.
+            cand = np.flatnonzero(self.mask[pop.place] & (pop.children > 0))
+            group = priority(pop.status[cand])
+            self._catchup(funds * self.shares[1], cand, group)
+            self._materials(funds * self.shares[2], cand, group)
         s = self.s
         reached = {
             "catchup": self.course_left > 0,
@@ -178,18 +181,6 @@ class Education(Lever):
         self.child_months += int(funded.sum())
         return funded / np.maximum(children, 1)
 
-    def _queue(self, eligible: np.ndarray, others_last: bool) -> np.ndarray:
-        """Households with children at target places: returnees, displaced, (others)."""
-        pop = self.model.pop
-        ids = np.flatnonzero(eligible & self.mask[pop.place] & (pop.children > 0))
-        status = pop.status[ids]
-        group = np.where(
-            status == hh.Status.RETURNED, 0, np.where(np.isin(status, hh.DISPLACED), 1, 2)
-        )
-        if not others_last:
-            ids, group = ids[group < 2], group[group < 2]
-        return ids[np.argsort(group, kind="stable")]
-
     def _buy(self, line: str, ids: np.ndarray, funds: float, cost: float) -> np.ndarray:
         """The households in ``ids`` order whose children can all be paid for with ``funds``."""
         price = self.model.pop.children[ids] * cost
@@ -199,18 +190,22 @@ class Education(Lever):
         self.spent_on[line] += spent
         return take
 
-    def _catchup(self, funds: float) -> None:
+    def _catchup(self, funds: float, cand: np.ndarray, group: np.ndarray) -> None:
         s, pop = self.s, self.model.pop
-        ids = self._queue(~self.followed & (self.course_left == 0), others_last=False)
-        take = self._buy("catchup", ids, funds, s[f"{K}.catchup_cost"])
+        ok = (group < 2) & ~self.followed[cand] & (self.course_left[cand] == 0)
+        cost = s[f"{K}.catchup_cost"]
+        queue = in_order(cand[ok], group[ok], limit=int(funds // cost) + 1)
+        take = self._buy("catchup", queue, funds, cost)
         self.course_left[take] = s[f"{K}.catchup_months"]
         self.followed[take] = True
         self.catchup_children += int(pop.children[take].sum())
 
-    def _materials(self, funds: float) -> None:
+    def _materials(self, funds: float, cand: np.ndarray, group: np.ndarray) -> None:
         s, pop = self.s, self.model.pop
-        ids = self._queue(self.kit_left == 0, others_last=True)
-        take = self._buy("materials", ids, funds, s[f"{K}.materials_cost"])
+        ok = self.kit_left[cand] == 0
+        cost = s[f"{K}.materials_cost"]
+        queue = in_order(cand[ok], group[ok], limit=int(funds // cost) + 1)
+        take = self._buy("materials", queue, funds, cost)
         self.kit_left[take] = s[f"{K}.materials_months"]
         self.kits += int(pop.children[take].sum())
 

@@ -38,8 +38,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from returnsim import households as hh  # module import: households imports this package
 from returnsim.interventions.base import Lever, window
+from returnsim.interventions.targeting import in_order, priority
 from returnsim.param import Param
 
 K = "livelihood"
@@ -287,18 +287,15 @@ class Livelihood(Lever):
     def _enrol(self, funds: float) -> float:
         """New participants in priority order, programmes interleaved by their funded numbers."""
         s, pop = self.s, self.model.pop
-        status = pop.status
-        returned = status == hh.Status.RETURNED
-        eligible = (
-            self.mask[pop.place]
-            & (self.programme == NONE)
-            & (returned | np.isin(status, hh.DISPLACED))
-        )
-        ids = np.flatnonzero(eligible)
+        ids = np.flatnonzero(self.mask[pop.place] & (self.programme == NONE))
+        group = priority(pop.status[ids])
+        ids, group = ids[group < 2], group[group < 2]
         if len(ids) == 0:
             return 0.0
-        ids = ids[np.lexsort((ids, self.served[ids], ~returned[ids]))]
+        # Returnees, then the displaced; within each, the never served first.
+        group = 2 * group + self.served[ids]
         slots = np.floor(funds * self.shares / self.cost + 1e-9)
+        ids = in_order(ids, group, limit=int(min(slots.sum(), len(ids))))
         if slots.sum() > len(ids):  # more places funded than people to fill them
             slots = np.floor(slots * len(ids) / slots.sum())
         slots = slots.astype(np.int64)

@@ -40,6 +40,7 @@ import numpy as np
 
 from returnsim import households as hh  # module import: households imports this package
 from returnsim.interventions.base import Lever, window
+from returnsim.interventions.targeting import in_order, priority
 from returnsim.param import Param
 
 K = "reconstruction"
@@ -259,11 +260,8 @@ class Reconstruction(Lever):
         ids = np.flatnonzero(
             (pop.housing == hh.Housing.DESTROYED) & self.mask[pop.origin] & ~self.earmarked
         )
-        status = pop.status[ids]
-        group = np.where(
-            status == hh.Status.RETURNED, 0, np.where(np.isin(status, hh.DISPLACED), 1, 2)
-        )
-        return ids[np.argsort(group, kind="stable")]
+        group = priority(pop.status[ids])
+        return in_order(ids, group)
 
     # --------------------------------------------------------------- month
     def apply(self, month: int, funds: float) -> float:
