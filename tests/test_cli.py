@@ -108,12 +108,14 @@ def test_run_writes_every_file(small_run: Path) -> None:
         "stocks.png",
         "flows.png",
         "conditions.png",
+        "reintegration.png",
+        "spending.png",
     }
     with open(small_run / "timeseries.csv", newline="") as f:
         rows = list(csv.reader(f))
     assert rows[0] == list(REPORTERS)
     assert [int(r[0]) for r in rows[1:]] == list(range(13))  # months 0..12
-    for png in ("stocks.png", "flows.png", "conditions.png"):
+    for png in ("stocks.png", "flows.png", "conditions.png", "reintegration.png", "spending.png"):
         assert (small_run / png).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
 
 
