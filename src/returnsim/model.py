@@ -168,6 +168,7 @@ class ReturnModel(mesa.Model):
         conditions = (
             s["decision.w_services"] * places.effective_services()
             + s["decision.w_livelihood"] * places.livelihood
+            + s["decision.w_education"] * places.education
             + s["decision.w_cohesion"] * places.cohesion
             + s["peacekeeping.presence_weight"] * presence
             + s["aid.appeal_weight"] * places.aid_coverage

@@ -211,6 +211,9 @@ def costs(model: ReturnModel) -> dict[str, Any]:
         "budget_unspent": float(budget.remaining) if limited else None,
         "cost_per_sustainably_reintegrated": total / sustainable if sustainable else None,
         "cost_per_return": total / returns if returns else None,
+        "levers": {
+            key: lever.summary() for key, lever in model.levers.items() if hasattr(lever, "summary")
+        },
     }
 
 

@@ -475,6 +475,15 @@ PARAMS: tuple[Param, ...] = (
         10.0,
     ),
     Param(
+        "decision.w_education",
+        0.5,
+        "utils per index unit",
+        "Weight of schooling available at a place",
+        "assumption (schooling is part of the services Beaman et al. 2021 find draw returns)",
+        0.0,
+        10.0,
+    ),
+    Param(
         "decision.w_cohesion",
         0.5,
         "utils per index unit",

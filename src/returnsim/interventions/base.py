@@ -10,6 +10,11 @@ and two calls a month at fixed points of the model step:
   (at most what was committed). Most levers spend what they commit; return
   packages spend only on the households that actually went home.
 
+``apply`` is called every month, also before ``start``, after ``end`` and
+with no money (``funds`` 0): levers use it to let projects finish, effects
+fade and coverage lapse. A lever may define ``summary() -> dict`` with its
+own accounts (participants, homes rebuilt...); it goes into summary.json.
+
 Effects act on conditions or household state, never on outcomes directly.
 """
 
