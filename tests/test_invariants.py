@@ -9,6 +9,7 @@ and peacekeeping within its mandate. Extreme cases follow.
 
 from __future__ import annotations
 
+from dataclasses import fields
 from typing import Any
 
 import numpy as np
@@ -17,7 +18,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from returnsim import ReturnModel, Status
-from returnsim.households import DISPLACED, Tally, logit_draw
+from returnsim.households import DISPLACED, Flows, Tally, logit_draw
 from returnsim.scenario import Scenario, from_dict, schedule_at
 
 PROPERTY = settings(
@@ -146,18 +147,7 @@ def test_invariants_hold_every_month(baseline_path, ov: dict[str, Any], seed: in
     run_checked(ReturnModel(load(baseline_path, ov), rng=seed))
 
 
-FLOWS = (
-    "new_displacements",
-    "new_returns",
-    "redisplacements",
-    "returns_elsewhere",
-    "settlements",
-    "secondary_moves",
-    "intending_return",
-    "unable_to_return",
-    "trapped",
-    "homes_destroyed",
-)
+FLOWS = tuple(f.name for f in fields(Flows))
 
 
 @pytest.mark.parametrize("engine", ["arrays", "agents"])

@@ -13,6 +13,7 @@ Order of a month (``step``), fixed as in Starsim:
 
 from __future__ import annotations
 
+from dataclasses import fields
 from pathlib import Path
 from typing import Any
 
@@ -249,21 +250,7 @@ def _flow(name: str) -> Any:
 REPORTERS: dict[str, Any] = {
     "month": lambda m: m.steps,
     **{name: _stock(st) for name, st in STOCKS.items()},
-    **{
-        name: _flow(name)
-        for name in (
-            "new_displacements",
-            "new_returns",
-            "redisplacements",
-            "returns_elsewhere",
-            "settlements",
-            "secondary_moves",
-            "intending_return",
-            "unable_to_return",
-            "trapped",
-            "homes_destroyed",
-        )
-    },
+    **{f.name: _flow(f.name) for f in fields(Flows)},
     "conflict_level": lambda m: m.level,
     "violence": lambda m: float(m.violence.events.sum()),
     "mean_security": lambda m: m.origin_mean(m.places.security),
