@@ -4,7 +4,7 @@ This is the readable specification of the household rules in
 ``households.py`` and the test oracle for the vectorized engine: driven by
 the same random streams (the same arrays drawn in the same order), both give
 the same trajectories. Choose it with ``scenario.engine = "agents"`` for
-small teaching runs; it is about a thousand times slower.
+small teaching runs; it is several hundred times slower (make bench).
 
 Each month the engine (1) loads every agent's state from the population
 arrays (levers may have changed them), (2) lets each agent review its
