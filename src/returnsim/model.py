@@ -6,7 +6,8 @@ Order of a month (``step``), fixed as in Starsim:
 2. the peacekeeping mission resizes to its mandate and redeploys when due;
 3. violence: events per place, suppressed where troops and police are;
 4. place conditions: services and livelihood move toward targets that
-   insecurity lowers;
+   insecurity lowers; dated camp closures, assistance cuts and droughts
+   (``shocks.py``) hold them under their caps;
 5. households: decisions and moves (vectorized, or one agent at a time);
 6. data collection.
 """
@@ -37,6 +38,7 @@ from returnsim.interventions.return_package import ReturnPackage
 from returnsim.peacekeeping import Mission
 from returnsim.places import PlaceKind, Places
 from returnsim.scenario import Scenario, load, schedule_at
+from returnsim.shocks import Shocks
 
 #: Named random streams, spawned in this order from the run's SeedSequence.
 #: Append new streams at the end so existing ones keep their numbers.
@@ -105,6 +107,7 @@ class ReturnModel(mesa.Model):
         self.levers = {cls.key: cls(self) for cls in LEVERS}
         self.budget = Budget(spec, list(self.levers.values()))
         self.mission = Mission(self)
+        self.shocks = Shocks(self)
         self._alt_home = self._return_elsewhere_places()
         self.level = spec["conflict.intensity"] * schedule_at(
             spec["conflict.schedule"], 0, default=1.0, linear=False
@@ -140,6 +143,7 @@ class ReturnModel(mesa.Model):
         places.update_conditions(
             recovery=s["dynamics.recovery_rate"], damage=s["dynamics.insecurity_damage"]
         )
+        self.shocks.apply(month)
         self.budget.allocate(month)
         ctx = self.context()
         if self.engine is None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from returnsim.interventions import PARAMS as LEVER_PARAMS
 from returnsim.param import Param
+from returnsim.shocks import PARAMS as SHOCK_PARAMS
 
 HULTMAN = "Hultman, Kathman & Shannon 2013 (EVIDENCE.md: peacekeeping, violence)"
 BEAMAN = "Beaman et al. 2021 (EVIDENCE.md: return and conditions)"
@@ -685,7 +686,7 @@ PARAMS: tuple[Param, ...] = (
     ),
 )
 
-PARAMS = PARAMS + LEVER_PARAMS
+PARAMS = PARAMS + SHOCK_PARAMS + LEVER_PARAMS
 
 PLACE_KINDS = ("origin", "town", "idp_camp", "refugee_camp", "border")
 

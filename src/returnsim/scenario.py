@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from returnsim.calibration import spec as calibration_spec
 from returnsim.errors import InputError
 from returnsim.parameters import BY_KEY, PARAMS, PLACE_BY_KEY, ROUTE_BY_KEY, Param
 
@@ -35,6 +36,8 @@ class Scenario:
     routes: list[dict[str, Any]]
     source: str = "<defaults>"
     overrides: dict[str, Any] = field(default_factory=dict)
+    #: the optional [calibration] table (calibration/spec.py); not part of the digest
+    calibration: dict[str, Any] = field(default_factory=dict)
 
     def __getitem__(self, key: str) -> Any:
         return self.values[key]
@@ -72,6 +75,7 @@ class Scenario:
                 raise
             raise InputError(f"{exc} (after {origin} {', '.join(overrides)})") from None
         new.overrides = {**self.overrides, **overrides}
+        new.calibration = copy.deepcopy(self.calibration)
         return new
 
 
@@ -113,12 +117,12 @@ def from_dict(raw: dict[str, Any], *, source: str = "<dict>") -> Scenario:
         raise InputError(f"{source}: a scenario must be a table of sections")
     values = {p.key: copy.deepcopy(p.default) for p in PARAMS}
     for section, body in raw.items():
-        if section in ("places", "routes"):
+        if section in ("places", "routes", "calibration"):
             continue
         if section not in SECTIONS:
             raise InputError(
                 f"{source}: unknown section [{section}]{_suggest(section, SECTIONS)} "
-                f"(allowed: {', '.join(SECTIONS)}, places, routes)"
+                f"(allowed: {', '.join(SECTIONS)}, places, routes, calibration)"
             )
         if not isinstance(body, dict):
             raise InputError(f"{source}: [{section}] must be a table of keys")
@@ -135,7 +139,12 @@ def from_dict(raw: dict[str, Any], *, source: str = "<dict>") -> Scenario:
     places = _places(raw.get("places"), source)
     routes = _routes(raw.get("routes", []), places, source)
     _check_consistency(values, places, source)
-    return Scenario(values=values, places=places, routes=routes, source=source)
+    calibration = calibration_spec.parse(
+        raw.get("calibration"), source, [p["name"] for p in places]
+    )
+    return Scenario(
+        values=values, places=places, routes=routes, source=source, calibration=calibration
+    )
 
 
 def check_value(param: Param, value: Any, *, source: str, key: str) -> Any:

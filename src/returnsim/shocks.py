@@ -1,0 +1,154 @@
+"""Policy triggers and shocks that act on places: camp closures, cessation, drought.
+
+These are not levers (nobody pays for them): they are dated events of a
+scenario that change the conditions households face. They act on place
+arrays only, once a month after place conditions are updated and before
+the levers and the households act, so the decision rule is unchanged.
+
+- **Camp capacity** (``camps.capacity``, a [month, multiplier] schedule):
+  the capacity of the target camps is their scenario capacity times the
+  multiplier. A camp closure is a multiplier near 0: occupancy far beyond
+  capacity makes staying costly (``decision.crowding_cost``), so the
+  households there move on or go home (EVIDENCE.md fact 6: camp closures in
+  Tanzania, 2008-2009, and Burundi's return spike).
+- **Camp assistance** (``camps.assistance``, [month, multiplier]): services
+  and livelihood at the target camps are held at most at their base value
+  times the multiplier, as when assistance ends with the cessation of
+  refugee status (Liberia and Burundi, 2012) or aid is cut; after the cut
+  they recover at ``dynamics.recovery_rate``.
+- **Drought** (``drought.schedule``, [month, severity]): livelihood at the
+  target places (default: home areas) is held at most at (1 - severity)
+  times its base value while the drought lasts, then recovers at
+  ``dynamics.recovery_rate``; it lowers the value of home for those
+  deciding whether to return (Somalia 2011 and 2016-17).
+
+Limitation: households at home who are safe do not deliberate (see
+``households.py``), so a drought does not by itself make people flee; it
+delays return and pushes those already under threat.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from returnsim.errors import InputError
+from returnsim.param import Param
+from returnsim.places import PlaceKind
+
+if TYPE_CHECKING:
+    from returnsim.model import ReturnModel
+
+CESSATION = (
+    "EVIDENCE.md: cessation of refugee status (Liberia, Burundi 2012) and camp closures "
+    "in Tanzania (2008-2009) caused late return spikes"
+)
+
+PARAMS: tuple[Param, ...] = (
+    Param(
+        "camps.targets",
+        [],
+        "places",
+        "Camps the closure and assistance schedules apply to ([]: every refugee camp)",
+        "scenario",
+        kind="places",
+    ),
+    Param(
+        "camps.capacity",
+        [],
+        "[month, multiplier]",
+        "Capacity of the target camps as a multiple of their scenario capacity, by month "
+        "(step schedule; near 0 closes a camp); empty means no change",
+        CESSATION,
+        0.0,
+        1.0,
+        "schedule",
+    ),
+    Param(
+        "camps.assistance",
+        [],
+        "[month, multiplier]",
+        "Most services and livelihood at the target camps can be, as a multiple of their base, "
+        "by month (step schedule; cessation of status or aid cuts); empty means no change",
+        CESSATION,
+        0.0,
+        1.0,
+        "schedule",
+    ),
+    Param(
+        "drought.targets",
+        [],
+        "places",
+        "Places a drought strikes ([]: every home area)",
+        "scenario",
+        kind="places",
+    ),
+    Param(
+        "drought.schedule",
+        [],
+        "[month, severity]",
+        "Drought severity by month (step schedule): livelihood at the target places is held "
+        "at most at (1 - severity) x its base; empty means no drought",
+        "FSNAU/FEWS NET: the 2011 and 2016-17 Somali droughts cut harvests and herds by half "
+        "or more in the south (severity of about 0.5-0.7)",
+        0.0,
+        1.0,
+        "schedule",
+    ),
+)
+
+
+class Shocks:
+    """Dated camp closures, assistance cuts and droughts of a scenario."""
+
+    def __init__(self, model: ReturnModel) -> None:
+        s, places = model.spec, model.places
+        self.places = places
+        self.s = s
+        names = s["camps.targets"]
+        if names:
+            self.camps = np.array([places.index[n] for n in names], dtype=np.int64)
+        else:
+            self.camps = np.flatnonzero(places.kind == PlaceKind.REFUGEE_CAMP)
+        names = s["drought.targets"]
+        if names:
+            self.drought_places = np.array([places.index[n] for n in names], dtype=np.int64)
+        else:
+            self.drought_places = places.origins
+        self.base_capacity = places.capacity[self.camps].copy()
+        if s["camps.capacity"] and not np.isfinite(self.base_capacity).all():
+            name = places.names[int(self.camps[~np.isfinite(self.base_capacity)][0])]
+            raise InputError(
+                f"{s.source}: camps.capacity: camp '{name}' has no capacity limit "
+                f"(give places.{name}.capacity > 0 to close it)"
+            )
+        #: this month's multipliers (reported for plots and tests)
+        self.capacity_factor = 1.0
+        self.assistance_factor = 1.0
+        self.drought_severity = 0.0
+
+    def apply(self, month: int) -> None:
+        """Set this month's camp capacity and hold conditions under their caps."""
+        from returnsim.scenario import schedule_at  # parameters.py imports this module
+
+        s, places = self.s, self.places
+        self.capacity_factor = schedule_at(s["camps.capacity"], month, default=1.0, linear=False)
+        self.assistance_factor = schedule_at(
+            s["camps.assistance"], month, default=1.0, linear=False
+        )
+        self.drought_severity = schedule_at(s["drought.schedule"], month, default=0.0, linear=False)
+        c = self.camps
+        if s["camps.capacity"]:
+            # At least one household's room, so crowding stays finite.
+            places.capacity[c] = np.maximum(self.base_capacity * self.capacity_factor, 1.0)
+        if self.assistance_factor < 1.0:
+            cap = self.assistance_factor
+            places.services[c] = np.minimum(places.services[c], cap * places.base_services[c])
+            places.livelihood[c] = np.minimum(places.livelihood[c], cap * places.base_livelihood[c])
+        if self.drought_severity > 0.0:
+            d = self.drought_places
+            keep = 1.0 - self.drought_severity
+            places.livelihood[d] = np.minimum(
+                places.livelihood[d], keep * places.base_livelihood[d]
+            )
