@@ -1,4 +1,4 @@
-"""The ``returnsim`` command: run a scenario, or describe its parameters.
+"""The ``returnsim`` command: run a scenario, describe its parameters, run experiments.
 
 Bad input of any kind ends with one line on stderr,
 ``returnsim: error: <what and what is allowed>``, and exit code 2.
@@ -112,6 +112,10 @@ def build_parser() -> ArgumentParser:
     )
     common(describe)
     describe.set_defaults(handler=cmd_describe)
+
+    from returnsim.experiments.commands import add_commands
+
+    add_commands(sub, _int)
     return parser
 
 

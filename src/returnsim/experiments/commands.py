@@ -1,0 +1,230 @@
+"""The experiment subcommands of ``returnsim``: sweep, compare, query, analyze, report.
+
+Bad input (a spec, folder, option or SQL query) raises InputError, which
+``returnsim.cli.main`` prints as one line with exit code 2; a spec is
+checked completely before any folder is created.
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from returnsim.errors import InputError
+
+EXECUTOR_HELP = (
+    "Runs execute in local processes by default (--workers, default: one per CPU); "
+    "--scheduler ADDRESS runs them on a Dask cluster, --dask-local N on a Dask "
+    "LocalCluster of N workers on this machine. Every executor gives the same results."
+)
+
+
+def add_commands(sub: Any, positive_int: Any) -> None:
+    """Register the experiment subcommands on the ``returnsim`` subparsers ``sub``.
+
+    ``positive_int(low)`` is the CLI's argparse type for whole numbers >= low.
+    """
+
+    def executor_options(p: argparse.ArgumentParser) -> None:
+        p.add_argument("spec", metavar="SPEC", help="experiment spec (TOML, see experiments/)")
+        p.add_argument(
+            "--out", metavar="DIR", help="experiment folder (default: out/<spec name>); resumed"
+        )
+        where = p.add_mutually_exclusive_group()
+        where.add_argument(
+            "--workers",
+            type=positive_int(0),
+            metavar="N",
+            help="local worker processes (default: one per CPU; 0 runs in this process)",
+        )
+        where.add_argument(
+            "--scheduler", metavar="ADDRESS", help="Dask scheduler, e.g. tcp://10.0.0.5:8786"
+        )
+        where.add_argument(
+            "--dask-local",
+            type=positive_int(1),
+            metavar="N",
+            help="start a Dask LocalCluster with N workers on 127.0.0.1",
+        )
+        p.add_argument(
+            "--chunk",
+            type=positive_int(1),
+            metavar="RUNS",
+            help="runs per task (default: about a second of work, at least 4 tasks per worker)",
+        )
+        p.add_argument(
+            "--flush-seconds",
+            type=float,
+            default=5.0,
+            metavar="S",
+            help="write finished runs to a new Parquet part at least this often (default 5)",
+        )
+
+    sweep = sub.add_parser(
+        "sweep",
+        help="run an experiment's design (resumable) into a folder",
+        description="Run every design point of an experiment spec, with replicates, into an "
+        "experiment folder of Parquet parts. Rerunning the same command finishes only what is "
+        "missing; failed runs are recorded and retried. " + EXECUTOR_HELP,
+    )
+    executor_options(sweep)
+    sweep.set_defaults(handler=cmd_sweep)
+
+    compare = sub.add_parser(
+        "compare",
+        help="run intervention mixes against the baseline and compare them",
+        description="Run the baseline and every [mixes.NAME] of a spec with paired seeds, then "
+        "write differences with confidence intervals, costs, cost-effectiveness, a ranking and a "
+        "frontier plot into DIR/analysis/. Resumable like sweep. " + EXECUTOR_HELP,
+    )
+    executor_options(compare)
+    compare.set_defaults(handler=cmd_compare)
+
+    query = sub.add_parser(
+        "query",
+        help="answer an SQL query on an experiment folder (DuckDB)",
+        description="Run an SQL query with DuckDB. Tables: runs (one row per run: parameters, "
+        "metrics, status), attempts (every attempt, failed ones included), plan (point, "
+        "replicate, seed, run_key) and design (one row per point). Quote names with dots: "
+        'SELECT "peacekeeping.troops", avg(returned_share) FROM runs GROUP BY 1',
+    )
+    query.add_argument("folder", metavar="DIR", help="experiment folder")
+    query.add_argument("sql", metavar="SQL", help="the query")
+    query.add_argument("--csv", action="store_true", help="print CSV instead of a table")
+    query.add_argument(
+        "--max-rows", type=positive_int(1), default=50, metavar="N", help="rows shown (default 50)"
+    )
+    query.set_defaults(handler=cmd_query)
+
+    analyze = sub.add_parser(
+        "analyze",
+        help="sensitivity analysis of a sweep (or the comparison of mixes)",
+        description="Sobol first and total order indices (second order when the design has "
+        "them) with confidence intervals, Morris mu* and sigma, the share of variance due to "
+        "the seed and a convergence check, as CSV, JSON and PNG in DIR/analysis/.",
+    )
+    analyze.add_argument("folder", metavar="DIR", help="experiment folder")
+    analyze.set_defaults(handler=cmd_analyze)
+
+    report = sub.add_parser(
+        "report",
+        help="write DIR/report.html: one self-contained page of the tables and figures",
+        description="Write a self-contained HTML report (figures embedded, no network needed) "
+        "of an analysed experiment folder to DIR/report.html.",
+    )
+    report.add_argument("folder", metavar="DIR", help="experiment folder")
+    report.set_defaults(handler=cmd_report)
+
+
+def _executor(args: argparse.Namespace) -> Any:
+    from returnsim.experiments.executors import ExecutorConfig
+
+    if args.flush_seconds <= 0:
+        raise InputError(f"--flush-seconds {args.flush_seconds:g}: must be above 0")
+    return ExecutorConfig(
+        workers=args.workers, scheduler=args.scheduler, dask_local=args.dask_local
+    )
+
+
+def _out(args: argparse.Namespace, spec: Any) -> Path:
+    if args.out:
+        return Path(args.out)
+    name = re.sub(r"[^A-Za-z0-9._-]+", "_", spec.name).strip("._") or "experiment"
+    return Path("out") / name
+
+
+def _run(args: argparse.Namespace, argv: Sequence[str], kind: str) -> tuple[Any, Any, Path]:
+    from returnsim.experiments.spec import load_spec
+    from returnsim.experiments.sweep import execute_plan, make_plan, summary_lines
+
+    config = _executor(args)
+    spec = load_spec(args.spec)
+    plan = make_plan(spec, kind)
+    out = _out(args, spec)
+    outcome = execute_plan(
+        plan,
+        out,
+        config,
+        argv=argv,
+        flush_seconds=args.flush_seconds,
+        chunk=args.chunk,
+    )
+    for line in summary_lines(plan, outcome, out):
+        print(line)
+    return plan, outcome, out
+
+
+def cmd_sweep(args: argparse.Namespace, argv: Sequence[str]) -> int:
+    """``returnsim sweep``: 0 when every run is ok, 1 when some failed (rerun to retry)."""
+    _, outcome, out = _run(args, argv, "sweep")
+    if not outcome.failed:
+        print(f"Next: returnsim analyze {out}")
+    return 1 if outcome.failed else 0
+
+
+def cmd_compare(args: argparse.Namespace, argv: Sequence[str]) -> int:
+    """``returnsim compare``: run the mixes, then write the comparison into DIR/analysis/."""
+    from returnsim.experiments import compare
+
+    _, outcome, out = _run(args, argv, "compare")
+    if outcome.failed:
+        print(f"Not compared: {outcome.failed} run(s) failed; rerun the same command to retry.")
+        return 1
+    written = compare.write(out)
+    print(compare.headline(out))
+    print(f"Comparison in {out / 'analysis'}/: {', '.join(written)}")
+    print(f"Next: returnsim report {out}")
+    return 0
+
+
+def cmd_query(args: argparse.Namespace, argv: Sequence[str]) -> int:
+    """``returnsim query``: print the answer of an SQL query."""
+    import duckdb
+
+    from returnsim.experiments.store import Store
+
+    store = Store(args.folder)
+    store.manifest()
+    con = store.connect()
+    try:
+        df = con.sql(args.sql).df()
+    except duckdb.Error as exc:
+        raise InputError(f"query: {exc} (tables: runs, attempts, plan, design)") from None
+    except AttributeError:  # a statement with no result, e.g. CREATE VIEW
+        return 0
+    if args.csv:
+        df.to_csv(sys.stdout, index=False)
+        return 0
+    import pandas as pd
+
+    with pd.option_context("display.width", 200, "display.max_columns", 50):
+        print(df.head(args.max_rows).to_string(index=False))
+    if len(df) > args.max_rows:
+        print(f"... {len(df) - args.max_rows} more rows (--max-rows N, or --csv for all)")
+    return 0
+
+
+def cmd_analyze(args: argparse.Namespace, argv: Sequence[str]) -> int:
+    """``returnsim analyze``: write the analysis tables and figures into DIR/analysis/."""
+    from returnsim.experiments import analysis, compare
+    from returnsim.experiments.store import Store
+
+    store = Store(args.folder)
+    kind = store.manifest().get("kind")
+    written = compare.write(store.root) if kind == "compare" else analysis.write(store.root)
+    print(f"Analysis in {store.root / 'analysis'}/: {', '.join(written)}")
+    print(f"Next: returnsim report {store.root}")
+    return 0
+
+
+def cmd_report(args: argparse.Namespace, argv: Sequence[str]) -> int:
+    """``returnsim report``: write DIR/report.html."""
+    from returnsim.experiments import report
+
+    path = report.write(Path(args.folder))
+    print(f"Report: {path}")
+    return 0

@@ -1,0 +1,342 @@
+"""Intervention mixes against the baseline: which is worth the money.
+
+Every mix runs with the same seeds as the baseline (replicate r uses seed +
+r for all), so each replicate gives a *paired* difference in which the
+random numbers that are not about the mix cancel out. For every metric and
+mix the table gives the mean paired difference with a Student t
+confidence interval (``differences``).
+
+Cost-effectiveness (``cost_effectiveness``) divides the mean extra cost by
+the mean extra effect, for each effect of the spec's ``[compare] effects``
+(by default households sustainably reintegrated, and households back home
+at the end): the cost per additional sustainably reintegrated household or
+per additional return. Its interval is a paired bootstrap over replicates
+(reported only when every resample gains). A mix that gains nothing has
+no cost per gain; one that gains and costs no more *dominates*.
+
+The ranking orders mixes by the first effect: dominant mixes first, then
+mixes whose gain is clear (interval above zero) by cost per gain, then
+uncertain gains, then mixes with no gain. The frontier keeps the options
+(baseline included) that no other option or combination of neighbours
+beats on both cost and effect (strong and extended dominance removed);
+along it, the incremental cost per extra unit of effect rises.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import math
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
+
+from returnsim.errors import InputError
+from returnsim.experiments.analysis import _records_json, load_results, replicate_matrix
+from returnsim.experiments.store import Store
+from returnsim.output import atomic_dir
+
+BOOTSTRAP = 2000
+BOOTSTRAP_SEED = 20240501
+
+
+def paired_difference(base: np.ndarray, other: np.ndarray, confidence: float) -> dict[str, Any]:
+    """Mean of ``other - base`` over paired replicates with a t interval."""
+    from scipy import stats
+
+    d = np.asarray(other, dtype=float) - np.asarray(base, dtype=float)
+    n = len(d)
+    mean = float(d.mean())
+    sd = float(d.std(ddof=1)) if n > 1 else math.nan
+    se = sd / math.sqrt(n) if n > 1 else math.nan
+    if n > 1 and se > 0:
+        half = float(stats.t.ppf(0.5 + confidence / 2, n - 1)) * se
+        p = float(2 * stats.t.sf(abs(mean) / se, n - 1))
+    elif n > 1:  # every pair differs by the same amount
+        half, p = 0.0, (1.0 if mean == 0 else 0.0)
+    else:
+        half, p = math.nan, math.nan
+    b = float(np.mean(base))
+    return {
+        "baseline_mean": b,
+        "mix_mean": float(np.mean(other)),
+        "difference": mean,
+        "ci_low": mean - half,
+        "ci_high": mean + half,
+        "relative": mean / b if b else None,
+        "p_value": p,
+        "n": n,
+    }
+
+
+def ratio_interval(
+    d_cost: np.ndarray, d_effect: np.ndarray, confidence: float
+) -> tuple[float | None, float | None]:
+    """Percentile bootstrap interval of mean(d_cost) / mean(d_effect) over paired replicates.
+
+    None when some resample has no gain (the ratio is then not a cost per gain).
+    """
+    rng = np.random.default_rng(BOOTSTRAP_SEED)
+    n = len(d_cost)
+    idx = rng.integers(0, n, size=(BOOTSTRAP, n))
+    gain = d_effect[idx].mean(axis=1)
+    if np.any(gain <= 0):
+        return None, None
+    ratio = d_cost[idx].mean(axis=1) / gain
+    alpha = (1 - confidence) / 2
+    return float(np.quantile(ratio, alpha)), float(np.quantile(ratio, 1 - alpha))
+
+
+def frontier(cost: dict[str, float], effect: dict[str, float]) -> dict[str, float | None]:
+    """Options on the cost-effectiveness frontier -> incremental cost per unit of effect.
+
+    The cheapest option starts the frontier (its value is None); options
+    strongly or extendedly dominated are left out.
+    """
+    names = sorted(cost, key=lambda n: (cost[n], -effect[n]))
+    kept: list[str] = []
+    for n in names:
+        if kept and effect[n] <= effect[kept[-1]]:
+            continue  # costs at least as much for no more effect
+        kept.append(n)
+        # extended dominance: ICERs must rise along the frontier
+        while len(kept) >= 3:
+            a, b, c = kept[-3:]
+            icer_ab = (cost[b] - cost[a]) / (effect[b] - effect[a])
+            icer_bc = (cost[c] - cost[b]) / (effect[c] - effect[b])
+            if icer_ab > icer_bc:
+                kept.pop(-2)
+            else:
+                break
+    out: dict[str, float | None] = {kept[0]: None}
+    for a, b in itertools.pairwise(kept):
+        out[b] = (cost[b] - cost[a]) / (effect[b] - effect[a])
+    return out
+
+
+def compare(folder: str | Path) -> dict[str, Any]:
+    """The comparison tables of a compare folder (DataFrames) and its settings."""
+    store = Store(folder)
+    manifest, design, runs = load_results(store)
+    if manifest.get("kind") != "compare":
+        raise InputError(
+            f"{folder}: a {manifest.get('kind')} folder (compare needs a compare folder)"
+        )
+    opts = manifest["compare"]
+    confidence = float(opts["confidence"])
+    labels = design["label"].tolist()
+    reps = manifest["replicates"]
+    base_label, mixes = labels[0], labels[1:]
+    y = {m: replicate_matrix(runs, m, len(labels), reps) for m in manifest["metrics"]}
+
+    diff_rows = []
+    for metric, values in y.items():
+        for i, mix in enumerate(mixes, start=1):
+            ok = ~(np.isnan(values[0]) | np.isnan(values[i]))
+            if ok.sum() < 2:
+                continue
+            row = paired_difference(values[0][ok], values[i][ok], confidence)
+            diff_rows.append({"metric": metric, "mix": mix, **row})
+    differences = pd.DataFrame(diff_rows)
+
+    cost_name = opts["cost"]
+    effects = list(opts["effects"])
+    cost = y[cost_name]
+    ce_rows = []
+    for i, label in enumerate(labels):
+        d_cost = cost[i] - cost[0]
+        cd = paired_difference(cost[0], cost[i], confidence)
+        row: dict[str, Any] = {
+            "mix": label,
+            "cost": float(cost[i].mean()),
+            "cost_difference": cd["difference"],
+            "cost_difference_ci_low": cd["ci_low"],
+            "cost_difference_ci_high": cd["ci_high"],
+        }
+        for e in effects:
+            eff = y[e]
+            d_eff = eff[i] - eff[0]
+            ed = paired_difference(eff[0], eff[i], confidence)
+            row[e] = float(eff[i].mean())
+            row[f"{e}_difference"] = ed["difference"]
+            row[f"{e}_difference_ci_low"] = ed["ci_low"]
+            row[f"{e}_difference_ci_high"] = ed["ci_high"]
+            per = f"cost_per_additional_{e}"
+            if i > 0 and ed["difference"] > 0:
+                row[per] = cd["difference"] / ed["difference"]
+                row[f"{per}_ci_low"], row[f"{per}_ci_high"] = ratio_interval(
+                    d_cost, d_eff, confidence
+                )
+            else:
+                row[per] = row[f"{per}_ci_low"] = row[f"{per}_ci_high"] = None
+        ce_rows.append(row)
+    ce = pd.DataFrame(ce_rows)
+
+    primary = effects[0]
+    ce["verdict"] = [_verdict(r, primary) if i else "baseline" for i, r in ce.iterrows()]
+    ce["rank"] = pd.array(_ranks(ce, primary), dtype="Int64")
+    for e in effects:
+        front = frontier(
+            dict(zip(ce["mix"], ce["cost"], strict=True)), dict(zip(ce["mix"], ce[e], strict=True))
+        )
+        ce[f"on_frontier_{e}"] = ce["mix"].isin(front)
+        ce[f"frontier_icer_{e}"] = ce["mix"].map(front)
+    ce = ce.sort_values("rank", na_position="first", kind="stable").reset_index(drop=True)
+    info = {
+        "baseline": base_label,
+        "mixes": {m: manifest["mixes"].get(m, {}) for m in labels},
+        "cost": cost_name,
+        "effects": effects,
+        "confidence": confidence,
+        "replicates": reps,
+        "seeds": manifest["seeds"],
+        "households": manifest["scenario"]["households"],
+        "months": manifest["scenario"]["months"],
+    }
+    return {"differences": differences, "cost_effectiveness": ce, "_info": info}
+
+
+def _verdict(row: pd.Series, effect: str) -> str:
+    gain = row[f"{effect}_difference"]
+    low = row[f"{effect}_difference_ci_low"]
+    if gain > 0 and row["cost_difference"] <= 0:
+        return "dominant"
+    if gain > 0 and low > 0:
+        return "gain"
+    if gain > 0:
+        return "uncertain gain"
+    return "no gain"
+
+
+def _ranks(ce: pd.DataFrame, effect: str) -> list[int | None]:
+    order = {"dominant": 0, "gain": 1, "uncertain gain": 2, "no gain": 3}
+    per = f"cost_per_additional_{effect}"
+    keyed = []
+    for i, r in ce.iterrows():
+        if r["verdict"] == "baseline":
+            continue
+        group = order[r["verdict"]]
+        if group == 0:
+            key = (group, -r[f"{effect}_difference"])
+        elif group in (1, 2):
+            key = (group, r[per])
+        else:
+            key = (group, -r[f"{effect}_difference"])
+        keyed.append((key, i))
+    ranks: list[int | None] = [None] * len(ce)
+    for rank, (_, i) in enumerate(sorted(keyed), start=1):
+        ranks[i] = rank
+    return ranks
+
+
+def headline(folder: str | Path) -> str:
+    """One sentence: the best-ranked mix and what it buys."""
+    path = Path(folder) / "analysis" / "cost_effectiveness.json"
+    rows = json.loads(path.read_text(encoding="utf-8"))
+    info = json.loads((Path(folder) / "analysis" / "compare.json").read_text(encoding="utf-8"))
+    e = info["effects"][0]
+    best = next((r for r in rows if r["rank"] == 1), None)
+    if best is None:
+        return "No mix to rank."
+    gain = best[f"{e}_difference"]
+    per = best[f"cost_per_additional_{e}"]
+    tail = f", USD {per:,.0f} per additional {e}" if per is not None and per > 0 else ""
+    return (
+        f"Ranked first: {best['mix']} ({best['verdict']}): {gain:+,.1f} {e} against "
+        f"{info['baseline']}, for {best['cost_difference']:+,.0f} USD{tail}."
+    )
+
+
+def write(folder: str | Path) -> list[str]:
+    """Compare a compare folder and write tables (CSV, JSON) and figures to its analysis/."""
+    folder = Path(folder)
+    result = compare(folder)
+    written = []
+    with atomic_dir(folder / "analysis") as tmp:
+        for name in ("cost_effectiveness", "differences"):
+            df = result[name]
+            df.to_csv(tmp / f"{name}.csv", index=False)
+            (tmp / f"{name}.json").write_text(_records_json(df) + "\n", encoding="utf-8")
+            written += [f"{name}.csv", f"{name}.json"]
+        (tmp / "compare.json").write_text(
+            json.dumps(result["_info"], indent=2) + "\n", encoding="utf-8"
+        )
+        written.append("compare.json")
+        fig_frontier(result).savefig(tmp / "frontier.png", dpi=110)
+        fig_differences(result).savefig(tmp / "differences.png", dpi=110)
+        written += ["frontier.png", "differences.png"]
+    return written
+
+
+# ---------------------------------------------------------------- figures
+def fig_frontier(result: dict[str, Any]) -> Figure:
+    """Cost against effect per mix, with intervals, and the frontier; one panel per effect."""
+    ce = result["cost_effectiveness"]
+    info = result["_info"]
+    effects = info["effects"]
+    fig = Figure(figsize=(7.5, 4.2 * len(effects)), layout="constrained")
+    FigureCanvasAgg(fig)
+    axes = fig.subplots(len(effects), 1, squeeze=False)[:, 0]
+    for ax, e in zip(axes, effects, strict=True):
+        x, yv = ce["cost"] / 1e6, ce[e]
+        base_eff = float(ce.loc[ce["verdict"] == "baseline", e].iloc[0])
+        base_cost = float(ce.loc[ce["verdict"] == "baseline", "cost"].iloc[0]) / 1e6
+        xerr = np.vstack(
+            [
+                (ce["cost_difference"] - ce["cost_difference_ci_low"]) / 1e6,
+                (ce["cost_difference_ci_high"] - ce["cost_difference"]) / 1e6,
+            ]
+        )
+        yerr = np.vstack(
+            [
+                ce[f"{e}_difference"] - ce[f"{e}_difference_ci_low"],
+                ce[f"{e}_difference_ci_high"] - ce[f"{e}_difference"],
+            ]
+        )
+        ax.errorbar(x, yv, xerr=np.nan_to_num(xerr), yerr=np.nan_to_num(yerr), fmt="none",
+                    ecolor="#aaaaaa", capsize=2)  # fmt: skip
+        on = ce[f"on_frontier_{e}"]
+        ax.scatter(x[~on], yv[~on], color="#7570b3", zorder=3, label="dominated")
+        ax.scatter(x[on], yv[on], color="#1b9e77", zorder=4, label="on the frontier")
+        front = ce[on].sort_values("cost")
+        ax.plot(front["cost"] / 1e6, front[e], color="#1b9e77", lw=1.2)
+        for _, r in ce.iterrows():
+            ax.annotate(r["mix"], (r["cost"] / 1e6, r[e]), fontsize=8, xytext=(4, 4),
+                        textcoords="offset points")  # fmt: skip
+        ax.axhline(base_eff, color="#999999", lw=0.6, ls=":")
+        ax.axvline(base_cost, color="#999999", lw=0.6, ls=":")
+        ax.set_xlabel(f"{info['cost']} (USD million, mean over {info['replicates']} seeds)")
+        ax.set_ylabel(e)
+        ax.set_title(f"Cost-effectiveness frontier: {e}", fontsize=10, loc="left")
+        ax.legend(fontsize=8, loc="best")
+    return fig
+
+
+def fig_differences(result: dict[str, Any]) -> Figure:
+    """Each mix's paired difference from the baseline with its interval, one panel per metric."""
+    df = result["differences"]
+    info = result["_info"]
+    metrics = list(dict.fromkeys(df["metric"]))
+    fig = Figure(figsize=(7.5, max(3.0, 1.6 + 0.35 * df["mix"].nunique()) * len(metrics) / 1.6),
+                 layout="constrained")  # fmt: skip
+    FigureCanvasAgg(fig)
+    axes = fig.subplots(len(metrics), 1, squeeze=False)[:, 0]
+    for ax, metric in zip(axes, metrics, strict=True):
+        sub = df[df["metric"] == metric]
+        pos = np.arange(len(sub))
+        err = np.vstack([sub["difference"] - sub["ci_low"], sub["ci_high"] - sub["difference"]])
+        colours = ["#1b9e77" if lo > 0 else "#d95f02" if hi < 0 else "#999999"
+                   for lo, hi in zip(sub["ci_low"], sub["ci_high"], strict=True)]  # fmt: skip
+        ax.errorbar(sub["difference"], pos, xerr=np.nan_to_num(err), fmt="none", ecolor="#555555",
+                    capsize=3)  # fmt: skip
+        ax.scatter(sub["difference"], pos, color=colours, zorder=3)
+        ax.set_yticks(pos, sub["mix"])
+        ax.invert_yaxis()
+        ax.axvline(0, color="black", lw=0.6)
+        ax.set_title(f"{metric}: difference from {info['baseline']}", fontsize=10, loc="left")
+    axes[-1].set_xlabel(f"paired difference, {100 * info['confidence']:.0f}% interval")
+    return fig

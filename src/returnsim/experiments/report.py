@@ -1,0 +1,236 @@
+"""A self-contained HTML report of an experiment folder: ``DIR/report.html``.
+
+One file with its figures embedded (base64 PNG) and its styles inline: it
+opens offline, can be mailed, and shows the spec, provenance, run counts,
+and every table and figure of ``DIR/analysis/``. When the folder has no
+analysis yet, it is made first.
+"""
+
+from __future__ import annotations
+
+import base64
+import html
+import json
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from returnsim.experiments.store import Store, write_atomic
+
+#: Sections of a report: (file stem, title, what it means).
+SECTIONS = (
+    (
+        "cost_effectiveness",
+        "Cost-effectiveness and ranking",
+        "Mean cost and effects of each mix, differences from the baseline with paired-seed "
+        "intervals, cost per additional unit of each effect, verdict, rank, and whether the mix "
+        "is on the cost-effectiveness frontier.",
+    ),
+    ("frontier", "Frontier", ""),
+    (
+        "differences",
+        "Differences from the baseline",
+        "Mean paired difference of each metric (mix minus baseline, same seeds) with its "
+        "Student t interval and p-value.",
+    ),
+    (
+        "sobol",
+        "Sobol indices",
+        "S1: share of the metric's variance a parameter explains alone; ST: alone and through "
+        "interactions; _conf: half-width of the bootstrap confidence interval. Computed on "
+        "replicate means over each parameter's whole declared range.",
+    ),
+    (
+        "sobol_second_order",
+        "Second-order Sobol indices",
+        "S2: share of variance due to the interaction of a pair of parameters.",
+    ),
+    (
+        "morris",
+        "Morris elementary effects",
+        "mu*: mean absolute effect of moving a parameter across its whole range (importance); "
+        "sigma: spread of that effect (interactions or non-linearity).",
+    ),
+    (
+        "correlations",
+        "Rank correlations",
+        "Spearman rank correlation and standardized regression coefficient (SRC) of each "
+        "parameter with the metric; r2 is the share of variance the linear fit explains.",
+    ),
+    (
+        "effects",
+        "Main effects",
+        "Mean metric at each level of each parameter and its swing (max - min).",
+    ),
+    (
+        "seed_variance",
+        "Variance due to the seed",
+        "seed_share: mean variance between replicates of a point over the variance of all runs; "
+        "seed_share_of_means: the same for the replicate means the indices are computed from. "
+        "High values mean more replicates are needed.",
+    ),
+    (
+        "convergence_summary",
+        "Convergence",
+        "Largest change of an index between the first half of the sample and the whole sample; "
+        "converged when within the tolerance.",
+    ),
+    ("convergence", "Convergence by parameter", ""),
+)
+
+STYLE = """
+body { font-family: system-ui, -apple-system, "Segoe UI", sans-serif; margin: 2em auto;
+       max-width: 1100px; padding: 0 1em; color: #222; line-height: 1.4; }
+h1 { font-size: 1.6em; } h2 { font-size: 1.25em; margin-top: 2em; border-bottom: 1px solid #ddd; }
+table { border-collapse: collapse; font-size: 0.82em; margin: 0.6em 0; display: block;
+        overflow-x: auto; }
+th, td { border: 1px solid #ddd; padding: 3px 6px; text-align: right; white-space: nowrap; }
+th { background: #f4f4f4; } td:first-child, th:first-child { text-align: left; }
+img { max-width: 100%; border: 1px solid #eee; margin: 0.6em 0; }
+pre { background: #f7f7f7; padding: 0.8em; overflow-x: auto; font-size: 0.85em; }
+.note { color: #555; font-size: 0.9em; } .warn { color: #a33; }
+"""
+
+
+def _table(df: pd.DataFrame) -> str:
+    def fmt(x: Any) -> str:
+        if isinstance(x, float):
+            if x != x:
+                return ""
+            return f"{x:,.4g}" if abs(x) < 1e6 else f"{x:,.0f}"
+        return html.escape(str(x))
+
+    head = "".join(f"<th>{html.escape(str(c))}</th>" for c in df.columns)
+    body = "".join(
+        "<tr>" + "".join(f"<td>{fmt(v)}</td>" for v in row) + "</tr>"
+        for row in df.itertuples(index=False)
+    )
+    return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+
+
+def _image(path: Path, alt: str) -> str:
+    data = base64.b64encode(path.read_bytes()).decode("ascii")
+    return f'<img alt="{html.escape(alt)}" src="data:image/png;base64,{data}">'
+
+
+def _kv(rows: list[tuple[str, Any]]) -> str:
+    body = "".join(
+        f"<tr><th>{html.escape(k)}</th><td style='text-align:left'>{html.escape(str(v))}</td></tr>"
+        for k, v in rows
+    )
+    return f"<table>{body}</table>"
+
+
+def render(folder: Path) -> str:
+    """The report of ``folder`` as an HTML string."""
+    store = Store(folder)
+    m = store.manifest()
+    analysis = folder / "analysis"
+    status = m.get("status", {})
+    prov = m.get("provenance", {})
+    git = prov.get("git", {})
+    design = m.get("design") or {}
+    parts = [
+        "<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'>",
+        f"<title>{html.escape(m['name'])}: returnsim {html.escape(m['kind'])}</title>",
+        f"<style>{STYLE}</style></head><body>",
+        f"<h1>{html.escape(m['name'])} <span class='note'>({html.escape(m['kind'])})</span></h1>",
+    ]
+    if m.get("description"):
+        parts.append(f"<p>{html.escape(m['description'])}</p>")
+    rows = [
+        ("spec", m["spec"]["path"]),
+        ("spec hash", m["spec"]["hash"]),
+        ("scenario", f"{m['scenario']['name']} ({m['scenario']['path']})"),
+        ("scenario digest", m["scenario"]["digest"]),
+        ("households x months", f"{m['scenario']['households']:,} x {m['scenario']['months']}"),
+        ("replicates (seeds)", f"{m['replicates']} ({', '.join(map(str, m['seeds']))})"),
+    ]
+    if design:
+        opts = ", ".join(f"{k} = {v}" for k, v in design.items() if k != "method")
+        rows.append(("design", f"{design['method']} ({opts})"))
+    rows += [
+        ("runs", f"{status.get('ok', '?')} ok, {status.get('failed', '?')} failed of "
+                 f"{m.get('unique_runs')} unique ({m.get('planned_runs')} planned)"),
+        ("metrics", ", ".join(m["metrics"])),
+    ]  # fmt: skip
+    if m.get("levers") or m.get("uncertainties"):
+        rows.append(("levers", ", ".join(m.get("levers", [])) or "none"))
+        rows.append(("uncertainties", ", ".join(m.get("uncertainties", [])) or "none"))
+    parts += ["<h2>Experiment</h2>", _kv(rows)]
+    if m.get("parameters"):
+        ptab = pd.DataFrame(
+            [
+                {
+                    "parameter": p["name"],
+                    "kind": p["kind"],
+                    "range or values": (
+                        f"{p['low']} .. {p['high']}"
+                        if p.get("values") is None
+                        else ", ".join(map(str, p["values"]))
+                    ),
+                    "base": p.get("base"),
+                }
+                for p in m["parameters"]
+            ]
+        )
+        parts.append(_table(ptab))
+    if m.get("mixes"):
+        mtab = pd.DataFrame([{"mix": n, "settings": json.dumps(s)} for n, s in m["mixes"].items()])
+        parts += ["<h3>Mixes</h3>", _table(mtab)]
+
+    notes = []
+    for meta in ("analysis.json", "compare.json"):
+        if (analysis / meta).is_file():
+            notes += json.loads((analysis / meta).read_text(encoding="utf-8")).get("notes", [])
+    for note in notes:
+        parts.append(f"<p class='warn'>{html.escape(note)}</p>")
+
+    for stem, title, what in SECTIONS:
+        csv, png = analysis / f"{stem}.csv", analysis / f"{stem}.png"
+        if not (csv.is_file() or png.is_file()):
+            continue
+        parts.append(f"<h2>{html.escape(title)}</h2>")
+        if what:
+            parts.append(f"<p class='note'>{html.escape(what)}</p>")
+        if csv.is_file():
+            parts.append(_table(pd.read_csv(csv)))
+        if png.is_file():
+            parts.append(_image(png, title))
+
+    inv = m.get("invocations", [])
+    prov_rows = [
+        ("returnsim", prov.get("returnsim")),
+        ("git commit", f"{git.get('commit')} (dirty: {git.get('dirty')})"),
+        ("python", f"{prov.get('python')} on {prov.get('platform')}"),
+        ("dependencies", ", ".join(f"{k} {v}" for k, v in prov.get("dependencies", {}).items())),
+        ("created", prov.get("utc")),
+        ("command", prov.get("command")),
+    ]
+    for i, call in enumerate(inv, start=1):
+        prov_rows.append(
+            (
+                f"invocation {i}",
+                f"{call.get('started')} .. {call.get('finished', 'interrupted')}: "
+                f"{call.get('new_ok', '?')} ok, {call.get('new_failed', '?')} failed on "
+                f"{call.get('executor')}",
+            )
+        )
+    parts += ["<h2>Provenance</h2>", _kv(prov_rows)]
+    parts += ["<h2>Spec</h2>", f"<pre>{html.escape(m['spec'].get('text', ''))}</pre>"]
+    parts.append("</body></html>\n")
+    return "\n".join(parts)
+
+
+def write(folder: str | Path) -> Path:
+    """Write ``folder/report.html`` (analysing first if there is no analysis); return its path."""
+    folder = Path(folder)
+    m = Store(folder).manifest()
+    if not (folder / "analysis").is_dir():
+        from returnsim.experiments import analysis, compare
+
+        (compare.write if m.get("kind") == "compare" else analysis.write)(folder)
+    path = folder / "report.html"
+    write_atomic(path, render(folder).encode("utf-8"))
+    return path

@@ -1,0 +1,206 @@
+"""One run of an experiment: a scenario, parameter values and a seed in, metrics out.
+
+A run is identified by its *run key*, the SHA-256 of the base scenario's
+digest, the parameter values, the seed and the returnsim version: the same
+key always means the same computation, so a sweep that finds a key already
+done skips it. Metrics are fields of ``summary.json`` (top-level numbers,
+or a dotted path to a number inside it such as
+``by_group.sex_of_head.female_head.returned_share``), plus the derived
+metrics of :data:`DERIVED`.
+
+:func:`execute_chunk` is what executors ship to worker processes; it never
+raises for a failing run: the failure is returned as a result with its error.
+"""
+
+from __future__ import annotations
+
+import difflib
+import hashlib
+import json
+import math
+import os
+import socket
+import time
+import traceback
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+import returnsim
+from returnsim.errors import InputError
+
+if TYPE_CHECKING:
+    from returnsim.scenario import Scenario
+
+VERSION = returnsim.__version__
+
+
+def _cost_incl_peacekeeping(summary: dict[str, Any], spec: Scenario) -> float:
+    """Programme spending plus the mission's cost when the budget does not already include it."""
+    extra = 0.0 if spec["budget.include_peacekeeping"] else summary["peacekeeping_cost"]
+    return float(summary["total_cost"]) + float(extra)
+
+
+#: Metrics computed from the summary (name -> (summary, resolved scenario) -> value).
+DERIVED: dict[str, Callable[[dict[str, Any], Any], float | None]] = {
+    "total_cost_incl_peacekeeping": _cost_incl_peacekeeping,
+}
+
+
+@dataclass(frozen=True)
+class Run:
+    """One run to do: its key, parameter values (dotted keys) and seed."""
+
+    key: str
+    overrides: dict[str, Any]
+    seed: int
+
+
+def run_key(
+    scenario_digest: str, overrides: dict[str, Any], seed: int, version: str = VERSION
+) -> str:
+    """SHA-256 of scenario digest, parameter values, seed and model version."""
+    blob = json.dumps(
+        {
+            "scenario": scenario_digest,
+            "parameters": overrides,
+            "seed": int(seed),
+            "version": version,
+        },
+        sort_keys=True,
+        separators=(",", ":"),
+        default=str,
+    )
+    return hashlib.sha256(blob.encode()).hexdigest()
+
+
+def simulate(base: Scenario, overrides: dict[str, Any], seed: int) -> tuple[dict[str, Any], Any]:
+    """Run the model to its last month; return (summary, resolved scenario)."""
+    from returnsim.model import ReturnModel
+    from returnsim.outcomes import summarize
+
+    model = ReturnModel(base, rng=seed, overrides=overrides or None)
+    model.run()
+    return summarize(model), model.spec
+
+
+def metric_value(summary: dict[str, Any], spec: Any, name: str) -> float | None:
+    """The value of metric ``name`` in a run's summary (None when undefined)."""
+    if name in DERIVED:
+        value: Any = DERIVED[name](summary, spec)
+    else:
+        value = summary
+        for part in name.split("."):
+            if not isinstance(value, dict) or part not in value:
+                return None
+            value = value[part]
+    if value is None or isinstance(value, bool) or not isinstance(value, int | float):
+        return None
+    value = float(value)
+    return value if math.isfinite(value) else None
+
+
+def _one_line_error(exc: BaseException) -> str:
+    where = ""
+    frames = traceback.extract_tb(exc.__traceback__)
+    if frames:
+        last = frames[-1]
+        where = f" [{os.path.basename(last.filename)}:{last.lineno}]"
+    text = " ".join(f"{type(exc).__name__}: {exc}".split())
+    if len(text) > 500:
+        text = text[:497] + "..."
+    return text + where
+
+
+def execute(base: Scenario, run: Run, metrics: Sequence[str]) -> dict[str, Any]:
+    """Do one run; return its result (``status`` ok or failed, ``error``, metric ``values``)."""
+    started = time.time()
+    t0 = time.perf_counter()
+    try:
+        summary, spec = simulate(base, run.overrides, run.seed)
+        values = {m: metric_value(summary, spec, m) for m in metrics}
+        status, error = "ok", None
+    except Exception as exc:  # a failing run is a result, not the end of the sweep
+        values = dict.fromkeys(metrics)
+        status, error = "failed", _one_line_error(exc)
+    return {
+        "run_key": run.key,
+        "status": status,
+        "error": error,
+        "values": values,
+        "wall_seconds": time.perf_counter() - t0,
+        "started": started,
+        "finished": time.time(),
+        "worker": f"{socket.gethostname()}:{os.getpid()}",
+    }
+
+
+def execute_chunk(
+    base: Scenario, runs: Sequence[Run], metrics: Sequence[str]
+) -> list[dict[str, Any]]:
+    """Do several runs in a row (one task on a worker); one result per run."""
+    return [execute(base, run, metrics) for run in runs]
+
+
+# ------------------------------------------------------------- metric names
+def _leaves(tree: dict[str, Any], prefix: str = "") -> dict[str, str]:
+    out = {}
+    for k, v in tree.items():
+        name = f"{prefix}{k}"
+        if isinstance(v, dict):
+            out |= _leaves(v, name + ".")
+        elif v is None or (isinstance(v, int | float) and not isinstance(v, bool)):
+            out[name] = "number"
+        else:
+            out[name] = type(v).__name__
+    return out
+
+
+#: Fields of summary.json that describe the run rather than measure an outcome.
+NOT_METRICS = ("scenario", "seed", "months")
+
+#: summary.json fields by scenario digest (filled by known_metrics).
+_FIELDS: dict[str, dict[str, str]] = {}
+
+
+def known_metrics(base: Scenario) -> dict[str, str]:
+    """Every field of ``summary.json`` for this scenario (dotted paths) and its type.
+
+    Found by running a tiny copy of the scenario (50 households, 2 months)
+    once, so the list is always the model's own.
+    """
+    digest = base.digest()
+    if digest not in _FIELDS:
+        tiny = base.with_overrides({"households.count": 50, "scenario.months": 2})
+        summary, _ = simulate(tiny, {}, 0)
+        fields = _leaves(summary)
+        for name in NOT_METRICS:
+            fields.pop(name, None)
+        _FIELDS[digest] = fields | dict.fromkeys(DERIVED, "number")
+    return _FIELDS[digest]
+
+
+def check_metrics(names: Sequence[str], base: Scenario, *, where: str) -> None:
+    """Raise InputError unless every name is a numeric field of summary.json (or derived)."""
+    fields = known_metrics(base)
+    numeric = [n for n, t in fields.items() if t == "number"]
+    top = [n for n in numeric if "." not in n]
+    for name in names:
+        kind = fields.get(name)
+        if kind == "number":
+            continue
+        inside = [f for f in numeric if f.startswith(name + ".")]
+        if kind is None and inside:
+            raise InputError(
+                f"{where}: '{name}' is a table in summary.json, not a number "
+                f"(give a dotted path to a number, e.g. '{inside[0]}')"
+            )
+        if kind is not None:
+            raise InputError(f"{where}: '{name}' is a {kind} in summary.json, not a number")
+        close = difflib.get_close_matches(name, numeric, n=1)
+        hint = f" (did you mean '{close[0]}'?)" if close else ""
+        raise InputError(
+            f"{where}: unknown metric '{name}'{hint} (allowed: a numeric summary.json field: "
+            f"{', '.join(top)}; or a dotted path such as "
+            "'by_group.sex_of_head.female_head.returned_share')"
+        )

@@ -1,0 +1,578 @@
+"""Experiment specs: a TOML file naming a scenario, parameters to vary and metrics to keep.
+
+A spec is checked completely before any run starts; anything wrong raises
+:class:`InputError` with one line naming the file, the key and what is
+allowed. The form::
+
+    name = "levers"                      # optional; default: the file's name
+    scenario = "scenarios/baseline.toml" # relative to the working folder or to this file
+    households = 5000                    # households.count of every run
+    steps = 60                           # scenario.months of every run
+    seed = 42                            # replicate r runs with seed + r (common random numbers)
+    replicates = 2
+    retries = 2                          # extra attempts for a run that raises
+
+    [fixed]                              # overrides applied to every run
+    "budget.include_peacekeeping" = true
+
+    [design]
+    method = "sobol"   # full_factorial | lhs | sobol | morris | one_at_a_time
+    samples = 64       # base samples (sobol, a power of 2), points (lhs), trajectories (morris)
+    second_order = false  # sobol: also second-order indices (N(2D+2) points instead of N(D+2))
+    levels = 4         # morris grid levels; full_factorial / one_at_a_time levels of ranges
+    seed = 42          # seed of the sampler (default: the spec's seed)
+    confidence = 0.95  # level of the analysis' confidence intervals
+
+    [parameters]
+    "peacekeeping.troops" = { min = 0, max = 15000 }
+    "conflict.intensity" = { values = [0.5, 1.0, 2.0] }
+    "decision.safety_threshold" = { min = 0.3, max = 0.6, kind = "uncertainty", base = 0.4 }
+
+    [outputs]
+    metrics = ["returned_share", "sustainably_reintegrated_share", "total_cost"]
+
+    [mixes.security_first]               # named intervention mixes to compare
+    "peacekeeping.troops" = 12000
+
+    [compare]
+    effects = ["sustainably_reintegrated", "returned"]  # cost-effectiveness denominators
+    cost = "total_cost_incl_peacekeeping"
+    confidence = 0.95
+    baseline = "status_quo"   # optional: a mix to compare against (default: the scenario)
+
+Levers (what a decision maker controls) are the parameters of the lever
+families (:data:`LEVER_SECTIONS`); every other parameter is an uncertainty
+(what nobody controls: conflict, behaviour, effect sizes). ``kind = "lever"``
+or ``kind = "uncertainty"`` on a parameter overrides that default.
+"""
+
+from __future__ import annotations
+
+import difflib
+import hashlib
+import json
+import math
+import re
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from returnsim.errors import InputError
+from returnsim.experiments.design import METHODS, Factor
+from returnsim.param import Param
+from returnsim.parameters import BY_KEY, PLACE_BY_KEY
+from returnsim.scenario import Scenario, check_value, load
+
+#: Parameter sections whose keys are levers by default.
+LEVER_SECTIONS = (
+    "peacekeeping",
+    "aid",
+    "return_package",
+    "reconstruction",
+    "livelihood",
+    "education",
+    "reconciliation",
+    "protection",
+    "mhpss",
+    "information",
+    "coordination",
+    "budget",
+)
+KINDS = ("lever", "uncertainty")
+
+TOP_KEYS = (
+    "name",
+    "description",
+    "scenario",
+    "households",
+    "steps",
+    "seed",
+    "replicates",
+    "retries",
+    "fixed",
+    "design",
+    "parameters",
+    "outputs",
+    "mixes",
+    "compare",
+)
+DESIGN_KEYS = ("method", "samples", "second_order", "levels", "seed", "confidence")
+PARAM_KEYS = ("min", "max", "values", "levels", "base", "kind")
+COMPARE_KEYS = ("effects", "cost", "confidence", "baseline")
+
+DEFAULT_METRICS = ("returned_share", "sustainably_reintegrated_share", "total_cost")
+DEFAULT_EFFECTS = ("sustainably_reintegrated", "returned")
+DEFAULT_COST = "total_cost_incl_peacekeeping"
+BASELINE = "baseline"
+
+
+@dataclass(frozen=True)
+class DesignOptions:
+    """The ``[design]`` table."""
+
+    method: str
+    samples: int | None
+    second_order: bool
+    levels: int
+    seed: int
+    confidence: float
+
+
+@dataclass(frozen=True)
+class CompareOptions:
+    """The ``[compare]`` table."""
+
+    effects: tuple[str, ...]
+    cost: str
+    confidence: float
+    baseline: str | None
+
+
+@dataclass
+class ExperimentSpec:
+    """A validated experiment: base scenario, factors, metrics, mixes."""
+
+    path: str
+    text: str
+    name: str
+    description: str
+    scenario_path: str
+    base: Scenario
+    seed: int
+    replicates: int
+    retries: int
+    fixed: dict[str, Any]
+    design: DesignOptions | None
+    factors: tuple[Factor, ...]
+    kinds: dict[str, str]
+    metrics: tuple[str, ...]
+    mixes: dict[str, dict[str, Any]]
+    compare: CompareOptions
+    raw: dict[str, Any] = field(repr=False, default_factory=dict)
+
+    @property
+    def levers(self) -> list[str]:
+        """Swept parameters that are levers."""
+        return [f.name for f in self.factors if self.kinds[f.name] == "lever"]
+
+    @property
+    def uncertainties(self) -> list[str]:
+        """Swept parameters that are uncertainties."""
+        return [f.name for f in self.factors if self.kinds[f.name] == "uncertainty"]
+
+    def identity(self) -> dict[str, Any]:
+        """Everything that decides which runs exist and what they compute (hashed)."""
+        return {
+            "scenario_digest": self.base.digest(),
+            "seed": self.seed,
+            "replicates": self.replicates,
+            "design": None if self.design is None else vars(self.design),
+            "parameters": [vars(f) | {"kind": self.kinds[f.name]} for f in self.factors],
+            "metrics": list(self.metrics),
+            "mixes": self.mixes,
+            "compare": vars(self.compare),
+        }
+
+    def digest(self) -> str:
+        """SHA-256 of :meth:`identity`: two specs with the same hash run the same runs."""
+        blob = json.dumps(self.identity(), sort_keys=True, separators=(",", ":"), default=str)
+        return hashlib.sha256(blob.encode()).hexdigest()
+
+
+def load_spec(path: str | Path) -> ExperimentSpec:
+    """Read and validate an experiment spec; raise InputError with one line if anything is wrong."""
+    path = Path(path)
+    if not path.is_file():
+        raise InputError(f"{path}: no such experiment spec (give a path to a .toml file)")
+    try:
+        text = path.read_text(encoding="utf-8")
+        raw = tomllib.loads(text)
+    except OSError as exc:
+        raise InputError(f"{path}: cannot be read ({exc.strerror or exc})") from None
+    except UnicodeDecodeError:
+        raise InputError(f"{path}: not a text file (an experiment spec is UTF-8 TOML)") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise InputError(f"{path}: not valid TOML: {exc}") from None
+    return from_dict(raw, path=path, text=text)
+
+
+def from_dict(raw: dict[str, Any], *, path: Path, text: str = "") -> ExperimentSpec:
+    """Validate a parsed spec (see the module docstring for the form)."""
+    src = str(path)
+    for key in raw:
+        if key not in TOP_KEYS:
+            raise InputError(
+                f"{src}: unknown key '{key}'{_suggest(key, TOP_KEYS)} "
+                f"(allowed: {', '.join(TOP_KEYS)})"
+            )
+    if "scenario" not in raw:
+        raise InputError(f"{src}: 'scenario' is missing (the path of a scenario TOML file)")
+    if not isinstance(raw["scenario"], str):
+        raise InputError(f"{src}: scenario must be a path string, e.g. 'scenarios/baseline.toml'")
+    scenario_path = _scenario_path(raw["scenario"], path)
+    seed = _int(raw, "seed", src, low=0, default=42)
+    replicates = _int(raw, "replicates", src, low=1, default=1)
+    retries = _int(raw, "retries", src, low=0, default=2)
+    overrides: dict[str, Any] = {}
+    for key, target in (("households", "households.count"), ("steps", "scenario.months")):
+        if key in raw:
+            overrides[target] = check_value(BY_KEY[target], raw[key], source=src, key=key)
+    fixed = _table(raw, "fixed", src)
+    for key in fixed:
+        if key in ("scenario.seed", "scenario.months", "households.count"):
+            raise InputError(
+                f"{src}: fixed.'{key}': set it with the top-level seed, steps or households"
+            )
+    try:
+        base = load(scenario_path, overrides or None)
+        if fixed:
+            base = base.with_overrides(fixed, origin=f"{src}: [fixed]")
+    except InputError as exc:
+        raise InputError(f"{exc} (scenario of {src})") from None
+
+    params = _table(raw, "parameters", src)
+    factors, kinds = [], {}
+    for key, body in params.items():
+        factor, kind = _factor(key, body, base, src)
+        factors.append(factor)
+        kinds[key] = kind
+    design = _design(raw, src, seed, len(factors))
+
+    from returnsim.experiments.runs import check_metrics
+
+    outputs = _table(raw, "outputs", src)
+    for key in outputs:
+        if key != "metrics":
+            raise InputError(f"{src}: unknown key 'outputs.{key}' (allowed: metrics)")
+    metrics = outputs.get("metrics", list(DEFAULT_METRICS))
+    if not isinstance(metrics, list) or not metrics or not all(isinstance(m, str) for m in metrics):
+        raise InputError(f"{src}: outputs.metrics must be a non-empty list of summary.json fields")
+    if len(set(metrics)) != len(metrics):
+        raise InputError(f"{src}: outputs.metrics repeats a name")
+    check_metrics(metrics, base, where=f"{src}: outputs.metrics")
+
+    mixes = _mixes(raw, base, kinds, src)
+    compare = _compare(raw, mixes, base, src)
+    return ExperimentSpec(
+        path=src,
+        text=text,
+        name=_str(raw, "name", src, default=path.stem),
+        description=_str(raw, "description", src, default=""),
+        scenario_path=str(scenario_path),
+        base=base,
+        seed=seed,
+        replicates=replicates,
+        retries=retries,
+        fixed=fixed,
+        design=design,
+        factors=tuple(factors),
+        kinds=kinds,
+        metrics=tuple(metrics),
+        mixes=mixes,
+        compare=compare,
+        raw=raw,
+    )
+
+
+# ----------------------------------------------------------------- helpers
+def _suggest(word: str, options: Any) -> str:
+    close = difflib.get_close_matches(word, list(options), n=1)
+    return f" (did you mean '{close[0]}'?)" if close else ""
+
+
+def _scenario_path(text: str, spec_path: Path) -> Path:
+    """The scenario file: relative to the working folder, else to the spec's folder."""
+    candidate = Path(text)
+    if candidate.is_absolute() or candidate.is_file():
+        return candidate
+    beside = spec_path.parent / candidate
+    if beside.is_file():
+        return beside
+    raise InputError(
+        f"{spec_path}: scenario = '{text}': no such file (looked in the working folder and "
+        f"in {spec_path.parent or '.'}/)"
+    )
+
+
+def _is_int(x: Any) -> bool:
+    return isinstance(x, int) and not isinstance(x, bool)
+
+
+def _is_number(x: Any) -> bool:
+    return isinstance(x, int | float) and not isinstance(x, bool) and math.isfinite(x)
+
+
+def _int(raw: dict[str, Any], key: str, src: str, *, low: int, default: int) -> int:
+    value = raw.get(key, default)
+    if not _is_int(value) or value < low:
+        raise InputError(f"{src}: {key} = {value!r} is not allowed (an integer >= {low})")
+    return int(value)
+
+
+def _str(raw: dict[str, Any], key: str, src: str, *, default: str) -> str:
+    value = raw.get(key, default)
+    if not isinstance(value, str):
+        raise InputError(f"{src}: {key} must be a string")
+    return value
+
+
+def _table(raw: dict[str, Any], key: str, src: str) -> dict[str, Any]:
+    value = raw.get(key, {})
+    if not isinstance(value, dict):
+        raise InputError(f"{src}: {key} must be a table ([{key}])")
+    return value
+
+
+def registry_param(key: str, base: Scenario, where: str) -> Param:
+    """The registry entry of a dotted key (``section.name`` or ``places.NAME.key``)."""
+    parts = key.split(".")
+    if parts[0] == "places" and len(parts) == 3:
+        names = [p["name"] for p in base.places]
+        if parts[1] not in names:
+            raise InputError(
+                f"{where}: '{key}': no place '{parts[1]}' in the scenario"
+                f"{_suggest(parts[1], names)} (allowed: {', '.join(names)})"
+            )
+        param = PLACE_BY_KEY.get(parts[2])
+        if param is None or parts[2] == "kind":
+            allowed = [k for k in PLACE_BY_KEY if k != "kind"]
+            raise InputError(
+                f"{where}: '{key}': unknown place key{_suggest(parts[2], allowed)} "
+                f"(allowed: {', '.join(allowed)})"
+            )
+        return param
+    param = BY_KEY.get(key)
+    if param is None:
+        raise InputError(
+            f"{where}: '{key}' is not a parameter{_suggest(key, BY_KEY)} "
+            "(see `returnsim describe SCENARIO` for the list)"
+        )
+    if parts[0] == "scenario":
+        raise InputError(
+            f"{where}: '{key}' cannot vary (seeds come from seed and replicates, months from steps)"
+        )
+    return param
+
+
+def _base_value(key: str, base: Scenario) -> Any:
+    parts = key.split(".")
+    if parts[0] == "places" and len(parts) == 3:
+        return next(p[parts[2]] for p in base.places if p["name"] == parts[1])
+    return base[key]
+
+
+def default_kind(key: str) -> str:
+    """``lever`` for keys of a lever section, else ``uncertainty``."""
+    return "lever" if key.split(".")[0] in LEVER_SECTIONS else "uncertainty"
+
+
+def _factor(key: str, body: Any, base: Scenario, src: str) -> tuple[Factor, str]:
+    where = f"{src}: parameters"
+    param = registry_param(key, base, where)
+    at = f"{where}.'{key}'"
+    if not isinstance(body, dict):
+        raise InputError(
+            f"{at} must be a table such as {{ min = 0, max = 1 }} or {{ values = [..] }}"
+        )
+    for k in body:
+        if k not in PARAM_KEYS:
+            raise InputError(
+                f"{at}: unknown key '{k}'{_suggest(k, PARAM_KEYS)} "
+                f"(allowed: {', '.join(PARAM_KEYS)})"
+            )
+    kind = body.get("kind", default_kind(key))
+    if kind not in KINDS:
+        raise InputError(f"{at}: kind = {kind!r} is not allowed (allowed: 'lever', 'uncertainty')")
+    has_range = "min" in body or "max" in body
+    if has_range == ("values" in body):
+        raise InputError(f"{at}: give either min and max, or values (a list), not both or neither")
+    numeric = param.kind in ("int", "float")
+    levels = body.get("levels")
+    if has_range:
+        if not numeric:
+            raise InputError(
+                f"{at}: min/max need a numeric parameter; give values = [...] ({param.allowed})"
+            )
+        if "min" not in body or "max" not in body:
+            raise InputError(f"{at}: give both min and max")
+        lo = check_value(param, body["min"], source=src, key=f"parameters.'{key}'.min")
+        hi = check_value(param, body["max"], source=src, key=f"parameters.'{key}'.max")
+        if not lo < hi:
+            raise InputError(f"{at}: min = {lo} is not below max = {hi} (an empty range)")
+        if levels is not None and (not _is_int(levels) or levels < 2):
+            raise InputError(f"{at}: levels = {levels!r} is not allowed (an integer >= 2)")
+        values = None
+    else:
+        if levels is not None:
+            raise InputError(f"{at}: levels applies to min/max ranges, not to values")
+        raw_values = body["values"]
+        if not isinstance(raw_values, list) or len(raw_values) < 2:
+            raise InputError(
+                f"{at}: values must be a list of at least 2 values "
+                "(a single value belongs in [fixed])"
+            )
+        values = tuple(
+            check_value(param, v, source=src, key=f"parameters.'{key}'.values[{i}]")
+            for i, v in enumerate(raw_values)
+        )
+        if len({json.dumps(v, sort_keys=True) for v in values}) != len(values):
+            raise InputError(f"{at}: values repeats a value")
+        lo = hi = None
+    integer = param.kind == "int"
+    if "base" in body:
+        b = check_value(param, body["base"], source=src, key=f"parameters.'{key}'.base")
+        if values is not None and b not in values:
+            raise InputError(f"{at}: base = {b!r} is not one of values")
+        if values is None and not lo <= b <= hi:
+            raise InputError(f"{at}: base = {b} is outside min..max ({lo}..{hi})")
+    else:
+        current = _base_value(key, base)
+        if values is not None:
+            b = current if current in values else values[0]
+        elif lo <= current <= hi:
+            b = current
+        else:
+            b = (lo + hi) // 2 if integer else (lo + hi) / 2
+    factor = Factor(
+        name=key, low=lo, high=hi, values=values, integer=integer, levels=levels, base=b
+    )
+    return factor, kind
+
+
+def _design(raw: dict[str, Any], src: str, seed: int, n_factors: int) -> DesignOptions | None:
+    if "design" not in raw:
+        if n_factors:
+            raise InputError(f"{src}: [parameters] given but no [design] (add method = ...)")
+        return None
+    body = _table(raw, "design", src)
+    for k in body:
+        if k not in DESIGN_KEYS:
+            raise InputError(
+                f"{src}: unknown key 'design.{k}'{_suggest(k, DESIGN_KEYS)} "
+                f"(allowed: {', '.join(DESIGN_KEYS)})"
+            )
+    method = body.get("method")
+    if method not in METHODS:
+        raise InputError(
+            f"{src}: design.method = {method!r} is not allowed{_suggest(str(method), METHODS)} "
+            f"(allowed: {', '.join(METHODS)})"
+        )
+    if not n_factors:
+        raise InputError(f"{src}: [design] given but [parameters] is empty (nothing to vary)")
+    samples = body.get("samples")
+    needs_samples = method in ("lhs", "sobol", "morris")
+    if needs_samples:
+        if samples is None:
+            raise InputError(f"{src}: design.samples is missing (method {method} needs it)")
+        if not _is_int(samples) or samples < 2:
+            raise InputError(
+                f"{src}: design.samples = {samples!r} is not allowed (an integer >= 2)"
+            )
+        if method == "sobol" and (samples < 4 or samples & (samples - 1)):
+            raise InputError(
+                f"{src}: design.samples = {samples} is not allowed for sobol "
+                "(a power of 2, at least 4: 8, 16, 32, 64, ...)"
+            )
+    elif samples is not None:
+        raise InputError(
+            f"{src}: design.samples does not apply to {method} "
+            "(it runs every level; set levels or values per parameter)"
+        )
+    second = body.get("second_order", False)
+    if not isinstance(second, bool):
+        raise InputError(f"{src}: design.second_order must be true or false")
+    if second and method != "sobol":
+        raise InputError(f"{src}: design.second_order applies to method = 'sobol' only")
+    default_levels = 4 if method == "morris" else 3
+    levels = body.get("levels", default_levels)
+    if not _is_int(levels) or levels < 2:
+        raise InputError(f"{src}: design.levels = {levels!r} is not allowed (an integer >= 2)")
+    if method == "morris" and levels % 2:
+        raise InputError(
+            f"{src}: design.levels = {levels} is not allowed for morris (an even number)"
+        )
+    dseed = body.get("seed", seed)
+    if not _is_int(dseed) or dseed < 0:
+        raise InputError(f"{src}: design.seed = {dseed!r} is not allowed (an integer >= 0)")
+    confidence = _confidence(body.get("confidence", 0.95), f"{src}: design.confidence")
+    return DesignOptions(
+        method=method,
+        samples=samples if needs_samples else None,
+        second_order=second,
+        levels=levels,
+        seed=dseed,
+        confidence=confidence,
+    )
+
+
+def _confidence(value: Any, where: str) -> float:
+    if not _is_number(value) or not 0.5 <= value < 1:
+        raise InputError(f"{where} = {value!r} is not allowed (a number from 0.5 to below 1)")
+    return float(value)
+
+
+MIX_NAME = re.compile(r"^[A-Za-z0-9_-]+$")
+
+
+def _mixes(
+    raw: dict[str, Any], base: Scenario, kinds: dict[str, str], src: str
+) -> dict[str, dict[str, Any]]:
+    out = {}
+    for name, body in _table(raw, "mixes", src).items():
+        where = f"{src}: mixes.{name}"
+        if not MIX_NAME.match(name) or name == BASELINE:
+            raise InputError(
+                f"{where}: bad mix name (letters, digits, _ and -; '{BASELINE}' is reserved)"
+            )
+        if not isinstance(body, dict) or not body:
+            raise InputError(
+                f'{where} must be a table of lever values, e.g. "aid.monthly_budget" = 1e5'
+            )
+        mix = {}
+        for key, value in body.items():
+            param = registry_param(key, base, where)
+            kind = kinds.get(key, default_kind(key))
+            if kind != "lever":
+                raise InputError(
+                    f"{where}: '{key}' is an uncertainty, not a lever (a mix sets levers; "
+                    "fix assumptions in [fixed], or declare kind = 'lever' in [parameters])"
+                )
+            mix[key] = check_value(param, value, source=src, key=f"mixes.{name}.'{key}'")
+        try:
+            base.with_overrides(mix, origin=where)
+        except InputError as exc:
+            raise InputError(str(exc)) from None
+        out[name] = mix
+    return out
+
+
+def _compare(
+    raw: dict[str, Any], mixes: dict[str, dict[str, Any]], base: Scenario, src: str
+) -> CompareOptions:
+    from returnsim.experiments.runs import check_metrics
+
+    body = _table(raw, "compare", src)
+    for k in body:
+        if k not in COMPARE_KEYS:
+            raise InputError(
+                f"{src}: unknown key 'compare.{k}'{_suggest(k, COMPARE_KEYS)} "
+                f"(allowed: {', '.join(COMPARE_KEYS)})"
+            )
+    effects = body.get("effects", list(DEFAULT_EFFECTS))
+    if not isinstance(effects, list) or not effects or not all(isinstance(e, str) for e in effects):
+        raise InputError(f"{src}: compare.effects must be a non-empty list of summary.json fields")
+    cost = body.get("cost", DEFAULT_COST)
+    if not isinstance(cost, str):
+        raise InputError(f"{src}: compare.cost must be the name of a summary.json field")
+    check_metrics([*effects, cost], base, where=f"{src}: compare")
+    baseline = body.get("baseline")
+    if baseline is not None and baseline not in mixes:
+        raise InputError(
+            f"{src}: compare.baseline = {baseline!r} is not a mix{_suggest(str(baseline), mixes)} "
+            f"(allowed: {', '.join(mixes) or 'none defined'})"
+        )
+    confidence = _confidence(body.get("confidence", 0.95), f"{src}: compare.confidence")
+    return CompareOptions(
+        effects=tuple(effects), cost=cost, confidence=confidence, baseline=baseline
+    )

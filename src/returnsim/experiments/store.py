@@ -1,0 +1,220 @@
+"""Experiment folders: append-only Parquet parts, a manifest, and DuckDB views over them.
+
+An experiment folder holds::
+
+    manifest.json      what this folder is: spec (text and hash), provenance, columns, status
+    design.parquet     one row per design point: point, label, parameter values, unit coordinates
+    plan.parquet       one row per (point, replicate): seed and run key
+    parts/part-*.parquet   finished attempts, one row each (ok or failed)
+    analysis/          tables and figures of ``returnsim analyze``
+    report.html        ``returnsim report``
+
+Parts are only ever added: each is written to a hidden temporary file and
+renamed into place (``os.replace``), so a reader sees a whole part or none,
+even after ``kill -9``. A part that cannot be read (a damaged disk, a copy
+cut short) is set aside as ``*.corrupt`` and its runs are done again. The
+same run key may appear in several parts (a failed attempt, then a
+successful retry); the ``runs`` view keeps one row per key: the successful
+attempt if there is one, else the latest.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import json
+import os
+import secrets
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from returnsim.errors import InputError
+
+MANIFEST = "manifest.json"
+DESIGN = "design.parquet"
+PLAN = "plan.parquet"
+PARTS = "parts"
+LOCK = ".lock"
+
+#: Arrow types by the names used in the manifest's column list.
+TYPES: dict[str, pa.DataType] = {
+    "string": pa.string(),
+    "int64": pa.int64(),
+    "double": pa.float64(),
+    "bool": pa.bool_(),
+    "timestamp": pa.timestamp("ms", tz="UTC"),
+}
+
+#: SQL that keeps one row per run key: the successful attempt, else the latest.
+RUNS_SQL = """
+SELECT * EXCLUDE (_rank) FROM (
+    SELECT *, row_number() OVER (
+        PARTITION BY run_key ORDER BY (status = 'ok') DESC, finished DESC, attempt DESC
+    ) AS _rank
+    FROM attempts
+) WHERE _rank = 1
+"""
+
+
+def write_atomic(path: Path, data: bytes) -> None:
+    """Write ``data`` to ``path`` through a temporary sibling and a rename."""
+    tmp = path.with_name(f".tmp-{secrets.token_hex(6)}-{path.name}")
+    try:
+        with open(tmp, "wb") as f:
+            f.write(data)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            tmp.unlink()
+        raise
+
+
+def schema_of(columns: dict[str, str]) -> pa.Schema:
+    """Arrow schema from ``{column: type name}`` (see :data:`TYPES`)."""
+    return pa.schema([(name, TYPES[kind]) for name, kind in columns.items()])
+
+
+class Store:
+    """One experiment folder (see the module docstring)."""
+
+    def __init__(self, root: str | Path) -> None:
+        self.root = Path(root)
+        self.parts = self.root / PARTS
+
+    # ------------------------------------------------------------ manifest
+    def is_experiment(self) -> bool:
+        """True when the folder holds a manifest."""
+        return (self.root / MANIFEST).is_file()
+
+    def manifest(self) -> dict[str, Any]:
+        """The manifest, or InputError if the folder is not an experiment folder."""
+        path = self.root / MANIFEST
+        if not path.is_file():
+            raise InputError(
+                f"{self.root}: not an experiment folder (no {MANIFEST}; "
+                "create one with `returnsim sweep SPEC --out DIR` or `returnsim compare`)"
+            )
+        try:
+            return json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError) as exc:
+            raise InputError(f"{path}: cannot be read ({exc})") from None
+
+    def write_manifest(self, data: dict[str, Any]) -> None:
+        """Replace the manifest atomically."""
+        text = json.dumps(data, indent=2, sort_keys=False, default=str) + "\n"
+        write_atomic(self.root / MANIFEST, text.encode())
+
+    def schema(self) -> pa.Schema:
+        """Arrow schema of a row, from the manifest."""
+        return schema_of(self.manifest()["columns"])
+
+    @contextlib.contextmanager
+    def lock(self) -> Iterator[None]:
+        """Hold the folder's write lock (released by the OS even after kill -9)."""
+        fd = os.open(self.root / LOCK, os.O_RDWR | os.O_CREAT, 0o644)
+        try:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                raise InputError(
+                    f"{self.root}: another sweep is writing to this folder "
+                    "(wait for it to finish, or give another --out)"
+                ) from None
+            os.ftruncate(fd, 0)
+            os.write(fd, f"{os.getpid()}\n".encode())
+            yield
+        finally:
+            os.close(fd)
+
+    # --------------------------------------------------------------- parts
+    def append(self, table: pa.Table) -> Path:
+        """Add one part with the rows of ``table``; return its path."""
+        self.parts.mkdir(parents=True, exist_ok=True)
+        name = f"part-{time.time_ns():020d}-{os.getpid()}-{secrets.token_hex(3)}.parquet"
+        sink = pa.BufferOutputStream()
+        pq.write_table(table, sink, compression="zstd")
+        write_atomic(self.parts / name, sink.getvalue().to_pybytes())
+        return self.parts / name
+
+    def part_files(self) -> list[Path]:
+        """Finished parts, oldest first (temporary and set-aside files excluded)."""
+        if not self.parts.is_dir():
+            return []
+        return sorted(p for p in self.parts.glob("part-*.parquet") if p.is_file())
+
+    def clean_temporary(self) -> None:
+        """Remove temporary files left by a writer that was killed (writers only)."""
+        for folder in (self.root, self.parts):
+            if folder.is_dir():
+                for tmp in folder.glob(".tmp-*"):
+                    with contextlib.suppress(OSError):
+                        tmp.unlink()
+
+    def read_attempts(self, *, set_aside: bool = False) -> pa.Table:
+        """Every recorded attempt, from every readable part.
+
+        A part that cannot be read is skipped with a warning; with
+        ``set_aside`` (a writer holding the lock) it is renamed ``*.corrupt``
+        so that its runs are redone and it is not read again.
+        """
+        schema = self.schema()
+        tables = []
+        for path in self.part_files():
+            try:
+                table = pq.read_table(path)
+                tables.append(table.select(schema.names).cast(schema))
+            except (OSError, pa.ArrowException, KeyError, ValueError) as exc:
+                what = " ".join(str(exc).split())[:200]
+                if set_aside:
+                    path.rename(path.with_name(path.name + ".corrupt"))
+                    print(
+                        f"returnsim: warning: {path} is damaged ({what}); "
+                        "set aside as .corrupt, its runs will be redone",
+                        file=sys.stderr,
+                    )
+                else:
+                    print(
+                        f"returnsim: warning: {path} is damaged ({what}); skipped", file=sys.stderr
+                    )
+        if not tables:
+            return schema.empty_table()
+        return pa.concat_tables(tables)
+
+    # ------------------------------------------------------------- reading
+    def read_design(self) -> pa.Table:
+        """Design points (one row per point)."""
+        return pq.read_table(self.root / DESIGN)
+
+    def read_plan(self) -> pa.Table:
+        """Planned runs (one row per point and replicate)."""
+        return pq.read_table(self.root / PLAN)
+
+    def connect(self, attempts: pa.Table | None = None) -> Any:
+        """A DuckDB connection with views ``runs``, ``attempts``, ``plan`` and ``design``.
+
+        ``runs`` has one row per run key (see :data:`RUNS_SQL`); ``attempts``
+        every recorded attempt; ``plan`` one row per point and replicate;
+        ``design`` one row per point.
+        """
+        import duckdb
+
+        con = duckdb.connect(":memory:")
+        table = self.read_attempts() if attempts is None else attempts
+        con.register("attempts", table)
+        con.execute(f"CREATE VIEW runs AS {RUNS_SQL}")
+        con.register("plan", self.read_plan())
+        con.register("design", self.read_design())
+        return con
+
+    def runs(self) -> Any:
+        """One row per run key (a pandas DataFrame), in plan order."""
+        con = self.connect()
+        return con.sql("SELECT * FROM runs ORDER BY point, replicate, run_key").df()
