@@ -113,6 +113,10 @@ def build_parser() -> ArgumentParser:
     common(describe)
     describe.set_defaults(handler=cmd_describe)
 
+    from returnsim.viz.server import add_command as add_serve
+
+    add_serve(sub, _int)
+
     from returnsim.experiments.commands import add_commands
 
     add_commands(sub, _int)

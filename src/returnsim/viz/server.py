@@ -1,0 +1,193 @@
+"""``returnsim serve``: check the request, then hand over to Solara's server.
+
+Everything that can be wrong (the scenario, the folder, the port, missing
+web assets) is checked here first and reported as one :class:`InputError`
+line; then this process becomes ``python -m solara run returnsim.viz.app``
+with the offline environment of :func:`returnsim.viz.solara_env`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import ipaddress
+import os
+import socket
+import sys
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from returnsim.errors import InputError
+from returnsim.scenario import load
+from returnsim.viz import assets_dir, solara_env
+from returnsim.viz.assets import missing_files
+from returnsim.viz.workshop import FOLDER_ENV, MAX_HOUSEHOLDS, SCENARIO_ENV, scenario_path
+
+DEFAULT_HOST = "127.0.0.1"
+DEFAULT_PORT = 8765
+
+#: A closed tab's model is dropped this long after its page disconnects.
+CULL_TIMEOUT = "15m"
+
+
+@dataclass(frozen=True)
+class Plan:
+    """What ``returnsim serve`` will run: the command, its environment, what to say."""
+
+    argv: list[str]
+    env: dict[str, str]
+    url: str
+    scenario: str
+    folder: Path
+    warning: str = ""
+
+
+def is_local(host: str) -> bool:
+    """Whether ``host`` is reachable only from this machine (loopback)."""
+    if host.lower() in ("localhost", "localhost.localdomain"):
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
+def resolve_scenario(scenario: str, folder: str | None) -> tuple[str, Path]:
+    """(name, scenarios folder) for SCENARIO (a name or a path) and --scenarios."""
+    looks_like_path = scenario.endswith(".toml") or os.sep in scenario or "/" in scenario
+    if looks_like_path:
+        path = Path(scenario)
+        if not path.is_file():
+            raise InputError(f"{scenario}: no such scenario file (give a .toml file or a name)")
+        path = path.resolve()
+        root = Path(folder).resolve() if folder else path.parent
+        if path.parent != root:
+            raise InputError(
+                f"{scenario}: not in the scenarios folder {root} (the picker lists only that "
+                "folder; copy the file there or pass --scenarios)"
+            )
+        name = path.stem
+    else:
+        from returnsim.viz.workshop import default_folder
+
+        root = Path(folder).resolve() if folder else default_folder()
+        name = scenario
+    if not root.is_dir():
+        raise InputError(f"--scenarios {root}: no such folder")
+    path = scenario_path(name, root)
+    load(path)  # a bad scenario stops here, with its one-line message
+    return name, root
+
+
+def check_port(host: str, port: int) -> None:
+    """Raise InputError unless ``host:port`` can be bound now."""
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    except socket.gaierror as exc:
+        raise InputError(f"--host {host}: cannot be resolved ({exc.strerror})") from None
+    family, _, _, _, address = infos[0]
+    with socket.socket(family, socket.SOCK_STREAM) as s:
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            s.bind(address)
+        except OSError as exc:
+            why = "in use" if exc.errno in (98, 48) else (exc.strerror or str(exc))
+            raise InputError(
+                f"--port {port}: cannot listen on {host}:{port} ({why}; choose another --port)"
+            ) from None
+
+
+def plan(scenario: str, host: str, port: int, folder: str | None = None) -> Plan:
+    """Check everything and return what to run (raises InputError, one line)."""
+    name, root = resolve_scenario(scenario, folder)
+    missing = missing_files()
+    if missing:
+        raise InputError(
+            f"Solara's web assets are missing from {assets_dir()} ({missing[0]}): run "
+            "`make bootstrap` (or `python -m returnsim.viz.assets`) once while connected"
+        )
+    check_port(host, port)
+    env = {
+        **os.environ,
+        **solara_env(),
+        SCENARIO_ENV: name,
+        FOLDER_ENV: str(root),
+        "SOLARA_KERNEL_CULL_TIMEOUT": CULL_TIMEOUT,
+    }
+    argv = [
+        sys.executable, "-m", "solara", "run", "returnsim.viz.app",
+        "--host", host, "--port", str(port),
+        "--production", "--no-open", "--no-check-version", "--log-level", "warning",
+    ]  # fmt: skip
+    shown = f"[{host}]" if ":" in host else host
+    warning = ""
+    if not is_local(host):
+        warning = (
+            f"serving on {host}: anyone on the network can reach this server and run models "
+            f"on this machine (up to {MAX_HOUSEHOLDS:,} households each); use it only on a "
+            "network you trust"
+        )
+    return Plan(argv, env, f"http://{shown}:{port}/", name, root, warning)
+
+
+def launch(p: Plan) -> None:
+    """Replace this process with Solara's server (never returns)."""
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os.execve(p.argv[0], p.argv, p.env)
+
+
+# ------------------------------------------------------------------ the command
+def add_command(sub: Any, int_type: Callable[[int], Any]) -> None:
+    """Add ``returnsim serve`` to the CLI's subcommands."""
+    serve = sub.add_parser(
+        "serve",
+        help="start the workshop server: a browser page per participant",
+        description="Start the workshop server (Mesa SolaraViz). Each browser session gets "
+        "its own model: Step, Play/Pause and Reset; sliders for troops, police, deployment "
+        "strategy, return cash, reconstruction, livelihood, reconciliation, psychosocial "
+        "support, aid and conflict intensity (applied on Reset); a scenario picker limited "
+        "to the scenarios folder; a seed. Views: a map of the places, households by status, "
+        "flows per month, reintegration, spending against budget, the story of the month, "
+        "a side-by-side compare mode, and downloads of the run (CSV) and its settings "
+        "(a scenario TOML for `returnsim run`). Works offline once `make bootstrap` has "
+        "installed the web assets. Stop it with Ctrl+C.",
+    )
+    serve.add_argument(
+        "scenario",
+        metavar="SCENARIO",
+        nargs="?",
+        default="baseline",
+        help="scenario to open: a name in the scenarios folder or a .toml file in it "
+        "(default: baseline)",
+    )
+    serve.add_argument(
+        "--host",
+        default=DEFAULT_HOST,
+        help=f"address to listen on (default {DEFAULT_HOST}: this machine only; e.g. 0.0.0.0 "
+        "lets participants on the network join, with a warning)",
+    )
+    serve.add_argument(
+        "--port", type=int_type(1), default=DEFAULT_PORT, help=f"port (default {DEFAULT_PORT})"
+    )
+    serve.add_argument(
+        "--scenarios",
+        metavar="DIR",
+        help="folder the scenario picker lists (default: the folder of SCENARIO when a file "
+        "is given, else ./scenarios)",
+    )
+    serve.set_defaults(handler=cmd_serve)
+
+
+def cmd_serve(args: argparse.Namespace, argv: Sequence[str]) -> int:
+    """``returnsim serve``: check everything, warn about a reachable host, start Solara."""
+    if args.port > 65535:
+        raise InputError(f"--port {args.port} is not allowed (an integer from 1 to 65535)")
+    p = plan(args.scenario, args.host, args.port, args.scenarios)
+    if p.warning:
+        print(f"returnsim: warning: {p.warning}", file=sys.stderr)
+    print(f"Workshop server for {p.scenario} (scenarios from {p.folder}) at {p.url}")
+    print("Participants open that address in a browser; stop the server with Ctrl+C.")
+    launch(p)
+    return 0
