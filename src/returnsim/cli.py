@@ -113,6 +113,10 @@ def build_parser() -> ArgumentParser:
     common(describe)
     describe.set_defaults(handler=cmd_describe)
 
+    from returnsim.calibration.command import add_command as add_calibrate
+
+    add_calibrate(sub, _int)
+
     from returnsim.viz.server import add_command as add_serve
 
     add_serve(sub, _int)

@@ -51,7 +51,10 @@ def fittable(key: str, places: list[str] | None = None) -> Param:
 
 
 def parse(raw: Any, source: str, places: list[str]) -> dict[str, Any]:
-    """Validate a ``[calibration]`` table; return it with defaults filled in."""
+    """Validate a ``[calibration]`` table; return it with defaults filled in.
+
+    ``population`` is present only when given (no default scale).
+    """
     if raw is None:
         return {}
     if not isinstance(raw, dict):
@@ -65,7 +68,6 @@ def parse(raw: Any, source: str, places: list[str]) -> dict[str, Any]:
         "target": "",
         "where": "",
         "series": "refugee_returns",
-        "population": None,
         "params": {},
     }
     for key in ("target", "where", "series"):

@@ -1,0 +1,87 @@
+"""The ``returnsim calibrate`` subcommand (registered by ``cli.build_parser``)."""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from returnsim.calibration.spec import SERIES
+
+
+def add_command(sub: Any, int_type: Callable[[int], Any]) -> None:
+    """Add ``calibrate`` to the subcommands ``sub``."""
+    p = sub.add_parser(
+        "calibrate",
+        help="fit parameters to an observed yearly series of returns",
+        description="Fit parameters of a scenario to an observed yearly series of returns "
+        "(a CSV with year and one value column) with SciPy's differential evolution over "
+        "replicate-averaged runs with common random numbers. Writes calibrated.toml (runs "
+        "with `returnsim run`), fit.json, fit.png and run.json into a folder.",
+    )
+    p.add_argument("scenario", metavar="SCENARIO", help="scenario TOML file")
+    p.add_argument("--target", required=True, metavar="FILE.csv", help="observed series (CSV)")
+    p.add_argument(
+        "--where",
+        action="append",
+        metavar="COLUMN=VALUE",
+        help="rows of a file with several series, e.g. country=Liberia (repeatable; default: "
+        "the scenario's calibration.where when the file has that column)",
+    )
+    p.add_argument("--column", metavar="NAME", help="value column (default: the only numeric one)")
+    p.add_argument(
+        "--params",
+        metavar="a,b,c",
+        help="parameters to fit, each KEY or KEY=LOW:HIGH (default: the scenario's "
+        "[calibration.params]; ranges from there, else the registry)",
+    )
+    p.add_argument(
+        "--fit-years",
+        metavar="Y1-Y2",
+        help="fit these observed years; report held-out fit over the others",
+    )
+    p.add_argument(
+        "--series",
+        choices=sorted(SERIES),
+        help="what the simulated series counts (default: calibration.series)",
+    )
+    p.add_argument(
+        "--population",
+        type=float,
+        metavar="N",
+        help="people the simulated households stand for (default: calibration.population)",
+    )
+    p.add_argument("--seeds", type=int_type(1), default=3, help="replicates per candidate (3)")
+    p.add_argument("--households", type=int_type(1), help="households (households.count)")
+    p.add_argument("--steps", type=int_type(1), help="months to simulate (scenario.months)")
+    p.add_argument("--seed", type=int_type(0), help="first replicate's seed (scenario.seed)")
+    p.add_argument(
+        "--maxiter", type=int_type(0), default=8, help="differential evolution generations (8)"
+    )
+    p.add_argument(
+        "--popsize", type=int_type(1), default=5, help="population size per parameter (5)"
+    )
+    p.add_argument(
+        "--set",
+        dest="overrides",
+        action="append",
+        default=[],
+        metavar="KEY=VALUE",
+        help="override a parameter before fitting (repeatable; value read as TOML)",
+    )
+    p.add_argument(
+        "--out", metavar="DIR", help="output folder (default: out/<scenario>_calibration)"
+    )
+    p.set_defaults(handler=run)
+
+
+def run(args: argparse.Namespace, argv: Sequence[str]) -> int:
+    """Load the scenario with its overrides, then fit and write the folder."""
+    from returnsim.calibration.report import cmd_calibrate
+    from returnsim.cli import load_scenario
+
+    if args.population is not None and not args.population > 0:
+        from returnsim.errors import InputError
+
+        raise InputError(f"--population {args.population:g}: allowed: a number of people > 0")
+    return cmd_calibrate(args, argv, load_scenario(args))
