@@ -114,8 +114,10 @@ def build_parser() -> ArgumentParser:
     describe.set_defaults(handler=cmd_describe)
 
     from returnsim.calibration.command import add_command as add_calibrate
+    from returnsim.validation import add_command as add_validate
 
     add_calibrate(sub, _int)
+    add_validate(sub, _int)
 
     from returnsim.viz.server import add_command as add_serve
 
