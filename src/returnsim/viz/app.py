@@ -12,7 +12,6 @@ Solara's offline environment; ``returnsim serve`` also passes it to the server.
 
 from __future__ import annotations
 
-import html
 from typing import Any
 
 import solara
@@ -128,8 +127,7 @@ def Page() -> None:
             "Move the sliders below, then press <b>Reset</b> to start a new run with them. "
             "Step advances one month; ▶ plays, ❚❚ pauses.",
         )
-        solara.HTML("p", html.escape(f"Now running: {describe(model.value)}"),
-                    classes=["returnsim-running"])  # fmt: skip
+        solara.Text(f"Now running: {describe(model.value)}", classes=["returnsim-running"])
     SolaraViz(
         model,
         components=[],

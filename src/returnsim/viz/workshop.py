@@ -240,6 +240,8 @@ class WorkshopModel(ReturnModel):
         self.settings = {**control_values(base), **values}
         self.prev_events = self.violence.events.copy()
         self.prev_households = self.tally.households.copy()
+        #: axes positions of each chart, computed once per run (see components.png_with_layout)
+        self.layouts: dict[str, list[Any]] = {}
 
     def step(self) -> None:
         """Advance one month, keeping last month's violence and occupancy."""

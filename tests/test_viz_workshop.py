@@ -1,0 +1,326 @@
+"""The workshop server without a browser: controls, scenario folder, export, story, CLI, assets."""
+
+from __future__ import annotations
+
+import socket
+import tomllib
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from returnsim import scenario_toml
+from returnsim.cli import main
+from returnsim.errors import InputError
+from returnsim.model import ReturnModel
+from returnsim.parameters import BY_KEY
+from returnsim.scenario import from_dict, load
+from returnsim.viz import DEAD_CDN, assets, server, solara_env, state_dir, story, workshop
+from returnsim.viz.workshop import (
+    CONTROLS,
+    MAX_HOUSEHOLDS,
+    WorkshopModel,
+    control_values,
+    overrides,
+    parse_seed,
+    scenario_names,
+    scenario_path,
+)
+
+REPO = Path(__file__).absolute().parents[1]
+SCENARIOS = REPO / "scenarios"
+
+
+@pytest.fixture(autouse=True)
+def scenarios_folder(monkeypatch) -> None:
+    """The app reads the scenarios folder from the environment, as `returnsim serve` sets it."""
+    monkeypatch.setenv(workshop.FOLDER_ENV, str(SCENARIOS))
+
+
+# ----------------------------------------------------------------- controls
+@pytest.mark.parametrize("control", CONTROLS, ids=lambda c: c.name)
+def test_every_slider_is_bounded_within_the_registry(control) -> None:
+    param = BY_KEY[control.key]
+    if control.kind == "choice":
+        assert control.choices == param.choices and control.choices
+        return
+    assert control.low < control.high
+    assert param.low is None or control.low * control.scale >= param.low
+    assert param.high is None or control.high * control.scale <= param.high
+    assert control.to_param(10**12) == control.to_param(control.high)  # clamped
+    assert control.to_param(-5) == control.to_param(control.low)
+
+
+def test_households_are_capped_for_the_server(tmp_path) -> None:
+    assert workshop.BY_NAME["households"].high == MAX_HOUSEHOLDS <= 100_000
+    big = (SCENARIOS / "baseline.toml").read_text().replace("count = 20000", "count = 2000000")
+    assert "count = 2000000" in big
+    (tmp_path / "big.toml").write_text(big)
+    spec = workshop.load_named("big", tmp_path)
+    assert spec["households.count"] == MAX_HOUSEHOLDS
+
+
+def test_sliders_at_the_scenario_values_change_nothing() -> None:
+    spec = load(SCENARIOS / "full_response.toml")
+    assert overrides(spec, control_values(spec), spec["scenario.seed"]) == {}
+
+
+def test_more_troops_scale_the_mandate_ceiling() -> None:
+    spec = load(SCENARIOS / "baseline.toml")  # 8,000 troops + 500 police, ceiling 8,500
+    out = overrides(spec, {"troops": 16_500})
+    assert out["peacekeeping.troops"] == 16_500
+    assert out["peacekeeping.ceiling"][0] == [20, 17_000.0]
+    assert out["peacekeeping.ceiling"][-1][1] == pytest.approx(4_000.0)
+
+
+def test_money_sliders_are_in_thousands() -> None:
+    spec = load(SCENARIOS / "baseline.toml")
+    out = overrides(spec, {"aid": 250, "reconstruction": 100})
+    assert out == {"aid.monthly_budget": 250_000.0, "reconstruction.monthly_budget": 100_000.0}
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"), [("7", 7), (" 12 ", 12), ("", 42), ("x", 42), ("-3", 42), (9, 9)]
+)
+def test_seed_typed_by_a_participant(text, expected) -> None:
+    assert parse_seed(text, 42) == expected
+
+
+def test_workshop_model_applies_the_sliders() -> None:
+    model = WorkshopModel(scenario_name="baseline", seed="3", households=2_000, troops=0, police=0)
+    model.run_for(30)
+    ts = model.datacollector.get_model_vars_dataframe()
+    assert model.seed == 3 and model.pop.n == 2_000
+    assert ts["peacekeepers_deployed"].max() == 0
+    with_mission = WorkshopModel(scenario_name="baseline", seed="3", households=2_000)
+    with_mission.run_for(30)
+    assert with_mission.datacollector.get_model_vars_dataframe()["troops_deployed"].max() > 0
+
+
+# --------------------------------------------------------- scenarios folder
+def test_picker_lists_only_the_folder(tmp_path) -> None:
+    (tmp_path / "a.toml").write_text("x")
+    (tmp_path / "b.txt").write_text("x")
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "sub" / "c.toml").write_text("x")
+    assert scenario_names(tmp_path) == ["a"]
+    assert "baseline" in scenario_names(SCENARIOS)
+
+
+@pytest.mark.parametrize(
+    "name", ["../baseline", "/etc/passwd", "sub/c", ".hidden", "", "missing", "..\\x"]
+)
+def test_names_outside_the_folder_are_refused(tmp_path, name) -> None:
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "sub" / "c.toml").write_text("x")
+    with pytest.raises(InputError):
+        scenario_path(name, tmp_path)
+
+
+def test_a_symlink_leaving_the_folder_is_refused(tmp_path) -> None:
+    (tmp_path / "evil.toml").symlink_to(SCENARIOS / "baseline.toml")
+    with pytest.raises(InputError, match="not in"):
+        scenario_path("evil", tmp_path)
+
+
+# ------------------------------------------------------------------- export
+@pytest.mark.parametrize("path", sorted(SCENARIOS.glob("*.toml")), ids=lambda p: p.stem)
+def test_exported_toml_loads_to_the_same_settings(path) -> None:
+    spec = load(path).with_overrides(
+        {"peacekeeping.troops": 12_000, "scenario.description": 'quote " and \\ and é'}
+    )
+    text = scenario_toml.dumps(spec, header="exported\nfor a test")
+    again = from_dict(tomllib.loads(text), source="exported")
+    assert again.to_dict() == spec.to_dict()
+    assert again.calibration == spec.calibration
+    assert again.digest() == spec.digest()
+
+
+def test_exported_settings_reproduce_the_workshop_run(tmp_path) -> None:
+    from returnsim.viz.components import run_csv, settings_toml
+
+    model = WorkshopModel(
+        scenario_name="baseline", seed="5", households=3_000, troops=12_000, aid=200, cash=50
+    )
+    model.run_for(18)
+    (tmp_path / "run.toml").write_text(settings_toml(model))
+    (tmp_path / "run.csv").write_text(run_csv(model))
+    assert main(["describe", str(tmp_path / "run.toml")]) == 0
+    again = ReturnModel(load(tmp_path / "run.toml"))
+    again.run_for(18)
+    exported = pd.read_csv(tmp_path / "run.csv")
+    rerun = again.datacollector.get_model_vars_dataframe().reset_index(drop=True)
+    assert list(exported.columns) == list(rerun.columns)
+    pd.testing.assert_frame_equal(exported, rerun, check_dtype=False, check_exact=False)
+
+
+def test_toml_values_are_valid_toml() -> None:
+    for v in (1, 1.5, 1e-7, 1e16, True, "a\tb\x7f\x01", [[0, 1.0]], ["x", "y"]):
+        assert tomllib.loads(f"v = {scenario_toml.value(v)}")["v"] == v
+    with pytest.raises(ValueError):
+        scenario_toml.value(float("inf"))
+
+
+# -------------------------------------------------------------------- story
+def test_violence_sentence_names_where_it_rose_and_fell() -> None:
+    names = ["north", "east", "south"]
+    text = story.violence_sentence(names, np.array([2.0, 30.0, 5.0]), np.array([20.0, 10.0, 5.5]))
+    assert text.startswith("violence rose in north (2 to 20 violent events in north)")
+    assert "violence fell in east" in text and "south" not in text
+    assert story.violence_sentence(names, np.zeros(3), np.zeros(3)) == ""
+
+
+def test_month_story_tells_flight_and_return() -> None:
+    model = WorkshopModel(scenario_name="baseline", households=5_000)
+    assert story.month_story(model).startswith("Month 0 (Jan 2004): the start of baseline")
+    model.step()
+    text = story.month_story(model)
+    assert text.startswith("Month 1 (Feb 2004)")
+    assert f"{model.flows.new_displacements:,} households fled" in text
+    assert story.month_label(13, 2004) == "Month 13 (Feb 2005)"
+
+
+# ---------------------------------------------------------------------- CLI
+def test_serve_help_documents_the_server(capsys) -> None:
+    with pytest.raises(SystemExit) as exc:
+        main(["serve", "--help"])
+    assert exc.value.code == 0
+    out = " ".join(capsys.readouterr().out.split())
+    for word in ("--host", "--port", "--scenarios", "127.0.0.1", "8765", "offline", "compare"):
+        assert word in out
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["missing.toml"], "missing.toml: no such scenario file"),
+        (["nothere"], "scenario 'nothere' is not in"),
+        (["--port", "70000"], "--port 70000 is not allowed"),
+        (["--port", "x"], "is not a whole number"),
+        (["--scenarios", "/nonexistent/dir"], "no such folder"),
+    ],
+)
+def test_serve_bad_input_is_one_line_and_exit_2(capsys, args, message) -> None:
+    assert main(["serve", *args]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and err.startswith("returnsim: error: ")
+    assert message in err
+
+
+def test_serve_refuses_a_file_outside_the_scenarios_folder(tmp_path, capsys) -> None:
+    other = tmp_path / "mine.toml"
+    other.write_text((SCENARIOS / "baseline.toml").read_text())
+    assert main(["serve", str(other), "--scenarios", str(SCENARIOS)]) == 2
+    assert "not in the scenarios folder" in capsys.readouterr().err
+
+
+def test_serve_bad_scenario_reports_its_error(tmp_path, capsys) -> None:
+    (tmp_path / "bad.toml").write_text("[conflict]\nintensity = -1\n")
+    assert main(["serve", str(tmp_path / "bad.toml")]) == 2
+    assert "conflict.intensity" in capsys.readouterr().err
+
+
+def test_serve_port_in_use(capsys) -> None:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        s.listen()
+        port = s.getsockname()[1]
+        assert main(["serve", "--port", str(port)]) == 2
+    assert f"cannot listen on 127.0.0.1:{port}" in capsys.readouterr().err
+
+
+def test_serve_launches_solara_offline(monkeypatch, capsys) -> None:
+    launched = []
+    monkeypatch.setattr(server, "launch", launched.append)
+    assert main(["serve", "--port", str(_free_port())]) == 0
+    (plan,) = launched
+    assert plan.argv[1:5] == ["-m", "solara", "run", "returnsim.viz.app"]
+    assert {"--production", "--no-open", "--no-check-version"} <= set(plan.argv)
+    assert plan.argv[plan.argv.index("--host") + 1] == "127.0.0.1"
+    env = plan.env
+    assert env["SOLARA_TELEMETRY_MIXPANEL_ENABLE"] == "False"
+    assert env["SOLARA_ASSETS_CDN"] == DEAD_CDN
+    assert Path(env["SOLARA_HOME"]).is_relative_to(state_dir())
+    assert Path(env["SOLARA_ASSETS_PROXY_CACHE_DIR"]) == assets.assets_dir()
+    assert env[workshop.SCENARIO_ENV] == "baseline"
+    assert env[workshop.FOLDER_ENV] == str(SCENARIOS)
+    out, err = capsys.readouterr()
+    assert "http://127.0.0.1:" in out and err == ""
+
+
+def test_serve_on_the_network_warns(monkeypatch, capsys) -> None:
+    monkeypatch.setattr(server, "launch", lambda plan: None)
+    assert main(["serve", "baseline", "--host", "0.0.0.0", "--port", str(_free_port())]) == 0
+    err = capsys.readouterr().err
+    assert err.startswith("returnsim: warning: serving on 0.0.0.0: anyone on the network")
+
+
+@pytest.mark.parametrize(
+    ("host", "local"),
+    [("127.0.0.1", True), ("localhost", True), ("::1", True), ("127.0.1.1", True),
+     ("0.0.0.0", False), ("192.168.1.5", False), ("::", False), ("example.org", False)],
+)  # fmt: skip
+def test_is_local(host, local) -> None:
+    assert server.is_local(host) is local
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+# ------------------------------------------------------------------- assets
+def test_state_and_assets_stay_in_the_project() -> None:
+    env = solara_env()
+    home = Path.home().resolve()
+    for key in ("SOLARA_HOME", "SOLARA_ASSETS_PROXY_CACHE_DIR"):
+        assert not Path(env[key]).resolve().is_relative_to(home / ".solara")
+        assert Path(env[key]).is_relative_to(state_dir())
+
+
+def test_asset_specs_are_read_from_the_installed_solara() -> None:
+    specs = assets.required_specs()
+    for spec in ("@widgetti/solara-vuetify-app@", "requirejs@", "font-awesome@"):
+        assert any(s.startswith(spec) for s in specs)
+    assert not any("vuetify3" in s for s in specs)
+
+
+def test_asset_specs_follow_the_solara_sources(tmp_path) -> None:
+    texts = {
+        "server/templates/solara.html.j2": '<script src="{{cdn}}/requirejs@9.9.9/require.js">'
+        '<link href="{{cdn}}/@widgetti/solara-vuetify3-app@5.2.0/dist/x.css">',
+        "server/settings.py": 'fontawesome_path: str = "/font-awesome@4.7.0/css/x.css"',
+        "widgets/vue/gridlayout.vue": "`${this.getCdn()}/@widgetti/vue-grid-layout@3.0.0/d.js`",
+        "widgets/vue/vegalite.vue": "`${this.getCdn()}/vega@6/build/vega.min.js`",
+    }
+    for rel, text in texts.items():
+        (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / rel).write_text(text)
+    assert assets.required_specs(tmp_path) == [
+        "requirejs@9.9.9", "font-awesome@4.7.0", "@widgetti/vue-grid-layout@3.0.0", "vega@6"
+    ]  # fmt: skip
+    (tmp_path / "server/settings.py").unlink()
+    assert assets.required_specs(tmp_path) == list(assets.FALLBACK)
+
+
+def test_assets_are_installed_by_the_bootstrap() -> None:
+    assert assets.missing_files() == [], "run `make bootstrap` (python -m returnsim.viz.assets)"
+
+
+def test_asset_install_fails_in_one_line_without_npm(tmp_path, monkeypatch, capsys) -> None:
+    monkeypatch.setattr(assets.shutil, "which", lambda name: None)
+    with pytest.raises(assets.AssetError, match="npm not found"):
+        assets.install(tmp_path, ["requirejs@2.3.6"])
+    monkeypatch.setattr(assets, "assets_dir", lambda: tmp_path)
+    assert assets.main([]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and err.startswith("returnsim: error: npm not found")
+
+
+def test_asset_install_skips_what_is_there(tmp_path) -> None:
+    done = tmp_path / "requirejs@2.3.6"
+    done.mkdir()
+    (done / assets.DONE).write_text("")
+    assert assets.install(tmp_path, ["requirejs@2.3.6"], npm="/nonexistent/npm") == []
