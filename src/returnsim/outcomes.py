@@ -29,6 +29,7 @@ import numpy as np
 
 from returnsim import reintegration
 from returnsim.households import Population, Status
+from returnsim.places import PlaceKind
 
 if TYPE_CHECKING:
     from returnsim.model import ReturnModel
@@ -263,12 +264,33 @@ def return_gap(model: ReturnModel) -> dict[str, Any]:
     }
 
 
+def final_places(model: ReturnModel) -> dict[str, Any]:
+    """Where households are at the end: households and persons by place, with kind and abroad.
+
+    It tells onward movement from return where a scenario needs it (e.g.
+    scenarios/border_standoff.toml: settling in a place abroad is onward movement).
+    """
+    places, tally = model.places, model.tally
+    return {
+        "final_places": {
+            name: {
+                "kind": PlaceKind(int(places.kind[i])).name.lower(),
+                "abroad": bool(places.abroad[i]),
+                "households": int(tally.households[i]),
+                "persons": float(tally.persons[i]),
+            }
+            for i, name in enumerate(places.names)
+        }
+    }
+
+
 #: Sections of the summary, merged in this order. Append ``model -> dict`` functions.
 SECTIONS: list[Callable[[ReturnModel], dict[str, Any]]] = [
     headline,
     costs,
     return_gap,
     durable_solutions,
+    final_places,
     by_group,
 ]
 
