@@ -42,7 +42,7 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
 from returnsim.errors import InputError
-from returnsim.experiments.store import Store
+from returnsim.experiments.store import Store, frame
 from returnsim.output import atomic_dir
 
 #: Largest change of an index between half and full sample still called converged.
@@ -61,11 +61,13 @@ def load_results(store: Store) -> tuple[dict[str, Any], pd.DataFrame, pd.DataFra
     manifest = store.manifest()
     con = store.connect()
     metrics = ", ".join(f'r."{m}"' for m in manifest["metrics"])
-    runs = con.sql(
-        f"""SELECT p.point, p.replicate, p.seed, p.run_key, r.status, r.error, {metrics}
-        FROM plan p LEFT JOIN runs r USING (run_key) ORDER BY p.point, p.replicate"""
-    ).df()
-    design = con.sql("SELECT * FROM design ORDER BY point").df()
+    runs = frame(
+        con.sql(
+            f"""SELECT p.point, p.replicate, p.seed, p.run_key, r.status, r.error, {metrics}
+            FROM plan p LEFT JOIN runs r USING (run_key) ORDER BY p.point, p.replicate"""
+        )
+    )
+    design = frame(con.sql("SELECT * FROM design ORDER BY point"))
     bad = runs[runs["status"].ne("ok") | runs["status"].isna()]
     if len(bad):
         failed = int(bad["status"].eq("failed").sum())

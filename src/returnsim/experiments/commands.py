@@ -138,10 +138,12 @@ def _out(args: argparse.Namespace, spec: Any) -> Path:
 
 
 def _run(args: argparse.Namespace, argv: Sequence[str], kind: str) -> tuple[Any, Any, Path]:
+    from returnsim.experiments.executors import warm_up
     from returnsim.experiments.spec import load_spec
     from returnsim.experiments.sweep import execute_plan, make_plan, summary_lines
 
     config = _executor(args)
+    warm_up(config)
     spec = load_spec(args.spec)
     plan = make_plan(spec, kind)
     out = _out(args, spec)
@@ -185,17 +187,18 @@ def cmd_query(args: argparse.Namespace, argv: Sequence[str]) -> int:
     """``returnsim query``: print the answer of an SQL query."""
     import duckdb
 
-    from returnsim.experiments.store import Store
+    from returnsim.experiments.store import Store, frame
 
     store = Store(args.folder)
     store.manifest()
     con = store.connect()
     try:
-        df = con.sql(args.sql).df()
+        relation = con.sql(args.sql)
+        if relation is None:  # a statement without rows, e.g. CREATE VIEW
+            return 0
+        df = frame(relation)
     except duckdb.Error as exc:
         raise InputError(f"query: {exc} (tables: runs, attempts, plan, design)") from None
-    except AttributeError:  # a statement with no result, e.g. CREATE VIEW
-        return 0
     if args.csv:
         df.to_csv(sys.stdout, index=False)
         return 0

@@ -9,8 +9,11 @@ worker count gives the same rows.
   a time (for debugging; no isolation).
 - :class:`Local` (default): a ``concurrent.futures.ProcessPoolExecutor``
   whose workers fork from a server that has already imported the model, so
-  they start in well under a second. A worker that dies breaks the pool: the
-  affected runs fail (and are retried) and a fresh pool replaces it.
+  they start in well under a second (:func:`warm_up` starts that server
+  early). A worker that dies breaks the pool: the affected runs fail (and are
+  retried) and a fresh pool replaces it. As with any ``multiprocessing``
+  code, a script that calls the runner must guard its entry point with
+  ``if __name__ == "__main__":`` (workers import the main module).
 - :class:`Dask`: ``distributed.Client(ADDRESS)`` (``--scheduler``) or a
   ``LocalCluster`` on 127.0.0.1 with one thread per worker (``--dask-local N``).
   The base scenario is sent to every worker once.
@@ -123,6 +126,30 @@ class Local:
         self._pool.shutdown(wait=True, cancel_futures=True)
 
 
+def _probe(address: str) -> None:
+    """Fail fast, with one line, when nothing listens at a tcp:// scheduler address."""
+    import socket
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(address if "://" in address else f"tcp://{address}")
+    if parts.scheme != "tcp":
+        return  # tls://, inproc:// ...: let Dask connect and report
+    try:
+        port = parts.port
+    except ValueError:
+        port = None
+    if not parts.hostname or port is None:
+        raise InputError(
+            f"--scheduler {address}: expected tcp://HOST:PORT, e.g. tcp://10.0.0.5:8786"
+        )
+    try:
+        with socket.create_connection((parts.hostname, port), timeout=10):
+            pass
+    except OSError as exc:
+        why = exc.strerror or type(exc).__name__
+        raise InputError(f"--scheduler {address}: cannot connect ({why})") from None
+
+
 class Dask:
     """A Dask distributed client, on a given scheduler or on a LocalCluster it starts."""
 
@@ -133,6 +160,7 @@ class Dask:
 
         self.cluster = None
         if scheduler:
+            _probe(scheduler)
             try:
                 self.client = Client(scheduler, timeout="20s")
             except (OSError, TimeoutError, ValueError) as exc:
@@ -144,7 +172,7 @@ class Dask:
                 threads_per_worker=1,
                 processes=True,
                 host="127.0.0.1",
-                dashboard_address=None,
+                dashboard_address="127.0.0.1:0",
                 silence_logs=logging.ERROR,
             )
             self.client = Client(self.cluster)
@@ -168,6 +196,20 @@ class Dask:
         self.client.close()
         if self.cluster is not None:
             self.cluster.close()
+
+
+def warm_up(config: ExecutorConfig) -> None:
+    """Start the local workers' fork server now, so it imports the model while we read the spec.
+
+    The fork server lives until this process ends; starting it costs about a
+    second of imports, which then overlap with the caller's own work.
+    """
+    if config.scheduler or config.dask_local or config.resolved_workers() == 0:
+        return
+    from multiprocessing import forkserver
+
+    multiprocessing.get_context("forkserver").set_forkserver_preload(PRELOAD)
+    forkserver.ensure_running()
 
 
 def open_executor(config: ExecutorConfig) -> InProcess | Local | Dask:

@@ -77,6 +77,12 @@ def write_atomic(path: Path, data: bytes) -> None:
         raise
 
 
+def frame(relation: Any) -> Any:
+    """A DuckDB result as a pandas DataFrame (through Arrow)."""
+    fetch = getattr(relation, "to_arrow_table", None) or relation.fetch_arrow_table
+    return fetch().to_pandas()
+
+
 def schema_of(columns: dict[str, str]) -> pa.Schema:
     """Arrow schema from ``{column: type name}`` (see :data:`TYPES`)."""
     return pa.schema([(name, TYPES[kind]) for name, kind in columns.items()])
@@ -217,4 +223,4 @@ class Store:
     def runs(self) -> Any:
         """One row per run key (a pandas DataFrame), in plan order."""
         con = self.connect()
-        return con.sql("SELECT * FROM runs ORDER BY point, replicate, run_key").df()
+        return frame(con.sql("SELECT * FROM runs ORDER BY point, replicate, run_key"))
