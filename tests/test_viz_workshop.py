@@ -61,6 +61,20 @@ def test_households_are_capped_for_the_server(tmp_path) -> None:
     assert spec["households.count"] == MAX_HOUSEHOLDS
 
 
+def test_the_agent_engine_is_capped_lower(tmp_path, monkeypatch) -> None:
+    text = (
+        (SCENARIOS / "baseline.toml")
+        .read_text()
+        .replace("[scenario]", '[scenario]\nengine = "agents"', 1)
+    )
+    (tmp_path / "agents.toml").write_text(text)
+    spec = workshop.load_named("agents", tmp_path)
+    assert spec["scenario.engine"] == "agents" and spec["households.count"] == 20_000
+    monkeypatch.setenv(workshop.FOLDER_ENV, str(tmp_path))
+    model = WorkshopModel(scenario_name="agents", households=100_000)
+    assert model.pop.n == workshop.MAX_AGENT_HOUSEHOLDS
+
+
 def test_sliders_at_the_scenario_values_change_nothing() -> None:
     spec = load(SCENARIOS / "full_response.toml")
     assert overrides(spec, control_values(spec), spec["scenario.seed"]) == {}
@@ -324,3 +338,13 @@ def test_asset_install_skips_what_is_there(tmp_path) -> None:
     done.mkdir()
     (done / assets.DONE).write_text("")
     assert assets.install(tmp_path, ["requirejs@2.3.6"], npm="/nonexistent/npm") == []
+
+
+# ------------------------------------------------------------------- README
+def test_readme_documents_the_workshop() -> None:
+    text = (REPO / "README.md").read_text(encoding="utf-8")
+    assert "## Running a workshop" in text and "returnsim serve" in text
+    assert "](docs/images/workshop.png)" in text
+    assert (REPO / "docs" / "images" / "workshop.png").stat().st_size > 50_000
+    workshop_part = text.split("## Running a workshop", 1)[1].split("\n## ", 1)[0]
+    assert [f"\n{i}. **" in workshop_part for i in (1, 2, 3)] == [True] * 3

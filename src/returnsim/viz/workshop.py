@@ -27,6 +27,8 @@ FOLDER_ENV = "RETURNSIM_SCENARIOS_DIR"
 
 #: The most households one participant's model may have (bounds memory and time).
 MAX_HOUSEHOLDS = 100_000
+#: The same for the per-agent reference engine (``scenario.engine = "agents"``), ~200x slower.
+MAX_AGENT_HOUSEHOLDS = 5_000
 
 
 @dataclass(frozen=True)
@@ -234,6 +236,9 @@ class WorkshopModel(ReturnModel):
         values = {k: v for k, v in given.items() if v is not None}
         chosen = parse_seed(seed, base["scenario.seed"])
         changes = overrides(base, values, chosen)
+        count = changes.get("households.count", base["households.count"])
+        if base["scenario.engine"] == "agents" and count > MAX_AGENT_HOUSEHOLDS:
+            changes["households.count"] = MAX_AGENT_HOUSEHOLDS
         spec = base.with_overrides(changes, origin="workshop") if changes else base
         super().__init__(spec)
         self.scenario_name = scenario_name
