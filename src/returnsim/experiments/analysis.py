@@ -33,6 +33,7 @@ from __future__ import annotations
 
 import json
 import math
+import warnings
 from pathlib import Path
 from typing import Any
 
@@ -202,14 +203,16 @@ def morris_indices(
     from SALib.analyze import morris
 
     problem = {"num_vars": len(names), "names": names, "bounds": [[0.0, 1.0]] * len(names)}
-    res = morris.analyze(
-        problem,
-        np.asarray(x, dtype=float),
-        np.asarray(y, dtype=float),
-        num_levels=levels,
-        conf_level=confidence,
-        seed=seed,
-    )
+    with warnings.catch_warnings():  # sigma of a single trajectory is undefined (NaN)
+        warnings.simplefilter("ignore", RuntimeWarning)
+        res = morris.analyze(
+            problem,
+            np.asarray(x, dtype=float),
+            np.asarray(y, dtype=float),
+            num_levels=levels,
+            conf_level=confidence,
+            seed=seed,
+        )
     return pd.DataFrame(
         {
             "parameter": names,
