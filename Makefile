@@ -9,12 +9,12 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.returnsim-installed
 
 .DEFAULT_GOAL := help
-.PHONY: help bootstrap demo test lint format bench clean distclean
+.PHONY: help bootstrap demo test lint format bench bench-sweep experiments clean distclean
 
 help: ## List the targets
 	@echo "make TARGET, where TARGET is one of:"
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | \
-		awk 'BEGIN {FS = ":.*## "} {printf "  %-10s %s\n", $$1, $$2}'
+		awk 'BEGIN {FS = ":.*## "} {printf "  %-12s %s\n", $$1, $$2}'
 
 bootstrap: $(STAMP) ## Create .venv (Python >= 3.12) and install returnsim with dev tools
 
@@ -41,6 +41,17 @@ format: $(STAMP) ## Format the code and apply safe lint fixes (ruff)
 
 bench: $(STAMP) ## Benchmark the core engine (benchmarks/bench_core.py)
 	$(PY) benchmarks/bench_core.py
+
+bench-sweep: $(STAMP) ## Benchmark the experiment runner (benchmarks/bench_sweep.py)
+	$(PY) benchmarks/bench_sweep.py
+
+experiments: $(STAMP) ## Run the example experiments (Sobol study, comparison of mixes) into out/
+	$(VENV)/bin/returnsim sweep experiments/sobol_levers.toml --out out/sobol_levers
+	$(VENV)/bin/returnsim analyze out/sobol_levers
+	$(VENV)/bin/returnsim report out/sobol_levers
+	$(VENV)/bin/returnsim compare experiments/compare_mixes.toml --out out/compare_mixes
+	$(VENV)/bin/returnsim report out/compare_mixes
+	@echo "Reports: out/sobol_levers/report.html, out/compare_mixes/report.html"
 
 clean: ## Remove run outputs and caches (keeps .venv)
 	rm -rf out .pytest_cache .ruff_cache .hypothesis build

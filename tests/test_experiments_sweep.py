@@ -295,3 +295,49 @@ def test_cli_sweep_query_and_exit_codes(tmp_path: Path, capsys: pytest.CaptureFi
     # a mistyped option is one line too
     assert cli.main(["sweep", str(spec_path), "--workers", "-1"]) == 2
     assert capsys.readouterr().err.count("\n") == 1
+
+
+DYING = """
+import os, sys
+from pathlib import Path
+from returnsim.experiments import runs, sweep
+from returnsim.experiments.executors import ExecutorConfig
+from returnsim.experiments.spec import load_spec
+
+MARKER = Path(sys.argv[3])
+
+
+def dying_chunk(base, batch, metrics):
+    if not MARKER.exists():  # the first task kills its worker process
+        MARKER.write_text("died")
+        os._exit(1)
+    return runs.execute_chunk(base, batch, metrics)
+
+
+if __name__ == "__main__":
+    plan = sweep.make_plan(load_spec(sys.argv[1]), "sweep")
+    sweep.execute_chunk = dying_chunk
+    outcome = sweep.execute_plan(plan, sys.argv[2], ExecutorConfig(workers=2), chunk=2)
+    print(outcome.ok, outcome.total, outcome.failed)
+"""
+
+
+def test_a_dead_worker_process_is_replaced_and_its_runs_retried(tmp_path: Path) -> None:
+    spec_path = write_spec(tmp_path, spec_text("lhs", samples=4, households=200, steps=6))
+    script = tmp_path / "dying.py"
+    script.write_text(DYING)
+    out, marker = tmp_path / "out", tmp_path / "died"
+    done = subprocess.run(
+        [sys.executable, str(script), str(spec_path), str(out), str(marker)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.split() == ["8", "8", "0"]
+    assert marker.exists()
+    attempts = Store(out).connect().sql("SELECT status, error FROM attempts").fetchall()
+    lost = [error for status, error in attempts if status == "failed"]
+    assert lost and all(e.startswith("BrokenProcessPool") for e in lost)
+    assert (Store(out).runs()["status"] == "ok").all()

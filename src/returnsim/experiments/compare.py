@@ -274,43 +274,48 @@ def write(folder: str | Path) -> list[str]:
 
 # ---------------------------------------------------------------- figures
 def fig_frontier(result: dict[str, Any]) -> Figure:
-    """Cost against effect per mix, with intervals, and the frontier; one panel per effect."""
+    """Extra cost against extra effect of each mix over the baseline, and the frontier.
+
+    One panel per effect.
+
+    The cost axis turns logarithmic (symmetric log, linear near 0) when the
+    mixes' extra costs span more than two orders of magnitude.
+    """
     ce = result["cost_effectiveness"]
     info = result["_info"]
     effects = info["effects"]
     fig = Figure(figsize=(7.5, 4.2 * len(effects)), layout="constrained")
     FigureCanvasAgg(fig)
     axes = fig.subplots(len(effects), 1, squeeze=False)[:, 0]
+    dc = ce["cost_difference"].to_numpy(dtype=float)
+    nonzero = np.abs(dc[dc != 0])
+    log = len(nonzero) > 0 and nonzero.max() / nonzero.min() > 100
     for ax, e in zip(axes, effects, strict=True):
-        x, yv = ce["cost"] / 1e6, ce[e]
-        base_eff = float(ce.loc[ce["verdict"] == "baseline", e].iloc[0])
-        base_cost = float(ce.loc[ce["verdict"] == "baseline", "cost"].iloc[0]) / 1e6
+        de = ce[f"{e}_difference"].to_numpy(dtype=float)
         xerr = np.vstack(
-            [
-                (ce["cost_difference"] - ce["cost_difference_ci_low"]) / 1e6,
-                (ce["cost_difference_ci_high"] - ce["cost_difference"]) / 1e6,
-            ]
-        )
+            [dc - ce["cost_difference_ci_low"], ce["cost_difference_ci_high"] - dc]
+        ).astype(float)
         yerr = np.vstack(
-            [
-                ce[f"{e}_difference"] - ce[f"{e}_difference_ci_low"],
-                ce[f"{e}_difference_ci_high"] - ce[f"{e}_difference"],
-            ]
-        )
-        ax.errorbar(x, yv, xerr=np.nan_to_num(xerr), yerr=np.nan_to_num(yerr), fmt="none",
+            [de - ce[f"{e}_difference_ci_low"], ce[f"{e}_difference_ci_high"] - de]
+        ).astype(float)
+        ax.errorbar(dc, de, xerr=np.nan_to_num(xerr), yerr=np.nan_to_num(yerr), fmt="none",
                     ecolor="#aaaaaa", capsize=2)  # fmt: skip
-        on = ce[f"on_frontier_{e}"]
-        ax.scatter(x[~on], yv[~on], color="#7570b3", zorder=3, label="dominated")
-        ax.scatter(x[on], yv[on], color="#1b9e77", zorder=4, label="on the frontier")
-        front = ce[on].sort_values("cost")
-        ax.plot(front["cost"] / 1e6, front[e], color="#1b9e77", lw=1.2)
-        for _, r in ce.iterrows():
-            ax.annotate(r["mix"], (r["cost"] / 1e6, r[e]), fontsize=8, xytext=(4, 4),
-                        textcoords="offset points")  # fmt: skip
-        ax.axhline(base_eff, color="#999999", lw=0.6, ls=":")
-        ax.axvline(base_cost, color="#999999", lw=0.6, ls=":")
-        ax.set_xlabel(f"{info['cost']} (USD million, mean over {info['replicates']} seeds)")
-        ax.set_ylabel(e)
+        on = ce[f"on_frontier_{e}"].to_numpy(dtype=bool)
+        ax.scatter(dc[~on], de[~on], color="#7570b3", zorder=3, label="off the frontier")
+        ax.scatter(dc[on], de[on], color="#1b9e77", zorder=4, label="on the frontier")
+        order = np.argsort(dc[on])
+        ax.plot(dc[on][order], de[on][order], color="#1b9e77", lw=1.2)
+        for x, y, name in zip(dc, de, ce["mix"], strict=True):
+            ax.annotate(name, (x, y), fontsize=8, xytext=(4, 4), textcoords="offset points")
+        ax.axhline(0, color="#999999", lw=0.6, ls=":")
+        ax.axvline(0, color="#999999", lw=0.6, ls=":")
+        if log:
+            ax.set_xscale("symlog", linthresh=float(nonzero.min()))
+            if dc.min() >= 0:
+                ax.set_xlim(left=-float(nonzero.min()))
+        seeds = info["replicates"]
+        ax.set_xlabel(f"extra {info['cost']} vs {info['baseline']} (USD, mean over {seeds} seeds)")
+        ax.set_ylabel(f"extra {e}")
         ax.set_title(f"Cost-effectiveness frontier: {e}", fontsize=10, loc="left")
         ax.legend(fontsize=8, loc="best")
     return fig

@@ -35,6 +35,7 @@ class Progress:
         self.tty = hasattr(stream, "isatty") and stream.isatty()
         self._last_draw = 0.0
         self._last_share = -1
+        self._last_line = ""
 
     def line(self) -> str:
         """The current progress line."""
@@ -62,8 +63,11 @@ class Progress:
             return
         share = int(10 * finished / max(self.total, 1))
         if force or share > self._last_share or now - self._last_draw >= 30:
-            self.stream.write(self.line() + "\n")
-            self.stream.flush()
+            line = self.line()
+            if line != self._last_line:
+                self.stream.write(line + "\n")
+                self.stream.flush()
+            self._last_line = line
             self._last_draw = now
             self._last_share = share
 
