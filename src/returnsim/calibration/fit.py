@@ -114,6 +114,8 @@ class Problem:
     people_per_household: float
     fit_years: list[int]
     heldout_years: list[int] = field(default_factory=list)
+    #: the row filter applied to the target file (``{"country": "Liberia"}``)
+    where: dict[str, str] = field(default_factory=dict)
     evaluations: int = 0
     trace: list[tuple[dict[str, float], float]] = field(default_factory=list)
 

@@ -110,8 +110,8 @@ def build_problem(args: argparse.Namespace, spec: Scenario) -> fitting.Problem:
         people_per_household=pph,
         fit_years=fit_years,
         heldout_years=heldout,
+        where=where,
     )
-    problem.where = where  # type: ignore[attr-defined]
     return problem
 
 
@@ -246,7 +246,7 @@ def cmd_calibrate(args: argparse.Namespace, argv: Sequence[str], spec: Scenario)
         "scenario_file": spec.source,
         "target": {
             "file": str(args.target),
-            "where": problem.where,  # type: ignore[attr-defined]
+            "where": problem.where,
             "column": problem.observed.name,
             "description": spec.calibration.get("target", ""),
             "years": [int(y) for y in problem.observed.index],
@@ -283,7 +283,7 @@ def cmd_calibrate(args: argparse.Namespace, argv: Sequence[str], spec: Scenario)
         "wall_seconds": round(wall, 1),
         "command": command,
     }
-    where = problem.where  # type: ignore[attr-defined]
+    where = problem.where
     header = (
         f"{spec.name} calibrated with `{command}`\n"
         f"on {dt.date.today().isoformat()} against {args.target}"
