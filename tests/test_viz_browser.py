@@ -159,6 +159,10 @@ def wait_month(page: Any, month: int) -> None:
     page.locator(".returnsim-story", has_text=f"Month {month} (").wait_for()
 
 
+def month_of(page: Any) -> int:
+    return int(story(page).inner_text().split()[1])
+
+
 def step(page: Any, month_after: int) -> None:
     page.get_by_role("button", name="Step").click()
     wait_month(page, month_after)
@@ -223,6 +227,19 @@ def test_two_sessions_stay_independent(server, browser) -> None:
     step(b, 1)
     assert story(a).inner_text().startswith("Month 2 ")
     assert "Troops" not in a.locator(".returnsim-running").inner_text()
+
+    # play in A moves only A; pause stops it
+    a.get_by_role("button", name="▶").click()
+    wait_month(a, 4)
+    a.get_by_role("button", name="❚❚").click()
+    clicked = month_of(a)
+    a.get_by_role("button", name="▶").wait_for()
+    time.sleep(3.0)  # a month already under way when Pause came may still finish and show
+    paused = month_of(a)
+    assert clicked <= paused <= clicked + 2
+    time.sleep(2.0)
+    assert month_of(a) == paused
+    assert story(b).inner_text().startswith("Month 1 ")
     traffic.check()
     a.context.close()
     b.context.close()

@@ -263,6 +263,13 @@ def test_serve_launches_solara_offline(monkeypatch, capsys) -> None:
     assert "http://127.0.0.1:" in out and err == ""
 
 
+def test_serve_without_web_assets_says_how_to_get_them(tmp_path, monkeypatch, capsys) -> None:
+    monkeypatch.setenv("RETURNSIM_STATE_DIR", str(tmp_path))
+    assert main(["serve", "--port", str(_free_port())]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "web assets are missing" in err and "make bootstrap" in err
+
+
 def test_serve_on_the_network_warns(monkeypatch, capsys) -> None:
     monkeypatch.setattr(server, "launch", lambda plan: None)
     assert main(["serve", "baseline", "--host", "0.0.0.0", "--port", str(_free_port())]) == 0
