@@ -126,7 +126,9 @@ def ReintegrationView(model: WorkshopModel) -> None:
 
     def draw() -> Figure:
         summary = outcomes.summarize(model, [outcomes.by_group])
-        return figures.chart(plots.reintegration, model, figures.timeseries(model), summary=summary)
+        return figures.chart(
+            plots.reintegration, model, figures.timeseries(model), height=6.4, summary=summary
+        )
 
     Chart(model, draw, _deps(model), name="reintegration")
 
@@ -205,8 +207,12 @@ def CompareView(model: WorkshopModel) -> None:
     Chart(model, draw, [*_deps(model), id(other)], name="compare")
     with model.lock, other.lock:
         a, b = _headline(model), _headline(other)
-    solara.HTML("table", unsafe_innerHTML=table(f"Month {model.steps}", a, b),
-                classes=["returnsim-compare-table"], style="border-spacing: 12px 2px")  # fmt: skip
+    solara.HTML(
+        "table",
+        unsafe_innerHTML=table(f"Month {model.steps}", a, b),
+        classes=["returnsim-compare-table"],
+        style="width: auto; border-spacing: 16px 2px",
+    )
 
 
 def table(title: str, a: dict[str, str], b: dict[str, str]) -> str:

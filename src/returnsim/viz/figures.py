@@ -41,19 +41,30 @@ def timeseries(model: ReturnModel) -> pd.DataFrame:
     return model.datacollector.get_model_vars_dataframe()
 
 
-def sized(fig: Figure, months: int) -> Figure:
-    """A figure of :mod:`returnsim.plots` resized for the page, its x axis the whole run."""
-    fig.set_size_inches(*CHART_SIZE)
+def sized(fig: Figure, months: int, ts: pd.DataFrame, height: float = CHART_SIZE[1]) -> Figure:
+    """A figure of :mod:`returnsim.plots` resized for the page, its month axes the whole run.
+
+    Month axes are those :mod:`returnsim.plots` set to the months of ``ts``.
+    """
+    fig.set_size_inches(CHART_SIZE[0], height)
+    span = (float(ts["month"].min()), float(max(ts["month"].max(), 1)))
     for ax in fig.axes:
-        if ax.get_xlabel() == "Month" or ax.get_shared_x_axes().get_siblings(ax):
+        if tuple(float(x) for x in ax.get_xlim()) == span:
             ax.set_xlim(0, max(months, 1))
     return fig
 
 
-def chart(draw: Callable[..., Figure], model: ReturnModel, ts: pd.DataFrame, **kw: Any) -> Figure:
+def chart(
+    draw: Callable[..., Figure],
+    model: ReturnModel,
+    ts: pd.DataFrame,
+    *,
+    height: float = CHART_SIZE[1],
+    **kw: Any,
+) -> Figure:
     """One of the run's charts (``plots.stocks``, ``plots.flows``...) for the page."""
     fig = draw(ts, title=model.spec.name, start_year=model.spec["scenario.start_year"], **kw)
-    return sized(fig, model.months)
+    return sized(fig, model.months, ts, height)
 
 
 def place_map(model: ReturnModel) -> Figure:
