@@ -9,7 +9,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.returnsim-installed
 
 .DEFAULT_GOAL := help
-.PHONY: help bootstrap demo test lint format bench bench-sweep experiments clean distclean
+.PHONY: help bootstrap demo test lint format bench bench-sweep bench-viz serve experiments clean distclean
 
 help: ## List the targets
 	@echo "make TARGET, where TARGET is one of:"
@@ -44,6 +44,12 @@ bench: $(STAMP) ## Benchmark the core engine (benchmarks/bench_core.py)
 
 bench-sweep: $(STAMP) ## Benchmark the experiment runner (benchmarks/bench_sweep.py)
 	$(PY) benchmarks/bench_sweep.py
+
+bench-viz: $(STAMP) ## Time a workshop Step at 50,000 households (benchmarks/bench_viz.py)
+	$(PY) benchmarks/bench_viz.py
+
+serve: $(STAMP) ## Start the workshop server on http://127.0.0.1:8765/ (returnsim serve)
+	$(VENV)/bin/returnsim serve
 
 experiments: $(STAMP) ## Run the example experiments (Sobol study, comparison of mixes) into out/
 	$(VENV)/bin/returnsim sweep experiments/sobol_levers.toml --out out/sobol_levers
