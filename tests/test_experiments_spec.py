@@ -223,3 +223,13 @@ def test_places_parameters_can_vary(tmp_path: Path) -> None:
     assert spec.kinds["places.north.services"] == "uncertainty"
     plan = make_plan(spec, "sweep")
     assert plan.param_types == {"places.north.services": "double"}
+
+
+def test_a_sweep_does_not_depend_on_mixes_nor_a_comparison_on_the_design(tmp_path: Path) -> None:
+    mix = '[mixes.troops]\n"peacekeeping.troops" = 12000\n'
+    a = load_spec(write_spec(tmp_path, spec_text(extra=mix), "a.toml"))
+    b = load_spec(write_spec(tmp_path, spec_text(extra=mix.replace("12000", "9000")), "b.toml"))
+    c = load_spec(write_spec(tmp_path, spec_text("lhs", samples=5, extra=mix), "c.toml"))
+    assert a.digest("sweep") == b.digest("sweep") != c.digest("sweep")
+    assert a.digest("compare") == c.digest("compare") != b.digest("compare")
+    assert a.digest("sweep") != a.digest("compare")

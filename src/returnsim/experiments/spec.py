@@ -54,7 +54,7 @@ import json
 import math
 import re
 import tomllib
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -149,7 +149,6 @@ class ExperimentSpec:
     metrics: tuple[str, ...]
     mixes: dict[str, dict[str, Any]]
     compare: CompareOptions
-    raw: dict[str, Any] = field(repr=False, default_factory=dict)
 
     @property
     def levers(self) -> list[str]:
@@ -161,22 +160,29 @@ class ExperimentSpec:
         """Swept parameters that are uncertainties."""
         return [f.name for f in self.factors if self.kinds[f.name] == "uncertainty"]
 
-    def identity(self) -> dict[str, Any]:
-        """Everything that decides which runs exist and what they compute (hashed)."""
-        return {
+    def identity(self, kind: str = "sweep") -> dict[str, Any]:
+        """What decides the runs of a sweep (or a comparison) and what they compute (hashed).
+
+        A sweep does not depend on ``[mixes]`` and ``[compare]``, a comparison
+        not on ``[design]`` and ``[parameters]``.
+        """
+        common = {
+            "kind": kind,
             "scenario_digest": self.base.digest(),
             "seed": self.seed,
             "replicates": self.replicates,
+            "metrics": list(self.metrics),
+        }
+        if kind == "compare":
+            return common | {"mixes": self.mixes, "compare": vars(self.compare)}
+        return common | {
             "design": None if self.design is None else vars(self.design),
             "parameters": [vars(f) | {"kind": self.kinds[f.name]} for f in self.factors],
-            "metrics": list(self.metrics),
-            "mixes": self.mixes,
-            "compare": vars(self.compare),
         }
 
-    def digest(self) -> str:
+    def digest(self, kind: str = "sweep") -> str:
         """SHA-256 of :meth:`identity`: two specs with the same hash run the same runs."""
-        blob = json.dumps(self.identity(), sort_keys=True, separators=(",", ":"), default=str)
+        blob = json.dumps(self.identity(kind), sort_keys=True, separators=(",", ":"), default=str)
         return hashlib.sha256(blob.encode()).hexdigest()
 
 
@@ -271,7 +277,6 @@ def from_dict(raw: dict[str, Any], *, path: Path, text: str = "") -> ExperimentS
         metrics=tuple(metrics),
         mixes=mixes,
         compare=compare,
-        raw=raw,
     )
 
 

@@ -93,8 +93,8 @@ class Plan:
 
     @property
     def digest(self) -> str:
-        """The spec hash (with the kind of experiment)."""
-        return f"{self.kind}:{self.spec.digest()}"
+        """The spec hash of this kind of experiment."""
+        return self.spec.digest(self.kind)
 
     def unique_runs(self) -> dict[str, tuple[int, int, Run]]:
         """Run key -> (first point, replicate, Run), in plan order."""
