@@ -170,3 +170,18 @@ def test_budget_never_exceeded_and_indices_stay_in_range(levers: dict, seed: int
     for name, values in reintegration.indicators(model, slice(None)).items():
         for indicator, v in values.items():
             assert np.all((v >= 0) & (v <= 1)), (name, indicator)
+
+
+def test_return_packages_reserve_expected_demand_not_the_whole_month() -> None:
+    """Packages funded first must leave the month's room to levers funded after them."""
+    money = {
+        **RETURNING,
+        "return_package.cash_per_person": 45.0,
+        "reconstruction.monthly_budget": 50_000.0,
+        "budget.monthly_ceiling": 200_000.0,
+        "budget.priorities": ["return_package", "reconstruction"],
+    }
+    _m, ts = run(money)
+    assert ts["spending_return_package"].sum() > 0
+    assert (ts["spending_reconstruction"][1:] > 0).all()
+    assert (ts["spending"] <= 200_000.0 + 1e-6).all()

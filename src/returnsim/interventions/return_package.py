@@ -141,6 +141,10 @@ class PackageTerms:
         return self.per_person_cost * size + self.per_household_cost + self.shelter_kit * home_lost
 
 
+#: Reserve this many times the expected demand for packages each month.
+RESERVE_MARGIN = 2.0
+
+
 class ReturnPackage(Lever):
     """Cash, transport, food and shelter for households going home."""
 
@@ -164,9 +168,28 @@ class ReturnPackage(Lever):
         )
 
     def request(self, month: int) -> float:
-        if self.base.per_person_cost + self.base.per_household_cost <= 0:
+        """Money for the packages that may be taken this month, within the monthly budget.
+
+        Reserving the whole monthly budget would starve the levers funded
+        after this one, so the lever asks for twice the expected demand:
+        displaced households who believe home safe enough to return, times
+        the chance they review their options this month, times the cost of
+        a package for them (margin ``RESERVE_MARGIN``). What is not used goes
+        back to the budget when the month is settled.
+        """
+        from returnsim.households import Housing, Status  # households imports this module
+
+        b = self.base
+        if b.per_person_cost + b.per_household_cost <= 0:
             return 0.0
-        return self.s["return_package.monthly_budget"]
+        pop = self.model.pop
+        away = (pop.status == Status.INTERNALLY_DISPLACED) | (pop.status == Status.REFUGEE)
+        could = np.flatnonzero(away & (pop.belief_security >= pop.threshold - b.relief))
+        if len(could) == 0:
+            return 0.0
+        cost = b.cost(pop.size[could].astype(np.float64), pop.housing[could] != Housing.INTACT)
+        expected = float(cost.sum()) * self.s["decision.review_rate"]
+        return min(self.s["return_package.monthly_budget"], RESERVE_MARGIN * expected)
 
     def apply(self, month: int, funds: float) -> float:
         """Offer packages this month with ``funds``; support of earlier returnees runs down."""
