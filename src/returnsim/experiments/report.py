@@ -86,6 +86,7 @@ h1 { font-size: 1.6em; } h2 { font-size: 1.25em; margin-top: 2em; border-bottom:
 table { border-collapse: collapse; font-size: 0.82em; margin: 0.6em 0; display: block;
         overflow-x: auto; }
 th, td { border: 1px solid #ddd; padding: 3px 6px; text-align: right; white-space: nowrap; }
+td.text { text-align: left; white-space: normal; max-width: 60em; }
 th { background: #f4f4f4; } td:first-child, th:first-child { text-align: left; }
 img { max-width: 100%; border: 1px solid #eee; margin: 0.6em 0; }
 pre { background: #f7f7f7; padding: 0.8em; overflow-x: auto; font-size: 0.85em; }
@@ -94,17 +95,16 @@ pre { background: #f7f7f7; padding: 0.8em; overflow-x: auto; font-size: 0.85em; 
 
 
 def _table(df: pd.DataFrame) -> str:
-    def fmt(x: Any) -> str:
+    def cell(x: Any) -> str:
         if isinstance(x, float):
-            if x != x:
-                return ""
-            return f"{x:,.4g}" if abs(x) < 1e6 else f"{x:,.0f}"
-        return html.escape(str(x))
+            return f"<td>{_num(x)}</td>"
+        if isinstance(x, str):
+            return f"<td class='text'>{html.escape(x)}</td>"
+        return f"<td>{html.escape(str(x))}</td>"
 
     head = "".join(f"<th>{html.escape(str(c))}</th>" for c in df.columns)
     body = "".join(
-        "<tr>" + "".join(f"<td>{fmt(v)}</td>" for v in row) + "</tr>"
-        for row in df.itertuples(index=False)
+        "<tr>" + "".join(cell(v) for v in row) + "</tr>" for row in df.itertuples(index=False)
     )
     return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
 
@@ -116,10 +116,49 @@ def _image(path: Path, alt: str) -> str:
 
 def _kv(rows: list[tuple[str, Any]]) -> str:
     body = "".join(
-        f"<tr><th>{html.escape(k)}</th><td style='text-align:left'>{html.escape(str(v))}</td></tr>"
+        f"<tr><th>{html.escape(k)}</th><td class='text'>{html.escape(str(v))}</td></tr>"
         for k, v in rows
     )
     return f"<table>{body}</table>"
+
+
+def _num(x: float) -> str:
+    """Four significant digits; whole numbers with thousands separators from 10,000 up."""
+    if x != x:
+        return ""
+    return f"{x:,.0f}" if abs(x) >= 1e4 else f"{x:,.4g}"
+
+
+def _interval(mean: float, low: float, high: float) -> str:
+    if mean != mean:
+        return ""
+    if low != low or high != high:
+        return _num(mean)
+    return f"{_num(mean)} ({_num(low)} to {_num(high)})"
+
+
+def ranking(ce: pd.DataFrame, effects: list[str]) -> pd.DataFrame:
+    """The planner's view of ``cost_effectiveness``: rank, verdict, extra cost and effects."""
+    rows = []
+    for _, r in ce.iterrows():
+        row = {
+            "rank": "" if r["rank"] != r["rank"] else int(r["rank"]),
+            "mix": r["mix"],
+            "verdict": r["verdict"],
+            "extra cost (USD)": _interval(
+                r["cost_difference"], r["cost_difference_ci_low"], r["cost_difference_ci_high"]
+            ),
+        }
+        for e in effects:
+            row[f"extra {e}"] = _interval(
+                r[f"{e}_difference"], r[f"{e}_difference_ci_low"], r[f"{e}_difference_ci_high"]
+            )
+            per = f"cost_per_additional_{e}"
+            row[f"USD per additional {e}"] = _interval(
+                r[per], r[f"{per}_ci_low"], r[f"{per}_ci_high"]
+            )
+        rows.append(row)
+    return pd.DataFrame(rows)
 
 
 def render(folder: Path) -> str:
@@ -195,7 +234,13 @@ def render(folder: Path) -> str:
         if what:
             parts.append(f"<p class='note'>{html.escape(what)}</p>")
         if csv.is_file():
-            parts.append(_table(pd.read_csv(csv)))
+            df = pd.read_csv(csv)
+            if stem == "cost_effectiveness" and (analysis / "compare.json").is_file():
+                effects = json.loads((analysis / "compare.json").read_text())["effects"]
+                parts.append(_table(ranking(df, effects)))
+                parts.append(f"<details><summary>All columns</summary>{_table(df)}</details>")
+            else:
+                parts.append(_table(df))
         if png.is_file():
             parts.append(_image(png, title))
 
