@@ -163,7 +163,7 @@ def test_failing_run_is_recorded_retried_and_does_not_stop_the_sweep(tmp_path: P
     _, again = sweep(spec_path, out)
     assert again.skipped == 6 and again.new_failed == 2
     attempts = Store(out).connect().sql("SELECT count(*) FROM attempts WHERE status = 'failed'")
-    assert attempts.fetchone()[0] == 8
+    assert attempts.fetchall() == [(8,)]
     assert (Store(out).runs().query("status == 'failed'")["attempt"] == 4).all()
     # the analysis refuses an incomplete design with one line
     from returnsim.experiments import analysis

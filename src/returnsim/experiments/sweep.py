@@ -352,7 +352,10 @@ def _status(table: pa.Table) -> tuple[set[str], Counter]:
 
 
 def chunk_size(plan: Plan, todo: int, workers: int) -> int:
-    """Runs per task: about TASK_SECONDS of work, yet at least 4 tasks per worker."""
+    """Runs per task at most: about TASK_SECONDS of work, yet at least 4 tasks per worker.
+
+    Tasks shrink toward the end of a sweep (guided scheduling).
+    """
     base = plan.spec.base
     est = 0.005 + base["households.count"] * base["scenario.months"] / SPEED
     by_time = max(1, int(TASK_SECONDS / est))
@@ -472,7 +475,9 @@ def _run_locked(
         try:
             while pending or in_flight:
                 while pending and in_flight < max_in_flight:
-                    batch = [pending.popleft() for _ in range(min(size, len(pending)))]
+                    # guided chunks: smaller near the end, so no worker idles at the tail
+                    n = max(1, min(size, math.ceil(len(pending) / (2 * executor.workers))))
+                    batch = [pending.popleft() for _ in range(n)]
                     fut = executor.submit(execute_chunk, base, batch, metrics)
                     fut.add_done_callback(lambda f, b=batch: results.put((b, f)))
                     in_flight += 1
