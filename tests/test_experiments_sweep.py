@@ -341,3 +341,14 @@ def test_a_dead_worker_process_is_replaced_and_its_runs_retried(tmp_path: Path) 
     lost = [error for status, error in attempts if status == "failed"]
     assert lost and all(e.startswith("BrokenProcessPool") for e in lost)
     assert (Store(out).runs()["status"] == "ok").all()
+
+
+def test_folder_of_another_model_version_is_refused(tmp_path: Path) -> None:
+    spec_path = write_spec(tmp_path, spec_text("lhs", samples=2, households=200, steps=6))
+    out = tmp_path / "out"
+    sweep(spec_path, out)
+    manifest = json.loads((out / "manifest.json").read_text())
+    manifest["provenance"]["returnsim"] = "0.0.1"
+    (out / "manifest.json").write_text(json.dumps(manifest))
+    with pytest.raises(InputError, match=r"made with returnsim 0\.0\.1, this is"):
+        sweep(spec_path, out)

@@ -58,6 +58,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import returnsim
 from returnsim.errors import InputError
 from returnsim.experiments.design import METHODS, Factor
 from returnsim.param import Param
@@ -168,6 +169,7 @@ class ExperimentSpec:
         """
         common = {
             "kind": kind,
+            "model_version": returnsim.__version__,
             "scenario_digest": self.base.digest(),
             "seed": self.seed,
             "replicates": self.replicates,

@@ -310,6 +310,13 @@ def check_destination(out: Path, plan: Plan) -> Store:
             raise InputError(f"--out {out}: exists and is not a folder (give a folder path)")
         if store.is_experiment():
             m = store.manifest()
+            made_with = m.get("provenance", {}).get("returnsim")
+            if made_with != returnsim.__version__:
+                raise InputError(
+                    f"--out {out}: made with returnsim {made_with}, this is "
+                    f"{returnsim.__version__}; runs of another model version do not mix "
+                    "(give a new folder)"
+                )
             if m.get("spec", {}).get("hash") != plan.digest:
                 raise InputError(
                     f"--out {out}: holds the results of another experiment "
