@@ -178,13 +178,19 @@ def headline(model: ReturnModel) -> dict[str, Any]:
     }
 
 
-def household_scores(model: ReturnModel) -> dict[str, np.ndarray]:
-    """Reintegration scores of every household now (computed once per month and kept)."""
+def _evaluate(model: ReturnModel) -> tuple[reintegration.Indicators, dict[str, np.ndarray]]:
+    """Indicators and scores of every household now, computed once per month and kept."""
     cached = getattr(model, "_final_scores", None)
     if cached is None or cached[0] != model.steps:
-        cached = (model.steps, reintegration.scores(model, slice(None)))
+        values = reintegration.indicators(model, slice(None))
+        cached = (model.steps, values, reintegration.scores(model, slice(None), values))
         model._final_scores = cached
-    return cached[1]
+    return cached[1], cached[2]
+
+
+def household_scores(model: ReturnModel) -> dict[str, np.ndarray]:
+    """Reintegration scores of every household now."""
+    return _evaluate(model)[1]
 
 
 def costs(model: ReturnModel) -> dict[str, Any]:
@@ -221,7 +227,7 @@ def costs(model: ReturnModel) -> dict[str, Any]:
 def durable_solutions(model: ReturnModel) -> dict[str, Any]:
     """IRIS/EGRIS criteria met, as shares by status, and returnees' gap to the never displaced."""
     pop = model.pop
-    met = reintegration.criteria(model, slice(None))
+    met = reintegration.criteria(model, slice(None), _evaluate(model)[0])
     groups = {
         "returned": pop.status == Status.RETURNED,
         "settled_elsewhere": pop.status == Status.SETTLED_ELSEWHERE,

@@ -86,20 +86,33 @@ def indicators(model: ReturnModel, ids: np.ndarray | slice) -> dict[str, dict[st
     }
 
 
-def scores(model: ReturnModel, ids: np.ndarray | slice) -> dict[str, np.ndarray]:
-    """Score per dimension (mean of its indicators) and the sustainably reintegrated flag."""
+Indicators = dict[str, dict[str, np.ndarray]]
+
+
+def scores(
+    model: ReturnModel, ids: np.ndarray | slice, values: Indicators | None = None
+) -> dict[str, np.ndarray]:
+    """Score per dimension (mean of its indicators) and the sustainably reintegrated flag.
+
+    ``values``: the indicators of ``ids`` if already computed.
+    """
+    values = indicators(model, ids) if values is None else values
     out = {
-        dim: np.clip(np.mean(list(values.values()), axis=0), 0.0, 1.0)
-        for dim, values in indicators(model, ids).items()
+        dim: np.clip(np.mean(list(ind.values()), axis=0), 0.0, 1.0) for dim, ind in values.items()
     }
     cut = model.spec["outcomes.reintegration_threshold"]
     out["sustainable"] = np.logical_and.reduce([out[d] >= cut for d in DIMENSIONS])
     return out
 
 
-def criteria(model: ReturnModel, ids: np.ndarray | slice) -> dict[str, np.ndarray]:
-    """IRIS/EGRIS durable-solution criteria met (booleans) for households ``ids``."""
-    values = indicators(model, ids)
+def criteria(
+    model: ReturnModel, ids: np.ndarray | slice, values: Indicators | None = None
+) -> dict[str, np.ndarray]:
+    """IRIS/EGRIS durable-solution criteria met (booleans) for households ``ids``.
+
+    ``values``: the indicators of ``ids`` if already computed.
+    """
+    values = indicators(model, ids) if values is None else values
     pop = model.pop
     met = {
         "safety": values["psychosocial"]["no_wish_to_leave"] > 0,
