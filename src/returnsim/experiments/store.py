@@ -42,6 +42,12 @@ PLAN = "plan.parquet"
 PARTS = "parts"
 LOCK = ".lock"
 
+#: Top-level keys every manifest has (sweep.new_manifest writes them); the commands read them.
+MANIFEST_KEYS = (
+    "format", "kind", "spec", "scenario", "seed", "replicates", "seeds", "design",
+    "parameters", "metrics", "mixes", "compare", "columns", "invocations", "status",
+)  # fmt: skip
+
 #: Arrow types by the names used in the manifest's column list.
 TYPES: dict[str, pa.DataType] = {
     "string": pa.string(),
@@ -109,9 +115,14 @@ class Store:
                 "create one with `returnsim sweep SPEC --out DIR` or `returnsim compare`)"
             )
         try:
-            return json.loads(path.read_text(encoding="utf-8"))
+            data = json.loads(path.read_text(encoding="utf-8"))
         except (OSError, ValueError) as exc:
             raise InputError(f"{path}: cannot be read ({exc})") from None
+        missing = [k for k in MANIFEST_KEYS if k not in data] if isinstance(data, dict) else []
+        if not isinstance(data, dict) or missing:
+            what = f"no {', '.join(missing)}" if missing else "not a JSON object"
+            raise InputError(f"{path}: not a manifest written by returnsim sweep ({what})")
+        return data
 
     def write_manifest(self, data: dict[str, Any]) -> None:
         """Replace the manifest atomically."""
