@@ -9,7 +9,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.returnsim-installed
 
 .DEFAULT_GOAL := help
-.PHONY: help bootstrap demo test lint format bench bench-sweep bench-viz serve experiments clean distclean
+.PHONY: help bootstrap demo test lint format bench bench-sweep bench-viz bench-load bench-soak fuzz serve experiments clean distclean
 
 help: ## List the targets
 	@echo "make TARGET, where TARGET is one of:"
@@ -47,6 +47,19 @@ bench-sweep: $(STAMP) ## Benchmark the experiment runner (benchmarks/bench_sweep
 
 bench-viz: $(STAMP) ## Time a workshop Step at 50,000 households (benchmarks/bench_viz.py)
 	$(PY) benchmarks/bench_viz.py
+
+bench-load: $(STAMP) ## 20 workshop sessions stepping for a minute: memory and latency (benchmarks/load_server.py)
+	$(PY) benchmarks/load_server.py
+
+bench-soak: $(STAMP) ## 1,000 runs in one worker: memory growth (benchmarks/bench_soak.py)
+	$(PY) benchmarks/bench_soak.py
+
+FUZZ_SECONDS ?= 60
+fuzz: $(STAMP) ## Fuzz the input parsers with atheris, FUZZ_SECONDS each (fuzz/parsers.py)
+	$(VENV)/bin/pip install -q -e '.[dev,fuzz]'
+	for t in scenario spec target override upload; do \
+		$(PY) fuzz/parsers.py $$t -max_total_time=$(FUZZ_SECONDS) -print_final_stats=1 || exit 1; \
+	done
 
 serve: $(STAMP) ## Start the workshop server on http://127.0.0.1:8765/ (returnsim serve)
 	$(VENV)/bin/returnsim serve

@@ -153,6 +153,11 @@ SCENARIO_FILES = [
         "conflict.intensty",
         "did you mean 'conflict.intensity'",
     ),
+    scenario_case(
+        "scenario_key_with_a_newline",
+        mini("intensity = 1.0", '"inten\\nsity" = 1.0'),
+        "conflict.inten\\nsity",
+    ),
     scenario_case("scenario_section_not_a_table", "decision = 3\n" + MINI, "[decision]"),
     scenario_case(
         "scenario_string_for_number", mini("intensity = 1.0", 'intensity = "high"'), "intensity"

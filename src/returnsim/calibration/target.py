@@ -95,16 +95,16 @@ def read_target(
             )
     if df.empty:
         raise InputError(f"{path}: no rows of data")
-    years = df["year"].str.strip()
+    years = df["year"].fillna("").str.strip()
     bad = [y for y in years if not _is_year(y)]
     if bad:
         raise InputError(f"{path}: year {bad[0]!r} is not a year (a whole number like 2004)")
-    values = df[value_col].str.strip()
-    bad_v = [v for v in values if not _is_count(v)]
+    values = df[value_col].fillna("").str.strip()
+    bad_v = [(row, v) for row, v in values.items() if not _is_count(v)]
     if bad_v:
-        row = int(values.index[values == bad_v[0]][0]) + 2  # header is line 1
+        row, v = bad_v[0]
         raise InputError(
-            f"{path}: line {row}: {value_col} = {bad_v[0]!r} is not a number >= 0 "
+            f"{path}: line {int(row) + 2}: {value_col} = {v!r} is not a number >= 0 "  # header: 1
             "(a count of people per year)"
         )
     series = pd.Series(values.astype(float).to_numpy(), index=years.astype(int).to_numpy())
@@ -127,7 +127,7 @@ def _is_year(text: str) -> bool:
         y = float(text)
     except ValueError:
         return False
-    return y == int(y) and 1800 <= y <= 2200
+    return 1800 <= y <= 2200 and y == int(y)
 
 
 def _is_count(text: str) -> bool:
