@@ -145,6 +145,7 @@ SCENARIO_FILES = [
     scenario_case("scenario_not_toml", "this is [not toml", "not valid TOML"),
     scenario_case("scenario_empty", "", "[places]"),
     scenario_case("scenario_binary", b"\xff\xfe\x00\x9c garbage", "not a text file"),
+    scenario_case("scenario_nested_too_deeply", "x = " + "[" * 100_000, "nested too deeply"),
     scenario_case("scenario_duplicate_key", mini("months = 6", "months = 6\nmonths = 7"), "TOML"),
     scenario_case("scenario_unknown_section", MINI + "\n[conflcit]\nintensity = 1.0\n", "conflcit"),
     scenario_case(
@@ -254,6 +255,12 @@ OPTIONS = [
     run_case("set_out_of_range", "--set", "conflict.intensity=99", expect=("conflict.intensity",)),
     run_case("set_string", "--set", "conflict.intensity=high", expect=("conflict.intensity",)),
     run_case("set_table", "--set", "conflict.intensity={a=1}", expect=("conflict.intensity",)),
+    run_case(
+        "set_nested_too_deeply",
+        "--set",
+        "conflict.intensity=" + "[" * 50_000,
+        expect=("nested too deeply",),
+    ),
     run_case("set_nan", "--set", "conflict.intensity=nan", expect=("conflict.intensity",)),
     run_case("steps_zero", "--steps", "0", expect=("--steps",)),
     run_case("steps_negative", "--steps", "-1", expect=("--steps",)),
@@ -291,6 +298,7 @@ OPTIONS = [
 
 SPECS = [
     sweep_case("spec_not_toml", "scenario = [", "@TMP@/bad_spec.toml"),
+    sweep_case("spec_nested_too_deeply", "x = " + "{a = " * 50_000, "nested too deeply"),
     sweep_case("spec_binary", b"\x00\xff\xfe", "@TMP@/bad_spec.toml"),  # type: ignore[arg-type]
     sweep_case("spec_no_scenario", spec('scenario = "@TMP@/mini.toml"\n', ""), "scenario"),
     sweep_case(

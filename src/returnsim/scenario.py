@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from returnsim import tomlfile
 from returnsim.calibration import spec as calibration_spec
 from returnsim.errors import InputError
 from returnsim.parameters import BY_KEY, PARAMS, PLACE_BY_KEY, ROUTE_BY_KEY, Param
@@ -84,14 +85,7 @@ def load(path: str | Path, overrides: dict[str, Any] | None = None) -> Scenario:
     path = Path(path)
     if not path.is_file():
         raise InputError(f"{path}: no such scenario file (give a path to a .toml file)")
-    try:
-        raw = tomllib.loads(path.read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise InputError(f"{path}: cannot be read ({exc.strerror or exc})") from None
-    except UnicodeDecodeError:
-        raise InputError(f"{path}: not a text file (a scenario is UTF-8 TOML)") from None
-    except tomllib.TOMLDecodeError as exc:
-        raise InputError(f"{path}: not valid TOML: {exc}") from None
+    _, raw = tomlfile.read(path, what="a scenario")
     scenario = from_dict(raw, source=str(path))
     if overrides:
         scenario = scenario.with_overrides(overrides)
@@ -320,6 +314,8 @@ def parse_override(text: str) -> tuple[str, Any]:
         value = tomllib.loads(f"v = {raw}")["v"]
     except tomllib.TOMLDecodeError:
         value = raw
+    except RecursionError:
+        raise InputError(f"--set {key}: the value is nested too deeply") from None
     return key, value
 
 

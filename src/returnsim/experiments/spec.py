@@ -53,12 +53,12 @@ import hashlib
 import json
 import math
 import re
-import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import returnsim
+from returnsim import tomlfile
 from returnsim.errors import InputError
 from returnsim.experiments.design import METHODS, Factor
 from returnsim.param import Param
@@ -193,15 +193,7 @@ def load_spec(path: str | Path) -> ExperimentSpec:
     path = Path(path)
     if not path.is_file():
         raise InputError(f"{path}: no such experiment spec (give a path to a .toml file)")
-    try:
-        text = path.read_text(encoding="utf-8")
-        raw = tomllib.loads(text)
-    except OSError as exc:
-        raise InputError(f"{path}: cannot be read ({exc.strerror or exc})") from None
-    except UnicodeDecodeError:
-        raise InputError(f"{path}: not a text file (an experiment spec is UTF-8 TOML)") from None
-    except tomllib.TOMLDecodeError as exc:
-        raise InputError(f"{path}: not valid TOML: {exc}") from None
+    text, raw = tomlfile.read(path, what="an experiment spec")
     return from_dict(raw, path=path, text=text)
 
 
