@@ -197,9 +197,10 @@ def default_out(spec: Scenario) -> Path:
 
 def cmd_run(args: argparse.Namespace, argv: Sequence[str]) -> int:
     """``returnsim run``: simulate, then write the run folder atomically."""
-    from returnsim import outcomes, output
+    from returnsim import limits, outcomes, output
 
     spec = load_scenario(args)
+    limits.check(spec, lower="--households")
     out_dir = output.check_destination(args.out if args.out else default_out(spec))
 
     from returnsim.model import ReturnModel

@@ -21,7 +21,7 @@ from typing import Any
 import mesa
 import numpy as np
 
-from returnsim import conflict, reintegration
+from returnsim import conflict, limits, reintegration
 from returnsim.conflict import ViolenceProcess
 from returnsim.households import (
     Context,
@@ -86,6 +86,7 @@ class ReturnModel(mesa.Model):
             spec = load(scenario)
         if overrides:
             spec = spec.with_overrides(overrides)
+        limits.check(spec)  # refuse a run too large for this machine before allocating
         seed = int(spec["scenario.seed"] if rng is None else rng)
         super().__init__(rng=seed)
         self.spec = spec

@@ -532,6 +532,9 @@ def command(args: argparse.Namespace, argv: Sequence[str]) -> int:
             ) from None
         if any(not 1 <= x <= len(FACTS) for x in only):
             raise InputError(f"--facts {args.facts!r}: allowed: numbers from 1 to {len(FACTS)}")
+    from returnsim import limits
+
+    limits.check(base(args.households, scenario={"months": 132}), lower="--households")
     t0 = time.perf_counter()
     checks = validate(
         args.households, args.seeds, only, progress=lambda m: print(m, file=sys.stderr)

@@ -84,4 +84,8 @@ def run(args: argparse.Namespace, argv: Sequence[str]) -> int:
         from returnsim.errors import InputError
 
         raise InputError(f"--population {args.population:g}: allowed: a number of people > 0")
-    return cmd_calibrate(args, argv, load_scenario(args))
+    from returnsim import limits
+
+    spec = load_scenario(args)
+    limits.check(spec, lower="--households")
+    return cmd_calibrate(args, argv, spec)
