@@ -35,6 +35,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 import returnsim
+from returnsim import limits
 from returnsim.errors import InputError
 from returnsim.experiments import runs as runs_mod
 from returnsim.experiments.design import Design, build
@@ -383,6 +384,7 @@ def execute_plan(
     """Run what ``out`` does not yet hold of ``plan``; return the counts (see the module doc)."""
     stream = sys.stderr if stream is None else stream
     out = Path(out)
+    limits.check_plan(plan, config)  # the largest run x the runs side by side must fit
     store = check_destination(out, plan)
     unique = plan.unique_runs()
     retries = plan.spec.retries
