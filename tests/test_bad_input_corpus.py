@@ -413,6 +413,8 @@ TARGETS = [
     target_case("target_not_a_number", "year,returns\n2001,five\n", "'five' is not a number"),
     target_case("target_negative", "year,returns\n2001,-3\n", "is not a number >= 0"),
     target_case("target_not_a_year", "year,returns\nlast,3\n", "'last' is not a year"),
+    target_case("target_row_longer_than_header", "returns,year\nyear,year,2001\n", "more fields"),
+    target_case("target_missing_value", "year,returns\n2000,5\n2001\n", "line 3"),
     target_case("target_binary", b"\x89PNG\r\n\x1a\n\x00\x00", "bad.csv"),
     target_case(
         "target_unknown_where",

@@ -16,6 +16,7 @@ line naming the file and the problem.
 from __future__ import annotations
 
 import math
+import warnings
 from pathlib import Path
 
 import pandas as pd
@@ -47,7 +48,11 @@ def read_target(
     if not path.is_file():
         raise InputError(f"{path}: no such target file (give a CSV with a year column)")
     try:
-        df = pd.read_csv(path, dtype=str, skipinitialspace=True, comment="#")
+        with warnings.catch_warnings():  # a row longer than the header is an error, not a warning
+            warnings.simplefilter("error", pd.errors.ParserWarning)
+            df = pd.read_csv(path, dtype=str, skipinitialspace=True, comment="#", index_col=False)
+    except pd.errors.ParserWarning:
+        raise InputError(f"{path}: a row has more fields than the header") from None
     except pd.errors.EmptyDataError:
         raise InputError(
             f"{path}: the target file is empty (expected a header with year)"
