@@ -1,9 +1,11 @@
 """Run folders written atomically, and the provenance record ``run.json``.
 
 A run folder is built in a hidden temporary sibling of its destination and
-renamed onto it only when every file is written, so a reader never sees a
-half-written run, and a failed run leaves nothing behind (nor does it touch
-an older run in the same place).
+renamed onto it only when every file is written (and synced to disk), so a
+reader never sees a half-written run, and a failed run leaves nothing
+behind (nor does it touch an older run in the same place). An older folder
+is swapped out in one step where the system can (Linux ``renameat2``), so
+even ``kill -9`` at that moment leaves the old folder or the new one.
 """
 
 from __future__ import annotations
@@ -70,6 +72,7 @@ def atomic_dir(out_dir: str | Path) -> Iterator[Path]:
         raise
     try:
         yield tmp
+        _sync_tree(tmp)
         _replace(tmp, target)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
@@ -104,18 +107,70 @@ def _remove_empty(created: list[Path]) -> None:
             p.rmdir()
 
 
+def _sync_tree(folder: Path) -> None:
+    """fsync every file under ``folder``, then the folders themselves (best effort)."""
+    folders = [folder]
+    for path in folder.rglob("*"):
+        if path.is_symlink():
+            continue
+        if path.is_dir():
+            folders.append(path)
+        elif path.is_file():
+            with contextlib.suppress(OSError), open(path, "rb") as f:
+                os.fsync(f.fileno())
+    for path in folders:
+        fsync_dir(path)
+
+
+def fsync_dir(folder: Path) -> None:
+    """Make the renames in ``folder`` durable (best effort: not every system syncs a folder)."""
+    with contextlib.suppress(OSError):
+        fd = os.open(folder, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+
+
+def _exchange(a: Path, b: Path) -> bool:
+    """Swap two paths in one step (Linux renameat2 RENAME_EXCHANGE); False where unsupported."""
+    if not sys.platform.startswith("linux"):
+        return False
+    import ctypes
+
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        renameat2 = libc.renameat2
+    except (OSError, AttributeError):
+        return False
+    at_fdcwd, rename_exchange = -100, 2
+    renameat2.argtypes = [ctypes.c_int, ctypes.c_char_p] * 2 + [ctypes.c_uint]
+    if renameat2(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), rename_exchange) == 0:
+        return True
+    errno = ctypes.get_errno()
+    if errno in (38, 22, 95):  # ENOSYS, EINVAL, EOPNOTSUPP: this kernel or file system cannot
+        return False
+    raise OSError(errno, os.strerror(errno), str(b))
+
+
 def _replace(tmp: Path, target: Path) -> None:
-    """Rename ``tmp`` onto ``target``, moving an older ``target`` aside first."""
+    """Rename ``tmp`` onto ``target``, swapping an older ``target`` out (atomically if possible)."""
     old = None
     if target.exists() or target.is_symlink():
-        old = _fresh_dir(target, "old")
-        target.rename(old)
-    try:
-        tmp.rename(target)
-    except BaseException:
-        if old is not None:
-            old.rename(target)
-        raise
+        if _exchange(tmp, target):
+            old = tmp  # now holds the older folder
+            fsync_dir(target.parent)
+        else:
+            old = _fresh_dir(target, "old")
+            target.rename(old)
+    if old is not tmp:
+        try:
+            tmp.rename(target)
+        except BaseException:
+            if old is not None:
+                old.rename(target)
+            raise
+        fsync_dir(target.parent)
     if old is not None:
         if old.is_dir() and not old.is_symlink():
             shutil.rmtree(old, ignore_errors=True)

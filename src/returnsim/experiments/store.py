@@ -11,8 +11,10 @@ An experiment folder holds::
 
 Parts are only ever added: each is written to a hidden temporary file and
 renamed into place (``os.replace``), so a reader sees a whole part or none,
-even after ``kill -9``. A part that cannot be read (a damaged disk, a copy
-cut short) is set aside as ``*.corrupt`` and its runs are done again. The
+even after ``kill -9``; the manifest, design and plan are written the same
+way. A part that cannot be read or does not hold the manifest's columns (a
+damaged disk, a copy cut short, a stray file) is set aside as ``*.corrupt``
+and its runs are done again. A damaged manifest stops with one line. The
 same run key may appear in several parts (a failed attempt, then a
 successful retry); the ``runs`` view keeps one row per key: the successful
 attempt if there is one, else the latest.
@@ -35,6 +37,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from returnsim.errors import InputError
+from returnsim.output import fsync_dir
 
 MANIFEST = "manifest.json"
 DESIGN = "design.parquet"
@@ -69,7 +72,7 @@ SELECT * EXCLUDE (_rank) FROM (
 
 
 def write_atomic(path: Path, data: bytes) -> None:
-    """Write ``data`` to ``path`` through a temporary sibling and a rename."""
+    """Write ``data`` to ``path`` through a synced temporary sibling and a rename."""
     tmp = path.with_name(f".tmp-{secrets.token_hex(6)}-{path.name}")
     try:
         with open(tmp, "wb") as f:
@@ -81,6 +84,33 @@ def write_atomic(path: Path, data: bytes) -> None:
         with contextlib.suppress(OSError):
             tmp.unlink()
         raise
+    fsync_dir(path.parent)
+
+
+#: Advice after a damaged manifest, design or plan.
+DAMAGED = "; restore it from a copy, or give a new folder"
+
+#: JSON types of the manifest fields the runner itself reads.
+REQUIRED = {"format": str, "kind": str, "spec": dict, "columns": dict, "invocations": list}
+JSON_NAMES = {str: "string", dict: "object", list: "array"}
+
+
+def _manifest_problem(data: Any) -> str | None:
+    """What is wrong with a parsed manifest, or None."""
+    if not isinstance(data, dict):
+        return "not a JSON object"
+    missing = [k for k in MANIFEST_KEYS if k not in data]
+    if missing:
+        return f"no {', '.join(missing)}"
+    for key, kind in REQUIRED.items():
+        if not isinstance(data[key], kind):
+            return f"'{key}' is not a JSON {JSON_NAMES[kind]}"
+    if not data["format"].startswith("returnsim-experiment/"):
+        return f"format {data['format']!r}"
+    bad = [f"{k}: {v!r}" for k, v in data["columns"].items() if v not in TYPES]
+    if bad or "run_key" not in data["columns"] or "status" not in data["columns"]:
+        return f"bad column list ({', '.join(bad) or 'no run_key or status'})"
+    return None
 
 
 def frame(relation: Any) -> Any:
@@ -117,11 +147,13 @@ class Store:
         try:
             data = json.loads(path.read_text(encoding="utf-8"))
         except (OSError, ValueError) as exc:
-            raise InputError(f"{path}: cannot be read ({exc})") from None
-        missing = [k for k in MANIFEST_KEYS if k not in data] if isinstance(data, dict) else []
-        if not isinstance(data, dict) or missing:
-            what = f"no {', '.join(missing)}" if missing else "not a JSON object"
-            raise InputError(f"{path}: not a manifest written by returnsim sweep ({what})")
+            what = " ".join(str(exc).split())[:200]
+            raise InputError(f"{path}: cannot be read ({what}){DAMAGED}") from None
+        problem = _manifest_problem(data)
+        if problem:
+            raise InputError(
+                f"{path}: not a manifest written by returnsim sweep ({problem}){DAMAGED}"
+            )
         return data
 
     def write_manifest(self, data: dict[str, Any]) -> None:
@@ -186,8 +218,7 @@ class Store:
         tables = []
         for path in self.part_files():
             try:
-                table = pq.read_table(path)
-                tables.append(table.select(schema.names).cast(schema))
+                tables.append(_checked_part(pq.read_table(path), schema))
             except (OSError, pa.ArrowException, KeyError, ValueError) as exc:
                 what = " ".join(str(exc).split())[:200]
                 if set_aside:
@@ -207,12 +238,21 @@ class Store:
 
     # ------------------------------------------------------------- reading
     def read_design(self) -> pa.Table:
-        """Design points (one row per point)."""
-        return pq.read_table(self.root / DESIGN)
+        """Design points (one row per point); InputError if the file is missing or damaged."""
+        return self._read_table(DESIGN)
 
     def read_plan(self) -> pa.Table:
-        """Planned runs (one row per point and replicate)."""
-        return pq.read_table(self.root / PLAN)
+        """Planned runs (one row per point and replicate); InputError if missing or damaged."""
+        return self._read_table(PLAN)
+
+    def _read_table(self, name: str) -> pa.Table:
+        path = self.root / name
+        try:
+            return pq.read_table(path)
+        except (OSError, pa.ArrowException) as exc:
+            what = " ".join(str(exc).split())[:200]
+            hint = " (rerun the sweep command to write it again)"
+            raise InputError(f"{path}: cannot be read ({what}){hint}") from None
 
     def connect(self, attempts: pa.Table | None = None) -> Any:
         """A DuckDB connection with views ``runs``, ``attempts``, ``plan`` and ``design``.
@@ -235,3 +275,22 @@ class Store:
         """One row per run key (a pandas DataFrame), in plan order."""
         con = self.connect()
         return frame(con.sql("SELECT * FROM runs ORDER BY point, replicate, run_key"))
+
+
+def _string_like(t: pa.DataType) -> bool:
+    return pa.types.is_string(t) or pa.types.is_large_string(t) or pa.types.is_string_view(t)
+
+
+def _checked_part(table: pa.Table, schema: pa.Schema) -> pa.Table:
+    """The part's rows in ``schema``; ValueError/KeyError unless it holds runner rows."""
+    table = table.select(schema.names)  # KeyError: a column is missing
+    for want, have in zip(schema, table.schema, strict=True):
+        if have.type != want.type and not (_string_like(have.type) and _string_like(want.type)):
+            raise ValueError(f"column {want.name!r} is {have.type}, not {want.type}")
+    if table.column("run_key").null_count:
+        raise ValueError("a row without run_key")
+    table = table.cast(schema)
+    status = set(table.column("status").to_pylist())
+    if not status <= {"ok", "failed"}:
+        raise ValueError(f"status {sorted(map(str, status - {'ok', 'failed'}))}")
+    return table

@@ -43,7 +43,7 @@ from returnsim.experiments.executors import ExecutorConfig, open_executor
 from returnsim.experiments.progress import Progress, duration
 from returnsim.experiments.runs import Run, execute_chunk, run_key
 from returnsim.experiments.spec import BASELINE, ExperimentSpec, registry_param
-from returnsim.experiments.store import DESIGN, PLAN, Store, schema_of, write_atomic
+from returnsim.experiments.store import DESIGN, LOCK, PLAN, Store, schema_of, write_atomic
 
 FORMAT = "returnsim-experiment/1"
 
@@ -324,12 +324,28 @@ def check_destination(out: Path, plan: Plan) -> Store:
                     f"({m.get('kind')} of {m.get('spec', {}).get('path')}); to resume, give the "
                     "same spec unchanged; otherwise give a new folder"
                 )
-        elif any(out.iterdir()):
+        elif any(not _left_by_a_start(p) for p in out.iterdir()):
             raise InputError(
                 f"--out {out}: folder exists, is not empty and is not an experiment folder "
                 "(give a new or empty folder)"
             )
     return store
+
+
+def _left_by_a_start(path: Path) -> bool:
+    """A file a sweep writes before its manifest (so one killed while starting left it)."""
+    return path.name in (LOCK, DESIGN, PLAN) or path.name.startswith(".tmp-")
+
+
+def _ensure_table(path: Path, table: pa.Table, *, fresh: bool) -> None:
+    """Write the design or plan when the folder is new, or the file missing or unreadable."""
+    if not fresh:
+        try:
+            pq.read_table(path)
+            return
+        except (OSError, pa.ArrowException):
+            pass
+    write_atomic(path, _parquet_bytes(table))
 
 
 # ------------------------------------------------------------------ running
@@ -436,11 +452,11 @@ def _run_locked(
 ) -> Outcome:
     root = store.root
     store.clean_temporary()
-    manifest = store.manifest() if store.is_experiment() else new_manifest(plan, argv)
-    if not (root / DESIGN).is_file():
-        write_atomic(root / DESIGN, _parquet_bytes(_design_table(plan)))
-    if not (root / PLAN).is_file():
-        write_atomic(root / PLAN, _parquet_bytes(_plan_table(plan)))
+    # design and plan before the manifest: a folder with a manifest has them
+    fresh = not store.is_experiment()
+    manifest = new_manifest(plan, argv) if fresh else store.manifest()
+    _ensure_table(root / DESIGN, _design_table(plan), fresh=fresh)
+    _ensure_table(root / PLAN, _plan_table(plan), fresh=fresh)
     invocation = {
         "started": _now(),
         "executor": config.describe(),
