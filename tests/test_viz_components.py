@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import io
+import time
 from pathlib import Path
 from typing import Any
 
@@ -117,6 +119,11 @@ def test_scenario_picker_switches_the_run(ui) -> None:
     assert "full_response" in story(ui, rc)
     # the sliders now show the new scenario's own settings
     assert rc.find(ui.v.Slider, label="Humanitarian aid, USD k/month").widget.v_model == 250
+    # Reset starts a new run of the picked scenario, not of the first one
+    rc.find(ui.v.Slider, label="Troops").widget.v_model = 0
+    click(ui, rc, "Reset")
+    assert running(ui, rc).startswith("Now running: full_response, seed 42; Troops 0")
+    assert "Humanitarian aid" not in running(ui, rc)  # its own aid, as the slider shows
 
 
 def test_compare_runs_mix_b_on_the_same_seed_and_month(ui) -> None:
@@ -158,3 +165,112 @@ def test_views_of_money_and_reintegration_render(ui) -> None:
     rc.find(ui.w.Image, _dom_classes=("returnsim-spending",)).assert_single()
     budget = rc.find(ui.v.Html, tag="span").widgets
     assert any("USD 60.0 million" in str(w.children) for w in budget)
+
+
+# ------------------------------------------------------- hostile input
+def alerts(ui: Any, rc: Any, name: str) -> list[str]:
+    return [str(a.children[0]) for a in rc.find(ui.v.Alert, class_=f"returnsim-{name}").widgets]
+
+
+def wait_for(check: Any, seconds: float = 60.0) -> None:
+    """Wait until ``check()`` is true (an upload is read in a thread)."""
+    deadline = time.monotonic() + seconds
+    while not check():
+        assert time.monotonic() < deadline, "timed out"
+        time.sleep(0.1)
+
+
+def test_hostile_widget_values_are_held_by_the_server(ui) -> None:
+    rc = render_page(ui)
+    months = rc.find(ui.v.Slider, label="Render Interval (steps)").widget
+    months.v_model = 10**9  # what a hostile client can send over the websocket
+    assert months.v_model == ui.app.RENDER_RANGE[1]
+    play = rc.find(ui.v.Slider, label="Play Interval (ms)").widget
+    play.v_model = -5
+    assert play.v_model == ui.app.PLAY_RANGE[0]
+    rc.find(ui.v.Slider, label="Troops").widget.v_model = 10**9
+    rc.find(ui.v.Select, label="Deployment strategy").widget.v_model = "everywhere"
+    seed = rc.find(ui.v.TextField, label="Seed").widget
+    seed.v_model = "<script>"
+    seed.fire_event("keyup.enter", None)
+    click(ui, rc, "Reset")
+    assert running(ui, rc) == "Now running: baseline, seed 42; Troops 30,000"
+    notes = alerts(ui, rc, "note")
+    assert len(notes) == 2
+    assert notes[0].startswith("Deployment strategy (peacekeeping.strategy): 'everywhere' is not")
+    assert notes[1].startswith("Seed: '<script>' is not allowed (a whole number from 0 to")
+    click(ui, rc, "Step")  # at most 100 months per Step, not a billion
+    assert story(ui, rc).startswith("Month 100 (")
+
+
+def test_a_hostile_scenario_pick_leaves_the_run_as_it_is(ui) -> None:
+    rc = render_page(ui)
+    click(ui, rc, "Step")
+    for name in ("../../etc/passwd", "/etc/passwd", "baseline\x00", None, 7):
+        rc.find(ui.v.Select, label="Scenario").widget.v_model = name
+        (error,) = alerts(ui, rc, "error")
+        assert "\n" not in error and error.startswith("scenario ")
+        assert running(ui, rc) == "Now running: baseline, seed 42"
+        assert story(ui, rc).startswith("Month 1 ")
+
+
+def upload(ui: Any, rc: Any, name: Any, data: bytes) -> None:
+    """What the browser does when a file is chosen: the file list, then the chunks on request."""
+    from ipyvuetify.extra import FileInput
+
+    field = rc.find(FileInput).widget
+    field.get_files = lambda timeout=30: [
+        {"name": name, "size": len(data), "file_obj": io.BytesIO(data)}
+    ]
+    field.file_info = [{"name": name, "size": len(data)}]
+
+
+def test_a_scenario_file_uploads_and_runs(ui) -> None:
+    rc = render_page(ui)
+    text = (REPO / "scenarios" / "full_response.toml").read_text(encoding="utf-8")
+    upload(ui, rc, "mine.toml", text.replace("count = 20000", "count = 3000").encode())
+    wait_for(lambda: running(ui, rc).startswith("Now running: mine (uploaded), seed "))
+    assert alerts(ui, rc, "error") == []
+    assert "the start of full_response. 3,000 households" in story(ui, rc)
+    assert rc.find(ui.v.Slider, label="Humanitarian aid, USD k/month").widget.v_model == 250
+    rc.find(ui.v.Slider, label="Troops").widget.v_model = 0
+    click(ui, rc, "Reset")  # Reset keeps the uploaded scenario
+    assert running(ui, rc).startswith("Now running: mine (uploaded), seed 42; Troops 0")
+    click(ui, rc, "Step")
+    assert story(ui, rc).startswith("Month 1 ")
+
+
+@pytest.mark.parametrize(
+    ("name", "data", "message"),
+    [
+        ("big.toml", b" " * (workshop.MAX_UPLOAD_BYTES + 10), "is too large"),
+        ("bin.toml", bytes(range(256)), "not a text file"),
+        ("many.toml", None, "households.count = 2,000,000 is not allowed on this server"),
+        ("../evil.toml", b"", "not a plain file name"),
+        (["not", "a", "name"], b"", "not a scenario file"),
+    ],
+)
+def test_a_bad_upload_shows_one_line_and_keeps_the_run(ui, name, data, message) -> None:
+    if data is None:
+        text = (REPO / "scenarios" / "baseline.toml").read_text(encoding="utf-8")
+        data = text.replace("count = 20000", "count = 2000000").encode()
+    rc = render_page(ui)
+    click(ui, rc, "Step")
+    upload(ui, rc, name, data)
+    wait_for(lambda: alerts(ui, rc, "error") != [])
+    (error,) = alerts(ui, rc, "error")
+    assert message in error and "\n" not in error and error.startswith("upload ")
+    assert running(ui, rc) == "Now running: baseline, seed 42"
+    assert story(ui, rc).startswith("Month 1 ")
+
+
+def test_a_malformed_file_list_from_the_browser_is_one_line(ui) -> None:
+    from ipyvuetify.extra import FileInput
+
+    rc = render_page(ui)
+    rc.find(FileInput).widget.file_info = [{"no": "size"}]
+    wait_for(lambda: alerts(ui, rc, "error") != [])
+    assert alerts(ui, rc, "error") == [
+        "upload: the file could not be read (KeyError); choose it again"
+    ]
+    assert running(ui, rc) == "Now running: baseline, seed 42"

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import socket
+import sys
 import tomllib
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import numpy as np
@@ -355,3 +358,213 @@ def test_readme_documents_the_workshop() -> None:
     assert (REPO / "docs" / "images" / "workshop.png").stat().st_size > 50_000
     workshop_part = text.split("## Running a workshop", 1)[1].split("\n## ", 1)[0]
     assert [f"\n{i}. **" in workshop_part for i in (1, 2, 3)] == [True] * 3
+
+
+# ------------------------------------------------------- hostile input
+#: Paths opened while ``opened`` is recording (an audit hook: every open() in this process).
+_OPENED: list[tuple[str, str]] | None = None
+
+
+def _audit(event: str, args: tuple) -> None:
+    if event == "open" and _OPENED is not None:
+        _OPENED.append((str(args[0]), str(args[1])))
+
+
+sys.addaudithook(_audit)
+
+
+@contextmanager
+def opened() -> Iterator[list[tuple[str, str]]]:
+    """(path, mode) of every file opened in the block."""
+    global _OPENED
+    _OPENED = seen = []
+    try:
+        yield seen
+    finally:
+        _OPENED = None
+
+
+def one_line(exc: pytest.ExceptionInfo) -> str:
+    text = str(exc.value)
+    assert text and "\n" not in text and "Traceback" not in text
+    return text
+
+
+NUMBERS = [c for c in CONTROLS if c.kind != "choice"]
+
+
+@pytest.mark.parametrize("control", NUMBERS, ids=lambda c: c.name)
+def test_a_slider_value_outside_its_range_is_clamped(control) -> None:
+    assert control.clamp(10**400) == control.clamp(float("inf")) == control.high
+    assert control.clamp(-(10**12)) == control.low
+    inside = control.low + control.step
+    assert control.clamp(inside) == inside
+
+
+@pytest.mark.parametrize("bad", [float("nan"), "5000", None, [1], {"v": 1}, True])
+def test_a_slider_value_that_is_not_a_number_is_refused(bad) -> None:
+    for control in NUMBERS:
+        with pytest.raises(InputError) as exc:
+            control.clamp(bad)
+        text = one_line(exc)
+        assert text.startswith(f"{control.label} ({control.key}): ")
+        assert f"is not allowed (a number from {control.low:,g} to {control.high:,g})" in text
+
+
+@pytest.mark.parametrize("bad", ["evil", "", "STATIC", 1, None])
+def test_a_choice_outside_its_list_is_refused(bad) -> None:
+    with pytest.raises(InputError) as exc:
+        workshop.BY_NAME["strategy"].clamp(bad)
+    assert "(one of static, hotspot, return_areas)" in one_line(exc)
+
+
+def test_hostile_values_never_reach_the_model() -> None:
+    model = WorkshopModel(
+        scenario_name="baseline",
+        households=10**9,
+        troops=-(10**9),
+        police=float("inf"),
+        intensity=float("nan"),
+        strategy="../../etc/passwd",
+        cash="300; rm -rf /",
+        aid=[1e12],
+        seed="12; DROP",
+    )
+    spec, base = model.spec, load(SCENARIOS / "baseline.toml")
+    assert model.pop.n == spec["households.count"] == MAX_HOUSEHOLDS
+    assert spec["peacekeeping.troops"] == 0 and spec["peacekeeping.police"] == 5_000
+    for key in ("conflict.intensity", "peacekeeping.strategy", "return_package.cash_per_person",
+                "aid.monthly_budget", "scenario.seed"):  # fmt: skip
+        assert spec[key] == base[key], key
+    assert len(model.notes) == 5 and all("\n" not in n for n in model.notes)
+    assert any(n.startswith("Seed: '12; DROP' is not allowed") for n in model.notes)
+    assert any(n.startswith("Conflict intensity (x scenario) (conflict.intensity): nan is")
+               for n in model.notes)  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    "bad", ["abc", "-1", "1" * 30, "1e5", "0x10", str(2**63), 3.5, None, [1], True]
+)
+def test_seed_garbage_is_refused_in_one_line(bad) -> None:
+    with pytest.raises(InputError) as exc:
+        workshop.check_seed(bad)
+    assert one_line(exc).startswith("Seed: ")
+    assert parse_seed(bad, 42) == 42
+
+
+def test_seed_box_takes_whole_numbers() -> None:
+    assert workshop.check_seed("") is None and workshop.check_seed("  ") is None
+    assert workshop.check_seed(" 7 ") == 7 and workshop.check_seed(str(2**63 - 1)) == 2**63 - 1
+
+
+def test_steps_after_the_last_month_do_nothing() -> None:
+    base = load(SCENARIOS / "baseline.toml").with_overrides(
+        {"scenario.months": 3, "households.count": 1_000}
+    )
+    model = WorkshopModel(scenario_name="short", base=base)
+    for _ in range(10):
+        model.step()
+    assert model.steps == 3 and model.finished
+    assert len(model.datacollector.get_model_vars_dataframe()) == 4  # months 0 to 3
+
+
+# ------------------------------------------------------------------ upload
+def test_an_exported_scenario_uploads_to_the_same_settings() -> None:
+    from returnsim.viz.components import settings_toml
+
+    model = WorkshopModel(scenario_name="baseline", seed="9", households=2_000, troops=4_000)
+    model.run_for(2)
+    text = settings_toml(model)
+    with opened() as seen:
+        spec = workshop.load_uploaded("baseline-seed9-month2.toml", text.encode())
+    assert seen == []  # nothing read from or written to disk
+    assert spec.to_dict() == model.spec.to_dict()
+    again = WorkshopModel(scenario_name="baseline-seed9-month2", base=spec)
+    assert again.uploaded and again.spec.digest() == model.spec.digest()
+    assert workshop.describe(again).startswith("baseline-seed9-month2 (uploaded), seed 9")
+
+
+BASELINE = (SCENARIOS / "baseline.toml").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize(
+    ("filename", "data", "message"),
+    [
+        ("big.toml", b"#" * (workshop.MAX_UPLOAD_BYTES + 1),
+         "upload big.toml: 262,145 bytes or more is too large (a scenario file of at most 256 KB)"),
+        ("bin.toml", b"\xff\xfe\x00\x01", "upload bin.toml: not a text file (a scenario is UTF-8"),
+        ("bad.toml", b"[scenario\nname = 1", "upload bad.toml: not valid TOML: "),
+        ("key.toml", BASELINE.replace("[scenario]", "[scenario]\nbogus = 1", 1).encode(),
+         "upload key.toml: unknown key 'scenario.bogus'"),
+        ("range.toml", BASELINE.replace("intensity = 1.0", "intensity = -1.0").encode(),
+         "upload range.toml: conflict.intensity = -1.0 is not allowed"),
+        ("many.toml", BASELINE.replace("count = 20000", "count = 2000000").encode(),
+         "upload many.toml: households.count = 2,000,000 is not allowed on this server "
+         "(at most 100,000)"),
+        ("agents.toml",
+         BASELINE.replace("[scenario]", '[scenario]\nengine = "agents"', 1).encode(),
+         "households.count = 20,000 is not allowed on this server with engine = 'agents' "
+         "(at most 5,000)"),
+        ("empty.toml", b"", "upload empty.toml: [places] is missing"),
+        ("scenario.txt", BASELINE.encode(), "upload 'scenario.txt': not a scenario file"),
+        ("../../etc/evil.toml", BASELINE.encode(), "not a plain file name"),
+        ("/etc/evil.toml", BASELINE.encode(), "not a plain file name"),
+        ("..\\evil.toml", BASELINE.encode(), "not a plain file name"),
+        ("evil\x00.toml", BASELINE.encode(), "not a plain file name"),
+        ("new\nline.toml", BASELINE.encode(), "not a plain file name"),
+        (".hidden.toml", BASELINE.encode(), "not a plain file name"),
+        ("x" * 300 + ".toml", BASELINE.encode(), "at most 120 characters"),
+        (None, BASELINE.encode(), "upload None: not a scenario file"),
+    ],
+    ids=lambda x: x[:12] if isinstance(x, str) else None,
+)  # fmt: skip
+def test_a_bad_upload_is_refused_in_one_line(tmp_path, monkeypatch, filename, data, message):
+    assert "count = 20000" in BASELINE and "intensity = 1.0" in BASELINE
+    monkeypatch.chdir(tmp_path)
+    with opened() as seen, pytest.raises(InputError) as exc:
+        workshop.load_uploaded(filename, data)
+    assert message in one_line(exc)
+    assert not [p for p, mode in seen if set(mode) & set("wax+")]  # nothing written
+    assert list(tmp_path.iterdir()) == []
+
+
+# ------------------------------------------------------- picker, hostile names
+@pytest.mark.parametrize(
+    "name",
+    ["../outside/secret", "../outside/secret.toml", "..%2Foutside%2Fsecret",
+     "%2e%2e%2foutside%2fsecret", "..\\outside\\secret", "C:\\outside\\secret",
+     "sub/../../outside/secret", "secret\x00", "a\x00/../../outside/secret", "x" * 5_000,
+     "\u2025/outside/secret", "link", "dirlink/secret", "~/secret", "$HOME", "*", " ", 7, None],
+)  # fmt: skip
+def test_hostile_names_read_nothing_outside_the_folder(tmp_path, name) -> None:
+    folder, outside = tmp_path / "scenarios", tmp_path / "outside"
+    folder.mkdir()
+    outside.mkdir()
+    (outside / "secret.toml").write_text(BASELINE, encoding="utf-8")
+    (folder / "a.toml").write_text(BASELINE, encoding="utf-8")
+    (folder / "link.toml").symlink_to(outside / "secret.toml")
+    (folder / "dirlink").symlink_to(outside)
+    with opened() as seen, pytest.raises(InputError) as exc:
+        workshop.load_named(name, folder)
+    one_line(exc)
+    assert seen == []
+    with opened() as seen:
+        assert workshop.load_named("a", folder)["households.count"] == 20_000
+    assert [Path(p).resolve() for p, _ in seen] == [(folder / "a.toml").resolve()]
+
+
+# ------------------------------------------------------------- cull delay
+def test_the_drop_delay_of_closed_pages_can_be_set(monkeypatch, capsys) -> None:
+    launched = []
+    monkeypatch.setattr(server, "launch", launched.append)
+    assert main(["serve", "--port", str(_free_port())]) == 0
+    assert launched[-1].env["SOLARA_KERNEL_CULL_TIMEOUT"] == "15m"
+    monkeypatch.setenv(server.CULL_ENV, "5s")
+    assert main(["serve", "--port", str(_free_port())]) == 0
+    assert launched[-1].env["SOLARA_KERNEL_CULL_TIMEOUT"] == "5s"
+    monkeypatch.setenv(server.CULL_ENV, "soon; rm -rf /")
+    capsys.readouterr()
+    assert main(["serve", "--port", str(_free_port())]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1
+    assert "RETURNSIM_CULL_TIMEOUT='soon; rm -rf /' is not allowed (a delay such as 30s" in err

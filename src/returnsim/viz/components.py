@@ -10,6 +10,7 @@ the offline asset cache does not hold; plain text and HTML need nothing.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import html
 import io
@@ -22,6 +23,7 @@ from matplotlib.figure import Figure
 from mesa.visualization.utils import update_counter
 
 from returnsim import outcomes, plots, scenario_toml
+from returnsim.errors import InputError
 from returnsim.viz import figures
 from returnsim.viz.story import month_story, usd
 from returnsim.viz.workshop import BY_NAME, LEVERS, WorkshopModel, control_values, overrides
@@ -179,7 +181,10 @@ def CompareView(model: WorkshopModel) -> None:
 
     def build() -> WorkshopModel:
         return WorkshopModel(
-            scenario_name=model.scenario_name, seed=str(model.seed), **{**model.settings, **mix_b}
+            scenario_name=model.scenario_name,
+            base=model.base,
+            seed=str(model.seed),
+            **{**model.settings, **mix_b},
         )
 
     other = solara.use_memo(build, [id(model), tuple(sorted(mix_b.items()))])
@@ -232,7 +237,8 @@ def _MixSlider(name: str, mix: dict[str, Any], set_mix: Callable[[dict], None]) 
     c = BY_NAME[name]
 
     def change(v: Any) -> None:
-        set_mix({**mix, name: v})
+        with contextlib.suppress(InputError):  # not a value of this slider: mix B stays
+            set_mix({**mix, name: c.clamp(v)})  # a client may send anything
 
     with solara.Column(style={"min-width": "260px", "flex": "1"}):
         if c.kind == "choice":

@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import ipaddress
 import os
+import re
 import socket
 import sys
 from collections.abc import Callable, Sequence
@@ -29,6 +30,8 @@ DEFAULT_PORT = 8765
 
 #: A closed tab's model is dropped this long after its page disconnects.
 CULL_TIMEOUT = "15m"
+#: Environment variable that sets another delay (e.g. ``5s`` in the load test).
+CULL_ENV = "RETURNSIM_CULL_TIMEOUT"
 
 
 @dataclass(frozen=True)
@@ -80,6 +83,18 @@ def resolve_scenario(scenario: str, folder: str | None) -> tuple[str, Path]:
     return name, root
 
 
+def cull_timeout() -> str:
+    """How long a disconnected page's model is kept: ``$RETURNSIM_CULL_TIMEOUT`` or 15 minutes."""
+    given = os.environ.get(CULL_ENV, "").strip()
+    if not given:
+        return CULL_TIMEOUT
+    if not re.fullmatch(r"\d{1,6}(\.\d+)?[smhd]?", given):
+        raise InputError(
+            f"{CULL_ENV}={given[:40]!r} is not allowed (a delay such as 30s, 15m or 1h)"
+        )
+    return given
+
+
 def check_port(host: str, port: int) -> None:
     """Raise InputError unless ``host:port`` can be bound now."""
     try:
@@ -101,6 +116,7 @@ def check_port(host: str, port: int) -> None:
 def plan(scenario: str, host: str, port: int, folder: str | None = None) -> Plan:
     """Check everything and return what to run (raises InputError, one line)."""
     name, root = resolve_scenario(scenario, folder)
+    cull = cull_timeout()
     missing = missing_files()
     if missing:
         raise InputError(
@@ -113,7 +129,7 @@ def plan(scenario: str, host: str, port: int, folder: str | None = None) -> Plan
         **solara_env(),
         SCENARIO_ENV: name,
         FOLDER_ENV: str(root),
-        "SOLARA_KERNEL_CULL_TIMEOUT": CULL_TIMEOUT,
+        "SOLARA_KERNEL_CULL_TIMEOUT": cull,
     }
     argv = [
         sys.executable, "-m", "solara", "run", "returnsim.viz.app",

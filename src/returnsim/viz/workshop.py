@@ -8,8 +8,10 @@ participant ran is a plain scenario that ``returnsim run`` reproduces.
 
 from __future__ import annotations
 
+import math
 import os
 import threading
+import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -19,7 +21,7 @@ import numpy as np
 from returnsim.errors import InputError
 from returnsim.model import ReturnModel
 from returnsim.parameters import BY_KEY
-from returnsim.scenario import Scenario, load
+from returnsim.scenario import Scenario, from_dict, load
 
 #: Environment variables the ``returnsim serve`` command passes to the app.
 SCENARIO_ENV = "RETURNSIM_SCENARIO"
@@ -29,6 +31,10 @@ FOLDER_ENV = "RETURNSIM_SCENARIOS_DIR"
 MAX_HOUSEHOLDS = 100_000
 #: The same for the per-agent reference engine (``scenario.engine = "agents"``), ~200x slower.
 MAX_AGENT_HOUSEHOLDS = 5_000
+#: The largest scenario file a participant may upload (the project's are about 5 KB).
+MAX_UPLOAD_BYTES = 256 * 1024
+#: The longest scenario or uploaded file name taken (a file system allows 255 bytes).
+MAX_NAME = 120
 
 
 @dataclass(frozen=True)
@@ -54,6 +60,29 @@ class Control:
             return v
         x = min(max(v / self.scale, self.low), self.high)
         return round(round(x / self.step) * self.step, 6) if self.kind == "float" else round(x)
+
+    def clamp(self, x: Any) -> Any:
+        """The slider value ``x`` as the server takes it, whatever a client sent.
+
+        A number is clamped to ``[low, high]`` (an int slider's is rounded); a
+        choice must be one of :attr:`choices`. Anything else (text, NaN, a
+        list, true/false) raises InputError naming the slider and its range.
+        """
+        if self.kind == "choice":
+            if isinstance(x, str) and x in self.choices:
+                return x
+            raise InputError(
+                f"{self.label} ({self.key}): {_shown(x)} is not allowed "
+                f"(one of {', '.join(self.choices)})"
+            )
+        ok = isinstance(x, int | float) and not isinstance(x, bool)
+        if not ok or (isinstance(x, float) and math.isnan(x)):
+            raise InputError(
+                f"{self.label} ({self.key}): {_shown(x)} is not allowed "
+                f"(a number from {self.low:,g} to {self.high:,g})"
+            )
+        v = min(max(x, self.low), self.high)
+        return round(v) if self.kind == "int" else float(v)
 
     def to_param(self, x: Any) -> Any:
         """Parameter value for the slider value ``x``."""
@@ -114,14 +143,69 @@ def scenario_names(folder: Path | None = None) -> list[str]:
 def scenario_path(name: str, folder: Path | None = None) -> Path:
     """Path of scenario ``name`` in the folder; refuses anything outside it."""
     folder = (folder or default_folder()).resolve()
-    stem = name.removesuffix(".toml")
-    if not stem or "/" in stem or "\\" in stem or stem.startswith("."):
-        raise InputError(f"scenario {name!r}: give a name from {folder} (no paths)")
+    stem = name.removesuffix(".toml") if isinstance(name, str) else ""
+    if not _plain_name(stem):
+        raise InputError(f"scenario {_shown(name)}: give a name from {folder} (no paths)")
     path = (folder / f"{stem}.toml").resolve()
     if path.parent != folder or not path.is_file():
         names = ", ".join(scenario_names(folder)) or "none"
-        raise InputError(f"scenario {name!r} is not in {folder} (allowed: {names})")
+        raise InputError(f"scenario {_shown(name)} is not in {folder} (allowed: {names})")
     return path
+
+
+def _plain_name(stem: str) -> bool:
+    """Whether ``stem`` is a bare file name: no folder, no hidden file, no control characters."""
+    return (
+        0 < len(stem) <= MAX_NAME
+        and not stem.startswith(".")
+        and not any(c in "/\\" or ord(c) < 32 or ord(c) == 127 for c in stem)
+    )
+
+
+def _shown(x: Any) -> str:
+    """``x`` for a one-line message: its repr, cut to 40 characters."""
+    text = repr(x)
+    return text if len(text) <= 40 else text[:37] + "..."
+
+
+def load_uploaded(filename: str, data: bytes) -> Scenario:
+    """The scenario in an uploaded file, validated like ``returnsim run``; nothing is written.
+
+    ``filename`` is only a label: it must be a bare ``.toml`` name. The file
+    must be at most :data:`MAX_UPLOAD_BYTES`, UTF-8 TOML that the scenario
+    validator accepts, with at most :data:`MAX_HOUSEHOLDS` households
+    (:data:`MAX_AGENT_HOUSEHOLDS` for the per-agent engine). Anything else
+    raises InputError, one line naming the file, the key and what is allowed.
+    """
+    shown = _shown(filename)
+    if not isinstance(filename, str) or not filename.lower().endswith(".toml"):
+        raise InputError(f"upload {shown}: not a scenario file (give a .toml file)")
+    if not _plain_name(filename[:-5]):
+        raise InputError(
+            f"upload {shown}: not a plain file name (no folders, hidden files or control "
+            f"characters; at most {MAX_NAME} characters)"
+        )
+    if len(data) > MAX_UPLOAD_BYTES:
+        raise InputError(
+            f"upload {filename}: {len(data):,} bytes or more is too large "
+            f"(a scenario file of at most {MAX_UPLOAD_BYTES // 1024} KB)"
+        )
+    try:
+        raw = tomllib.loads(bytes(data).decode("utf-8"))
+    except UnicodeDecodeError:
+        raise InputError(f"upload {filename}: not a text file (a scenario is UTF-8 TOML)") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise InputError(f"upload {filename}: not valid TOML: {exc}") from None
+    spec = from_dict(raw, source=f"upload {filename}")
+    cap = MAX_AGENT_HOUSEHOLDS if spec["scenario.engine"] == "agents" else MAX_HOUSEHOLDS
+    count = spec["households.count"]
+    if count > cap:
+        engine = " with engine = 'agents'" if cap == MAX_AGENT_HOUSEHOLDS else ""
+        raise InputError(
+            f"upload {filename}: households.count = {count:,} is not allowed on this server"
+            f"{engine} (at most {cap:,})"
+        )
+    return spec
 
 
 def default_scenario() -> str:
@@ -142,13 +226,28 @@ def control_values(spec: Scenario) -> dict[str, Any]:
     return {c.name: c.from_param(spec[c.key]) for c in CONTROLS}
 
 
+def check_seed(text: Any) -> int | None:
+    """The seed typed by a participant; None when empty; InputError if not a whole number >= 0."""
+    typed = str(text).strip() if isinstance(text, str | int) and not isinstance(text, bool) else "?"
+    if not typed:
+        return None
+    high = BY_KEY["scenario.seed"].high
+    try:
+        seed = int(typed) if len(typed) <= 25 else -1
+    except ValueError:
+        seed = -1
+    if not 0 <= seed <= high:
+        raise InputError(f"Seed: {_shown(text)} is not allowed (a whole number from 0 to {high})")
+    return seed
+
+
 def parse_seed(text: Any, default: int) -> int:
     """The seed typed by a participant; ``default`` when empty or not a whole number >= 0."""
     try:
-        seed = int(str(text).strip())
-    except ValueError:
+        seed = check_seed(text)
+    except InputError:
         return default
-    return seed if 0 <= seed <= BY_KEY["scenario.seed"].high else default
+    return default if seed is None else seed
 
 
 def overrides(spec: Scenario, values: dict[str, Any], seed: int | None = None) -> dict[str, Any]:
@@ -182,7 +281,8 @@ def overrides(spec: Scenario, values: dict[str, Any], seed: int | None = None) -
 def describe(model: WorkshopModel) -> str:
     """The running model's settings in words: scenario, seed and what differs from it."""
     by_key = {c.key: c for c in CONTROLS}
-    parts = [f"{model.scenario_name}, seed {model.seed}"]
+    name = f"{model.scenario_name} (uploaded)" if model.uploaded else model.scenario_name
+    parts = [f"{name}, seed {model.seed}"]
     for key, v in model.spec.overrides.items():
         c = by_key.get(key)
         if c is not None:
@@ -196,15 +296,28 @@ class WorkshopModel(ReturnModel):
     """A ReturnModel built from a workshop's settings (keyword arguments, as Mesa's viz needs).
 
     Every lever argument is in the slider's unit; None keeps the scenario's
-    value. It remembers last month's violence and occupancy for the story of
-    the month. ``lock`` is held while a month runs; views hold it while they
+    value. Values come from a browser, so each passes :meth:`Control.clamp`
+    (and the seed :func:`check_seed`) first: a refused one keeps the
+    scenario's value and leaves a line in ``notes``. ``base`` is a scenario
+    given directly (an upload); ``scenario_name`` is then only its label.
+    Without a ``scenario_name``, the class's :attr:`default_name` and
+    :attr:`default_base` are used (the page makes a subclass per scenario,
+    see ``app.model_class``).
+    The run stops at the scenario's last month: a Step after it does nothing.
+
+    It remembers last month's violence and occupancy for the story of the
+    month. ``lock`` is held while a month runs; views hold it while they
     read the model, so Mesa's threaded play never draws a half-updated month.
     """
+
+    default_name = "baseline"
+    default_base: Scenario | None = None
 
     def __init__(
         self,
         *,
-        scenario_name: str = "baseline",
+        scenario_name: str | None = None,
+        base: Scenario | None = None,
         seed: str | int = "",
         households: int | None = None,
         intensity: float | None = None,
@@ -219,7 +332,13 @@ class WorkshopModel(ReturnModel):
         aid: float | None = None,
     ) -> None:
         self.lock = threading.RLock()
-        base = load_named(scenario_name)
+        self.notes: list[str] = []
+        if scenario_name is None:
+            scenario_name, base = self.default_name, base or self.default_base
+        #: whether the scenario was uploaded (else it is the folder's ``scenario_name``)
+        self.uploaded = base is not None
+        if base is None:
+            base = load_named(scenario_name)
         given = {
             "households": households,
             "intensity": intensity,
@@ -233,20 +352,39 @@ class WorkshopModel(ReturnModel):
             "mhpss": mhpss,
             "aid": aid,
         }
-        values = {k: v for k, v in given.items() if v is not None}
-        chosen = parse_seed(seed, base["scenario.seed"])
-        changes = overrides(base, values, chosen)
+        values: dict[str, Any] = {}
+        for name, x in given.items():
+            if x is None:
+                continue
+            try:
+                values[name] = BY_NAME[name].clamp(x)
+            except InputError as exc:
+                self.notes.append(f"{exc}; the scenario's value is used")
+        try:
+            chosen = check_seed(seed)
+        except InputError as exc:
+            self.notes.append(f"{exc}; the scenario's seed is used")
+            chosen = None
+        changes = overrides(base, values, base["scenario.seed"] if chosen is None else chosen)
         count = changes.get("households.count", base["households.count"])
         if base["scenario.engine"] == "agents" and count > MAX_AGENT_HOUSEHOLDS:
             changes["households.count"] = MAX_AGENT_HOUSEHOLDS
         spec = base.with_overrides(changes, origin="workshop") if changes else base
         super().__init__(spec)
         self.scenario_name = scenario_name
+        self.base = base
         self.settings = {**control_values(base), **values}
         self.prev_events = self.violence.events.copy()
         self.prev_households = self.tally.households.copy()
         #: axes positions of each chart, computed once per run (see components.png_with_layout)
         self.layouts: dict[str, list[Any]] = {}
+        counted_step = self.step  # Mesa's: counts the month, then calls WorkshopModel.step
+
+        def step_until_the_end() -> None:
+            if not self.finished:
+                counted_step()
+
+        self.step = step_until_the_end
 
     def step(self) -> None:
         """Advance one month, keeping last month's violence and occupancy."""
