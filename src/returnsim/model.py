@@ -185,8 +185,9 @@ class ReturnModel(mesa.Model):
             - s["decision.crowding_cost"] * places.crowding()
         )
         nbr = places.nbr
+        km = np.where(nbr >= 0, places.nbr_km, 0.0)  # padding is inf: 0 x inf would be NaN
         nbr_value = np.where(
-            nbr >= 0, appeal[nbr] - s["decision.distance_cost"] * places.nbr_km / 100.0, -np.inf
+            nbr >= 0, appeal[nbr] - s["decision.distance_cost"] * km / 100.0, -np.inf
         )
         back = self.tally.returned_by_origin / np.maximum(self.tally.ever_displaced_by_origin, 1)
         return Context(
