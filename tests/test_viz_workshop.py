@@ -506,6 +506,8 @@ BASELINE = (SCENARIOS / "baseline.toml").read_text(encoding="utf-8")
          "households.count = 20,000 is not allowed on this server with engine = 'agents' "
          "(at most 5,000)"),
         ("empty.toml", b"", "upload empty.toml: [places] is missing"),
+        ("deep.toml", b"x = " + b"[" * 200_000, "upload deep.toml: not valid TOML: arrays or "
+         "tables nested too deeply"),
         ("scenario.txt", BASELINE.encode(), "upload 'scenario.txt': not a scenario file"),
         ("../../etc/evil.toml", BASELINE.encode(), "not a plain file name"),
         ("/etc/evil.toml", BASELINE.encode(), "not a plain file name"),

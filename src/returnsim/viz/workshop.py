@@ -11,13 +11,13 @@ from __future__ import annotations
 import math
 import os
 import threading
-import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
+from returnsim import tomlfile
 from returnsim.errors import InputError
 from returnsim.model import ReturnModel
 from returnsim.parameters import BY_KEY
@@ -190,12 +190,7 @@ def load_uploaded(filename: str, data: bytes) -> Scenario:
             f"upload {filename}: {len(data):,} bytes or more is too large "
             f"(a scenario file of at most {MAX_UPLOAD_BYTES // 1024} KB)"
         )
-    try:
-        raw = tomllib.loads(bytes(data).decode("utf-8"))
-    except UnicodeDecodeError:
-        raise InputError(f"upload {filename}: not a text file (a scenario is UTF-8 TOML)") from None
-    except tomllib.TOMLDecodeError as exc:
-        raise InputError(f"upload {filename}: not valid TOML: {exc}") from None
+    raw = tomlfile.loads(bytes(data), source=f"upload {filename}", what="a scenario")
     spec = from_dict(raw, source=f"upload {filename}")
     cap = MAX_AGENT_HOUSEHOLDS if spec["scenario.engine"] == "agents" else MAX_HOUSEHOLDS
     count = spec["households.count"]
