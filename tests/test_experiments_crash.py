@@ -333,13 +333,35 @@ def test_a_corrupt_manifest_is_one_line_naming_it(
         Store(out).runs()
 
 
-# ------------------------------------------------------------ killed Dask worker
-def test_a_dask_worker_killed_mid_run_is_survived(tmp_path: Path) -> None:
-    """SIGKILL a LocalCluster worker process while it runs a task: same table as in-process."""
+# ------------------------------------------------------------ killed Dask workers
+def executing(dask_worker) -> tuple[int, list[str]]:
+    """(pid, keys of the tasks it is running) of a Dask worker (for ``client.run``)."""
+    return os.getpid(), [str(ts.key) for ts in dask_worker.state.executing]
+
+
+def times_in_state(dask_scheduler, key: str, state: str) -> int:
+    """How often the scheduler moved task ``key`` to ``state`` (for ``client.run_on_scheduler``)."""
+    return sum(t[2] == state for t in dask_scheduler.story(key))
+
+
+def shared_scenario_made(dask_scheduler) -> int:
+    """How often the scheduler held a computed shared object (``executors._value``)."""
+    log = dask_scheduler.transition_log
+    return sum(str(t[0]).startswith("_value-") and t[2] == "memory" for t in log)
+
+
+def test_dask_workers_killed_mid_run_are_survived(tmp_path: Path) -> None:
+    """SIGKILL one worker while it runs a task, later every worker at once: same table.
+
+    The first kill loses a running task (the scheduler runs it again on the
+    other worker); the second also loses every copy of the shared scenario
+    (made again, as it is a task's result). The table equals that of local
+    processes, ``attempt`` included: no run was recorded as failed.
+    """
     from distributed import Client, LocalCluster
 
-    spec_path = write_spec(tmp_path, spec_text("lhs", samples=20, households=2000, steps=24))
-    sweep(spec_path, tmp_path / "reference")
+    spec_path = write_spec(tmp_path, spec_text("lhs", samples=50, households=2000, steps=24))
+    sweep(spec_path, tmp_path / "reference", ExecutorConfig(workers=2))
     expected = table(tmp_path / "reference")
 
     cluster = LocalCluster(
@@ -357,44 +379,46 @@ def test_a_dask_worker_killed_mid_run_is_survived(tmp_path: Path) -> None:
         def run() -> None:
             config = ExecutorConfig(scheduler=cluster.scheduler_address)
             try:
-                result["outcome"] = sweep(spec_path, out, config, chunk=4, flush_seconds=0.0)
+                result["outcome"] = sweep(spec_path, out, config, chunk=6, flush_seconds=0.0)
             except BaseException as exc:  # reported by the main thread
                 result["error"] = exc
 
         thread = threading.Thread(target=run, daemon=True)
         thread.start()
 
-        def executing(dask_worker) -> tuple[int, list[str]]:
-            return os.getpid(), [str(ts.key) for ts in dask_worker.state.executing]
+        def wait_until_busy(done_before: int) -> int:
+            """Wait until more runs are done and a worker runs a task; return the runs done."""
+            deadline = time.monotonic() + 60
+            while True:
+                assert thread.is_alive() and time.monotonic() < deadline, "no moment to kill"
+                done = done_runs(out)
+                if done > done_before:
+                    state = client.run(executing, on_error="ignore")
+                    if any(keys for _, keys in state.values()):
+                        return done
+                time.sleep(0.01)
 
-        victim = None
-        deadline = time.monotonic() + 60
-        while victim is None:
-            assert thread.is_alive() and time.monotonic() < deadline, "no moment to kill"
-            if Store(out).part_files():  # some runs are done
-                busy = [v for v in client.run(executing).values() if v[1]]
-                if busy:
-                    victim = busy[0]
-            time.sleep(0.02)
-        pid, keys = victim
-        done_at_kill = done_runs(out)
-        os.kill(pid, signal.SIGKILL)
+        done_first = wait_until_busy(0)
+        pid, keys = next(v for v in client.run(executing).values() if v[1])
+        os.kill(pid, signal.SIGKILL)  # one worker, while it runs a task
+        done_second = wait_until_busy(done_first)
+        for other in client.run(os.getpid, on_error="ignore").values():
+            os.kill(other, signal.SIGKILL)  # every worker up now
         thread.join(timeout=120)
-        assert not thread.is_alive(), "the sweep did not finish after the kill"
+        assert not thread.is_alive(), "the sweep did not finish after the kills"
         assert "error" not in result, result.get("error")
         outcome = result["outcome"]
-        assert 0 < done_at_kill < outcome.total
+        assert 0 < done_first < done_second < outcome.total  # both kills were mid-sweep
         assert outcome.ok == outcome.total and outcome.failed == 0
 
-        # the task it was running was scheduled again elsewhere, and its worker is gone
-        def times_processing(dask_scheduler, key: str) -> int:
-            return sum(t[2] == "processing" for t in dask_scheduler.story(key))
-
-        assert client.run_on_scheduler(times_processing, key=keys[0]) >= 2
-        assert pid not in client.run(os.getpid).values()  # the nanny started a new one
+        # the task the first victim ran was scheduled again; the scenario was made twice
+        assert client.run_on_scheduler(times_in_state, key=keys[0], state="processing") >= 2
+        assert client.run_on_scheduler(shared_scenario_made) >= 2
+        assert pid not in client.run(os.getpid).values()
     finally:
         client.close()
         cluster.close()
+    assert Store(out).read_attempts().num_rows == outcome.total  # no failed attempt
     pd.testing.assert_frame_equal(table(out), expected)
 
 

@@ -16,7 +16,9 @@ worker count gives the same rows.
   ``if __name__ == "__main__":`` (workers import the main module).
 - :class:`Dask`: ``distributed.Client(ADDRESS)`` (``--scheduler``) or a
   ``LocalCluster`` on 127.0.0.1 with one thread per worker (``--dask-local N``).
-  The base scenario is sent to every worker once.
+  The base scenario is sent to the workers once, as the result of a task
+  rather than scattered data, so the scheduler can make it again after the
+  workers holding it died; a task lost with its worker is run again elsewhere.
 """
 
 from __future__ import annotations
@@ -181,8 +183,12 @@ class Dask:
         self.workers = max(1, threads)
 
     def share(self, obj: Any) -> Any:
-        """Send ``obj`` to every worker once; tasks receive it by reference."""
-        return self.client.scatter(obj, broadcast=True)
+        """Send ``obj`` to the workers once; tasks receive it by reference.
+
+        A task's result, not ``scatter``: scattered data is lost for good when
+        every worker holding it dies, a task's result is computed again.
+        """
+        return self.client.submit(_value, obj, pure=False)
 
     def submit(self, fn: Callable[..., Any], *args: Any) -> Any:
         """Schedule ``fn(*args)`` on the cluster."""
@@ -196,6 +202,11 @@ class Dask:
         self.client.close()
         if self.cluster is not None:
             self.cluster.close()
+
+
+def _value(obj: Any) -> Any:
+    """The object itself (a Dask task whose result is a shared object)."""
+    return obj
 
 
 def warm_up(config: ExecutorConfig) -> None:
