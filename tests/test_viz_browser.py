@@ -273,3 +273,24 @@ def test_screenshot_of_a_run(server, browser) -> None:
         page.screenshot(path=str(REPO / "docs" / "images" / "workshop.png"))
     traffic.check()
     page.context.close()
+
+
+def test_a_scenario_file_uploads_in_the_browser(server, browser) -> None:
+    traffic = Traffic()
+    page = open_page(browser, server, traffic)
+    text = (REPO / "scenarios" / "full_response.toml").read_text(encoding="utf-8")
+    mine = text.replace("count = 20000", "count = 3000").encode()
+    field = page.locator("input[type=file]")
+    field.set_input_files(files=[{"name": "mine.toml", "mimeType": "text/plain", "buffer": mine}])
+    page.locator(".returnsim-running", has_text="mine (uploaded), seed").wait_for()
+    assert "the start of full_response. 3,000 households" in story(page).inner_text()
+    # too large: refused in one line, the run goes on
+    big = b"#" * (300 * 1024)
+    field.set_input_files(files=[{"name": "big.toml", "mimeType": "text/plain", "buffer": big}])
+    error = page.locator(".returnsim-error", has_text="is too large")
+    error.wait_for()
+    assert "upload big.toml: 262,145 bytes or more is too large" in error.inner_text()
+    assert "mine (uploaded)" in page.locator(".returnsim-running").inner_text()
+    step(page, 1)
+    traffic.check()
+    page.context.close()
