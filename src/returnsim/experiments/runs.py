@@ -80,8 +80,14 @@ def simulate(base: Scenario, overrides: dict[str, Any], seed: int) -> tuple[dict
     from returnsim.outcomes import summarize
 
     model = ReturnModel(base, rng=seed, overrides=overrides or None)
-    model.run()
-    return summarize(model), model.spec
+    try:
+        model.run()
+        return summarize(model), model.spec
+    finally:
+        # The model sits in reference cycles (agents, event schedule, data
+        # collector): emptying it frees its arrays now, not at the next full
+        # garbage collection, which can be thousands of runs away in a worker.
+        vars(model).clear()
 
 
 def metric_value(summary: dict[str, Any], spec: Any, name: str) -> float | None:
