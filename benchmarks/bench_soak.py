@@ -32,7 +32,7 @@ import tempfile
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
+from bench_sweep import make_spec  # the same small Latin hypercube spec of the baseline
 
 #: The worker records its RSS after every this many runs.
 EVERY = 50
@@ -55,27 +55,6 @@ def soak_chunk(base, batch, metrics):
             with open(os.environ["RETURNSIM_SOAK_LOG"], "a", encoding="utf-8") as f:
                 f.write(f"{os.getpid()} {soak_chunk.done} {rss}\n")
     return results
-
-
-def make_spec(households: int, steps: int, runs: int):
-    from returnsim.experiments.spec import from_dict
-
-    raw = {
-        "name": "soak",
-        "scenario": str(ROOT / "scenarios" / "baseline.toml"),
-        "households": households,
-        "steps": steps,
-        "seed": 1,
-        "replicates": 2,
-        "design": {"method": "lhs", "samples": max(1, runs // 2)},
-        "parameters": {
-            "peacekeeping.troops": {"min": 0, "max": 15000},
-            "return_package.cash_per_person": {"min": 0, "max": 100},
-            "conflict.intensity": {"min": 0.5, "max": 2.0},
-        },
-        "outputs": {"metrics": ["returned_share", "sustainably_reintegrated_share", "total_cost"]},
-    }
-    return from_dict(raw, path=Path("soak.toml"))
 
 
 def main() -> None:

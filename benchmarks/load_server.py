@@ -12,7 +12,9 @@ process's RSS is sampled every half second.
 Prints one JSON line: sessions, duration, steps per session, RSS (start at the
 first Step, at half time, peak, end; MB), growth over the second half, server
 kernels before closing and at the end, step latency (click to new month on
-screen; p50, p95, max), requests, and the checks: every request to 127.0.0.1
+screen; p50, p95, max), the server's CPU seconds while the pages stepped (in
+all and per Step: what the server itself spends, apart from the browser
+sharing its cores), requests, and the checks: every request to 127.0.0.1
 with a status below 400, no page error or server traceback, and every
 session's own month and story (recomputed here from its seed).
 
@@ -64,32 +66,34 @@ def scenario_folder(households: int) -> Path:
 
 
 class Sampler(threading.Thread):
-    """RSS of a process and its children, every ``interval`` seconds: (time, MB) pairs."""
+    """RSS (MB) and CPU time (s) of a process and its children, every ``interval`` seconds."""
 
     def __init__(self, pid: int, interval: float = 0.5) -> None:
         super().__init__(daemon=True)
         self.proc, self.interval = psutil.Process(pid), interval
-        self.samples: list[tuple[float, float]] = []
+        self.samples: list[tuple[float, float, float]] = []  # (time, RSS MB, CPU seconds)
         self.stop = threading.Event()
 
-    def rss(self) -> float:
+    def measure(self) -> tuple[float, float]:
         procs = [self.proc, *self.proc.children(recursive=True)]
-        return sum(p.memory_info().rss for p in procs) / 2**20
+        rss = sum(p.memory_info().rss for p in procs) / 2**20
+        cpu = sum(sum(p.cpu_times()[:2]) for p in procs)
+        return rss, cpu
 
     def run(self) -> None:
         while not self.stop.is_set():
             try:
-                self.samples.append((time.monotonic(), self.rss()))
+                self.samples.append((time.monotonic(), *self.measure()))
             except psutil.Error:
                 return
             self.stop.wait(self.interval)
 
-    def at(self, t: float) -> float:
-        """RSS at the sample nearest time ``t``."""
-        return min(self.samples, key=lambda s: abs(s[0] - t))[1]
+    def at(self, t: float, what: int = 1) -> float:
+        """RSS (``what`` = 1) or CPU seconds (2) at the sample nearest time ``t``."""
+        return min(self.samples, key=lambda s: abs(s[0] - t))[what]
 
     def peak(self, t0: float) -> float:
-        return max(mb for t, mb in self.samples if t >= t0)
+        return max(mb for t, mb, _ in self.samples if t >= t0)
 
 
 @dataclass
@@ -278,6 +282,7 @@ def run(
     steps = [s.steps for s in people]
     rss_start, rss_half = sampler.at(t0), sampler.at(t0 + (t_end - t0) / 2)
     rss_end = sampler.at(t_end)
+    server_cpu = sampler.at(t_end, 2) - sampler.at(t0, 2)
     return {
         "sessions": sessions,
         "households": households,
@@ -297,6 +302,8 @@ def run(
             "p50": _pct(latencies, 0.5), "p95": _pct(latencies, 0.95),
             "max": round(max(latencies), 3),
         },
+        "server_cpu_s": round(server_cpu, 1),
+        "server_cpu_per_step_s": round(server_cpu / max(1, sum(steps)), 3),
         "requests": len(urls),
         "hosts": sorted({urlparse(u).hostname or "" for u in urls if _network(u)}),
         "other_schemes": sorted({urlparse(u).scheme for u in urls if not _network(u)}),

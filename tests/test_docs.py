@@ -25,3 +25,26 @@ def test_check_mode_detects_stale_document(tmp_path, monkeypatch) -> None:
     assert odd.main(["--check"]) == 1
     assert odd.main([]) == 0
     assert odd.main(["--check"]) == 0
+
+
+def test_reliability_page_names_tests_that_exist() -> None:
+    """docs/reliability.md: every test it cites is defined, and its corpus size is the corpus's."""
+    import re
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[1]
+    text = (root / "docs" / "reliability.md").read_text(encoding="utf-8")
+    cited, source = 0, ""
+    for cell in re.findall(r"`(tests/\w+\.py)?::(\w+)`|`(tests/\w+\.py)`", text):
+        path, name, whole = cell
+        source = path or whole or source  # a bare ::name belongs to the file cited before it
+        body = (root / source).read_text(encoding="utf-8")
+        if name:
+            assert re.search(rf"^def {name}\(", body, re.M), f"{source}::{name}"
+            cited += 1
+    assert cited >= 30
+    sys.path.insert(0, str(root / "tests"))
+    import test_bad_input_corpus as corpus
+
+    assert f"| {len(corpus.CASES)} malformed cases across" in text

@@ -41,7 +41,8 @@ STARTUP_SECONDS = 90
 TIMEOUT_MS = 60_000
 
 
-def _need_chromium() -> None:
+def need_chromium() -> None:
+    """Skip without Debian Chromium here; in CI (which installs it) its absence fails."""
     if CHROMIUM.exists():
         return
     if os.environ.get("CI"):
@@ -58,7 +59,7 @@ def _free_port() -> int:
 @pytest.fixture(scope="module")
 def server(tmp_path_factory) -> Iterator[str]:
     """``returnsim serve baseline`` on a free local port; its URL. Stopped afterwards."""
-    _need_chromium()
+    need_chromium()
     port = _free_port()
     log = tmp_path_factory.mktemp("serve") / "serve.log"
     env = {**os.environ, "PYTHONUNBUFFERED": "1"}
@@ -126,7 +127,7 @@ class Traffic:
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
-    _need_chromium()
+    need_chromium()
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:

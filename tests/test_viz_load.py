@@ -10,27 +10,17 @@ from __future__ import annotations
 
 import importlib.util
 import json
-import os
 import sys
 from pathlib import Path
 
-import pytest
+from test_viz_browser import need_chromium
 
 REPO = Path(__file__).absolute().parents[1]
-CHROMIUM = Path("/usr/bin/chromium")
 SESSIONS = 20
 SECONDS = 60.0
 #: Generous bounds: the server's RSS at its peak, and its growth over the second half.
 PEAK_MB = 2_500
 GROWTH_MB = 150
-
-
-def _need_chromium() -> None:
-    if CHROMIUM.exists():
-        return
-    if os.environ.get("CI"):
-        pytest.fail(f"{CHROMIUM} is missing: .ci/run installs it with apt-get (chromium)")
-    pytest.skip(f"{CHROMIUM} not installed (apt-get install chromium); CI runs this test")
 
 
 def _driver():
@@ -45,7 +35,7 @@ def _driver():
 
 
 def test_twenty_sessions_stepping_for_a_minute() -> None:
-    _need_chromium()
+    need_chromium()
     result = _driver().run(sessions=SESSIONS, seconds=SECONDS, households=2_000, drop_after="5s")
     print("\n" + json.dumps(result))
     # every request stayed on this machine and succeeded; no error anywhere
