@@ -45,8 +45,8 @@ def test_twenty_sessions_stepping_for_a_minute() -> None:
     assert result["bad_responses"] == [] and result["failed_requests"] == []
     assert result["page_errors"] == [] and result["server_tracebacks"] == 0
     # every session stepped, and showed its own seed and its own month's story
-    # (a Step can take minutes when other jobs load the 2 cores: at least one each)
-    assert result["steps_per_session"]["min"] >= 1
+    # (on 2 free cores each of 20 sessions makes 3 to 5 Steps in the minute; at least 2)
+    assert result["steps_per_session"]["min"] >= 2
     assert result["own_seed"] == SESSIONS and result["own_story"] == SESSIONS
     # closed pages are dropped (RETURNSIM_CULL_TIMEOUT=5s); the others stay
     kernels = result["kernels"]
