@@ -48,3 +48,5 @@ def test_reliability_page_names_tests_that_exist() -> None:
     import test_bad_input_corpus as corpus
 
     assert f"| {len(corpus.CASES)} malformed cases across" in text
+    readme = " ".join((root / "README.md").read_text(encoding="utf-8").split())
+    assert f"a corpus of {len(corpus.CASES)} malformed command lines" in readme
