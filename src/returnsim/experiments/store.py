@@ -147,7 +147,7 @@ class Store:
         try:
             data = json.loads(path.read_text(encoding="utf-8"))
         except (OSError, ValueError) as exc:
-            what = " ".join(str(exc).split())[:200]
+            what = _brief(exc)
             raise InputError(f"{path}: cannot be read ({what}){DAMAGED}") from None
         problem = _manifest_problem(data)
         if problem:
@@ -220,7 +220,7 @@ class Store:
             try:
                 tables.append(_checked_part(pq.read_table(path), schema))
             except (OSError, pa.ArrowException, KeyError, ValueError) as exc:
-                what = " ".join(str(exc).split())[:200]
+                what = _brief(exc)
                 if set_aside:
                     path.rename(path.with_name(path.name + ".corrupt"))
                     print(
@@ -250,7 +250,7 @@ class Store:
         try:
             return pq.read_table(path)
         except (OSError, pa.ArrowException) as exc:
-            what = " ".join(str(exc).split())[:200]
+            what = _brief(exc)
             hint = " (rerun the sweep command to write it again)"
             raise InputError(f"{path}: cannot be read ({what}){hint}") from None
 
@@ -275,6 +275,11 @@ class Store:
         """One row per run key (a pandas DataFrame), in plan order."""
         con = self.connect()
         return frame(con.sql("SELECT * FROM runs ORDER BY point, replicate, run_key"))
+
+
+def _brief(exc: BaseException) -> str:
+    """An exception's message on one line, cut to 200 characters (for a warning or error)."""
+    return " ".join(str(exc).split())[:200]
 
 
 def _string_like(t: pa.DataType) -> bool:
