@@ -172,12 +172,16 @@ def alerts(ui: Any, rc: Any, name: str) -> list[str]:
     return [str(a.children[0]) for a in rc.find(ui.v.Alert, class_=f"returnsim-{name}").widgets]
 
 
-def wait_for(check: Any, seconds: float = 60.0) -> None:
-    """Wait until ``check()`` is true (an upload is read in a thread)."""
+def wait_for(rc: Any, check: Any, seconds: float = 60.0) -> None:
+    """Wait until ``check()`` is true (an upload is read in a thread), then for the render
+    pass that made it true to end: a click during that pass is left to the upload's
+    thread, which would render the page from before the click."""
     deadline = time.monotonic() + seconds
     while not check():
         assert time.monotonic() < deadline, "timed out"
         time.sleep(0.1)
+    assert rc.thread_lock.acquire(timeout=seconds), "a render pass did not end"
+    rc.thread_lock.release()
 
 
 def test_hostile_widget_values_are_held_by_the_server(ui) -> None:
@@ -229,7 +233,7 @@ def test_a_scenario_file_uploads_and_runs(ui) -> None:
     rc = render_page(ui)
     text = (REPO / "scenarios" / "full_response.toml").read_text(encoding="utf-8")
     upload(ui, rc, "mine.toml", text.replace("count = 20000", "count = 3000").encode())
-    wait_for(lambda: running(ui, rc).startswith("Now running: mine (uploaded), seed "))
+    wait_for(rc, lambda: running(ui, rc).startswith("Now running: mine (uploaded), seed "))
     assert alerts(ui, rc, "error") == []
     assert "the start of full_response. 3,000 households" in story(ui, rc)
     assert rc.find(ui.v.Slider, label="Humanitarian aid, USD k/month").widget.v_model == 250
@@ -257,7 +261,7 @@ def test_a_bad_upload_shows_one_line_and_keeps_the_run(ui, name, data, message) 
     rc = render_page(ui)
     click(ui, rc, "Step")
     upload(ui, rc, name, data)
-    wait_for(lambda: alerts(ui, rc, "error") != [])
+    wait_for(rc, lambda: alerts(ui, rc, "error") != [])
     (error,) = alerts(ui, rc, "error")
     assert message in error and "\n" not in error and error.startswith("upload ")
     assert running(ui, rc) == "Now running: baseline, seed 42"
@@ -269,7 +273,7 @@ def test_a_malformed_file_list_from_the_browser_is_one_line(ui) -> None:
 
     rc = render_page(ui)
     rc.find(FileInput).widget.file_info = [{"no": "size"}]
-    wait_for(lambda: alerts(ui, rc, "error") != [])
+    wait_for(rc, lambda: alerts(ui, rc, "error") != [])
     assert alerts(ui, rc, "error") == [
         "upload: the file could not be read (KeyError); choose it again"
     ]
