@@ -19,7 +19,8 @@ from hypothesis import strategies as st
 
 from returnsim import ReturnModel, Status
 from returnsim.households import DISPLACED, Flows, Tally, logit_draw
-from returnsim.scenario import Scenario, from_dict, schedule_at
+from returnsim.param import schedule_at
+from returnsim.scenario import Scenario, from_dict
 
 PROPERTY = settings(
     max_examples=25,

@@ -69,10 +69,18 @@ def test_agents_engine_needs_more_than_arrays(monkeypatch) -> None:
         limits.check(agents)
 
 
-def test_library_users_get_the_same_refusal(monkeypatch) -> None:
+def test_the_model_reads_no_memory_the_entry_points_do(monkeypatch) -> None:
+    """ReturnModel builds without asking the machine; the library function refuses in one line."""
+
+    def no_asking() -> None:
+        raise AssertionError("ReturnModel read this machine's memory")
+
+    monkeypatch.setattr(limits, "available", no_asking)
+    ReturnModel(load(BASELINE), overrides={"households.count": 50, "scenario.months": 1})
+    monkeypatch.undo()
     monkeypatch.setenv(limits.ENV, "50M")
     with pytest.raises(InputError, match=r"households\.count = 1,000,000: this run needs about"):
-        ReturnModel(load(BASELINE), overrides={"households.count": 1_000_000})
+        limits.check(load(BASELINE).with_overrides({"households.count": 1_000_000}))
 
 
 def test_sweep_counts_every_worker_and_writes_nothing(tmp_path, monkeypatch) -> None:

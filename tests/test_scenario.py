@@ -11,8 +11,9 @@ import pytest
 
 from returnsim import ReturnModel
 from returnsim.errors import InputError
+from returnsim.param import schedule_at
 from returnsim.parameters import BY_KEY
-from returnsim.scenario import Scenario, load, parse_override, schedule_at
+from returnsim.scenario import Scenario, load, parse_override
 
 MINIMAL = """
 [scenario]
@@ -79,13 +80,15 @@ def test_baseline_loads(baseline_path: Path) -> None:
             assert isinstance(value, expected[kind]), key
 
 
-def test_baseline_runs_from_a_path(baseline_path: Path) -> None:
+def test_baseline_runs_from_a_loaded_file(baseline_path: Path) -> None:
     model = ReturnModel(
-        str(baseline_path), overrides={"households.count": 50, "scenario.months": 3}
+        load(baseline_path), overrides={"households.count": 50, "scenario.months": 3}
     )
     model.run()
     assert model.seed == 42  # scenario.seed when no rng is given
     assert model.steps == 3 and model.pop.n == 50
+    with pytest.raises(TypeError, match="give a Scenario"):
+        ReturnModel(str(baseline_path))
 
 
 def test_load_applies_overrides(baseline_path: Path) -> None:

@@ -11,7 +11,8 @@ import numpy as np
 import pytest
 
 from returnsim import ReturnModel, cli
-from returnsim.scenario import load, schedule_at
+from returnsim.param import schedule_at
+from returnsim.scenario import load
 
 ROOT = Path(__file__).resolve().parents[1]
 SCENARIOS = sorted((ROOT / "scenarios").glob("*.toml"))

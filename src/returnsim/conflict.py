@@ -19,10 +19,10 @@ from __future__ import annotations
 import numpy as np
 from scipy.stats import poisson
 
-from returnsim.scenario import Scenario
+from returnsim.param import Settings
 
 
-def suppression(troops: np.ndarray, police: np.ndarray, scenario: Scenario) -> np.ndarray:
+def suppression(troops: np.ndarray, police: np.ndarray, scenario: Settings) -> np.ndarray:
     """Share of violence that remains given troops and police at each place.
 
     Each arm removes up to its maximum share, approached exponentially:
@@ -37,7 +37,7 @@ def suppression(troops: np.ndarray, police: np.ndarray, scenario: Scenario) -> n
     return t * p
 
 
-def presence(troops: np.ndarray, police: np.ndarray, scenario: Scenario) -> np.ndarray:
+def presence(troops: np.ndarray, police: np.ndarray, scenario: Settings) -> np.ndarray:
     """Peacekeeping presence in [0, 1]: 1 - the share of violence remaining."""
     return 1.0 - suppression(troops, police, scenario)
 
@@ -45,7 +45,7 @@ def presence(troops: np.ndarray, police: np.ndarray, scenario: Scenario) -> np.n
 class ViolenceProcess:
     """Monthly violent events per place."""
 
-    def __init__(self, base_violence: np.ndarray, scenario: Scenario) -> None:
+    def __init__(self, base_violence: np.ndarray, scenario: Settings) -> None:
         self.base = base_violence
         self.s = scenario
         n = len(base_violence)

@@ -35,9 +35,8 @@ from enum import IntEnum
 
 import numpy as np
 
-from returnsim.interventions.return_package import PackageTerms
+from returnsim.param import Settings
 from returnsim.places import PlaceKind, Places
-from returnsim.scenario import Scenario
 
 
 class Status(IntEnum):
@@ -118,6 +117,31 @@ class Population:
 
 
 @dataclass
+class PackageTerms:
+    """What a returning household is offered this month.
+
+    ``used`` counts the month's spending as packages go, in household order;
+    once a package cannot be paid, ``exhausted`` ends the offer for the month.
+    """
+
+    cash_per_person: float = 0.0
+    transport_per_person: float = 0.0
+    per_person_cost: float = 0.0  # cash + transport + food support
+    per_household_cost: float = 0.0  # escort
+    shelter_kit: float = 0.0
+    utility_per_usd: float = 0.0
+    relief: float = 0.0
+    funds: float = 0.0
+    offered: bool = False
+    used: float = 0.0
+    exhausted: bool = False
+
+    def cost(self, size: np.ndarray | int, home_lost: np.ndarray | bool) -> np.ndarray | float:
+        """Cost of one package for a household of ``size`` persons."""
+        return self.per_person_cost * size + self.per_household_cost + self.shelter_kit * home_lost
+
+
+@dataclass
 class Context:
     """Place-level quantities the decision rule reads this month (shared by both engines)."""
 
@@ -157,7 +181,7 @@ class Flows:
     homes_destroyed: int = 0
 
 
-def init_population(scenario: Scenario, places: Places, rng: np.random.Generator) -> Population:
+def init_population(scenario: Settings, places: Places, rng: np.random.Generator) -> Population:
     """Draw the households of a scenario (population stream)."""
     s = scenario
     n = s["households.count"]
@@ -302,7 +326,7 @@ def decide_and_move(
     pop: Population,
     tally: Tally,
     ctx: Context,
-    scenario: Scenario,
+    scenario: Settings,
     rng: np.random.Generator,
     rng_housing: np.random.Generator,
 ) -> Flows:
@@ -361,7 +385,7 @@ def _choose_and_act(
     pop: Population,
     tally: Tally,
     ctx: Context,
-    s: Scenario,
+    s: Settings,
     idx: np.ndarray,
     threat: np.ndarray,
     uu: np.ndarray,
@@ -514,7 +538,7 @@ def logit_draw(util: np.ndarray, u: np.ndarray) -> np.ndarray:
 
 
 def destroy_homes(
-    pop: Population, ctx: Context, scenario: Scenario, rng: np.random.Generator
+    pop: Population, ctx: Context, scenario: Settings, rng: np.random.Generator
 ) -> int:
     """Homes of absent households at a violent origin are destroyed with p = 1 - exp(-events/k)."""
     p_destroy = 1.0 - np.exp(-ctx.events / scenario["conflict.destruction_scale"])

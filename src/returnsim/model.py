@@ -21,7 +21,7 @@ from typing import Any
 import mesa
 import numpy as np
 
-from returnsim import conflict, limits, reintegration
+from returnsim import conflict, reintegration
 from returnsim.conflict import ViolenceProcess
 from returnsim.households import (
     Context,
@@ -35,9 +35,9 @@ from returnsim.households import (
 from returnsim.interventions import LEVERS, Budget
 from returnsim.interventions.coordination import efficiency
 from returnsim.interventions.return_package import ReturnPackage
+from returnsim.param import Settings, schedule_at
 from returnsim.peacekeeping import Mission
 from returnsim.places import PlaceKind, Places
-from returnsim.scenario import Scenario, load, schedule_at
 from returnsim.shocks import Shocks
 
 #: Named random streams, spawned in this order from the run's SeedSequence.
@@ -63,30 +63,29 @@ class ReturnModel(mesa.Model):
     """Displacement and voluntary return after conflict.
 
     Args:
-        scenario: a validated :class:`Scenario`, a path to a TOML file, or
-            None for the packaged two-place default.
+        scenario: a validated scenario (:func:`returnsim.load` reads one from a
+            TOML file, :func:`returnsim.scenario.default` gives the packaged
+            two-place default).
         rng: seed of the run (default: the scenario's ``scenario.seed``).
         overrides: dotted-key parameter values applied on top of the scenario.
+
+    The model does not check that the run fits in this machine's memory: the
+    entry points do that first (:func:`returnsim.limits.check`).
     """
 
     def __init__(
         self,
-        scenario: Scenario | str | Path | None = None,
+        scenario: Settings,
         *,
         rng: int | None = None,
         overrides: dict[str, Any] | None = None,
     ) -> None:
-        if scenario is None:
-            from returnsim.scenario import default
-
-            spec = default()
-        elif isinstance(scenario, Scenario):
-            spec = scenario
-        else:
-            spec = load(scenario)
-        if overrides:
-            spec = spec.with_overrides(overrides)
-        limits.check(spec)  # refuse a run too large for this machine before allocating
+        if isinstance(scenario, str | Path) or not hasattr(scenario, "with_overrides"):
+            raise TypeError(
+                "ReturnModel(scenario): give a Scenario, e.g. returnsim.load(path), "
+                f"not {type(scenario).__name__}"
+            )
+        spec = scenario.with_overrides(overrides) if overrides else scenario
         seed = int(spec["scenario.seed"] if rng is None else rng)
         super().__init__(rng=seed)
         self.spec = spec

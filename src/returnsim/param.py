@@ -1,9 +1,37 @@
-"""One scenario parameter: name, unit, default, allowed range and source."""
+"""One scenario parameter (name, unit, default, allowed range and source), what the model
+reads of a scenario (:class:`Settings`) and the value of a dated schedule."""
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol, Self
+
+
+class Settings(Protocol):
+    """What the model core reads of a scenario: values by dotted key, places and routes.
+
+    :class:`returnsim.scenario.Scenario` is one; the core needs no loader to read it.
+    """
+
+    places: list[dict[str, Any]]
+    routes: list[dict[str, Any]]
+
+    def __getitem__(self, key: str) -> Any: ...
+
+    def with_overrides(self, overrides: dict[str, Any], *, origin: str = "--set") -> Self: ...
+
+
+def schedule_at(schedule: list[list[float]], month: int, *, default: float, linear: bool) -> float:
+    """Value of a [month, value] schedule at ``month`` (step or linear between points)."""
+    if not schedule:
+        return default
+    if month <= schedule[0][0]:
+        return schedule[0][1] if linear or month == schedule[0][0] else default
+    for (m0, v0), (m1, v1) in itertools.pairwise(schedule):
+        if m0 <= month < m1:
+            return v0 + (v1 - v0) * (month - m0) / (m1 - m0) if linear else v0
+    return schedule[-1][1]
 
 
 @dataclass(frozen=True)

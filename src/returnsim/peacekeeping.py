@@ -21,10 +21,10 @@ from typing import TYPE_CHECKING
 import mesa
 import numpy as np
 
-from returnsim.scenario import schedule_at
+from returnsim.param import schedule_at
 
 if TYPE_CHECKING:
-    from returnsim.model import ReturnModel
+    from returnsim.world import World
 
 
 class Arm(StrEnum):
@@ -45,7 +45,7 @@ UNIT_SIZE_KEY = {
 class PeacekeepingUnit(mesa.Agent):
     """A battalion, formed police unit or observer team deployed at one place."""
 
-    def __init__(self, model: ReturnModel, *, arm: Arm, strength: int) -> None:
+    def __init__(self, model: World, *, arm: Arm, strength: int) -> None:
         super().__init__(model)
         self.arm = arm
         self.strength = strength
@@ -55,7 +55,7 @@ class PeacekeepingUnit(mesa.Agent):
 class Mission:
     """The peacekeeping mission: its strength by month and its deployment."""
 
-    def __init__(self, model: ReturnModel) -> None:
+    def __init__(self, model: World) -> None:
         self.model = model
         s = model.spec
         self.strategy = s["peacekeeping.strategy"]

@@ -18,7 +18,7 @@ from scipy.sparse import csr_array
 from scipy.sparse.csgraph import shortest_path
 
 if TYPE_CHECKING:
-    from returnsim.scenario import Scenario
+    from returnsim.param import Settings
 
 
 class PlaceKind(IntEnum):
@@ -34,7 +34,7 @@ class PlaceKind(IntEnum):
 class Places:
     """Place attributes and conditions as arrays indexed by place id."""
 
-    def __init__(self, scenario: Scenario) -> None:
+    def __init__(self, scenario: Settings) -> None:
         rows = scenario.places
         self.names: list[str] = [p["name"] for p in rows]
         self.index = {name: i for i, name in enumerate(self.names)}

@@ -25,7 +25,7 @@ import numpy as np
 from returnsim.households import CHUNK, Choice, Context, Flows, Housing, Status
 
 if TYPE_CHECKING:
-    from returnsim.model import ReturnModel
+    from returnsim.world import World
 
 #: Household attributes copied between the agent and the population arrays.
 STATE = (
@@ -56,7 +56,7 @@ F32 = np.float32
 class Household(mesa.Agent):
     """A displaced or at-risk household deciding each month where to live."""
 
-    def __init__(self, model: ReturnModel, *, row: int) -> None:
+    def __init__(self, model: World, *, row: int) -> None:
         super().__init__(model)
         self.row = row
         self.threatened = False
@@ -266,7 +266,7 @@ def _f32(x: float) -> float:
 class AgentEngine:
     """Runs the household rules one ``Household`` agent at a time."""
 
-    def __init__(self, model: ReturnModel) -> None:
+    def __init__(self, model: World) -> None:
         self.model = model
         self.households = [Household(model, row=i) for i in range(model.pop.n)]
 

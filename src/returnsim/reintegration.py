@@ -33,7 +33,7 @@ import numpy as np
 from returnsim.households import Housing, Status
 
 if TYPE_CHECKING:
-    from returnsim.model import ReturnModel
+    from returnsim.world import World
 
 DIMENSIONS = ("economic", "social", "psychosocial")
 CRITERIA = ("safety", "standard_of_living", "livelihood", "housing_land_property", "documentation")
@@ -43,7 +43,7 @@ CRITERIA = ("safety", "standard_of_living", "livelihood", "housing_land_property
 MONTHLY_SAMPLE = 50_000
 
 
-def indicators(model: ReturnModel, ids: np.ndarray | slice) -> dict[str, dict[str, np.ndarray]]:
+def indicators(model: World, ids: np.ndarray | slice) -> dict[str, dict[str, np.ndarray]]:
     """Indicator values for households ``ids``, grouped by dimension."""
     pop, places, s = model.pop, model.places, model.spec
     place = pop.place[ids]
@@ -90,7 +90,7 @@ Indicators = dict[str, dict[str, np.ndarray]]
 
 
 def scores(
-    model: ReturnModel, ids: np.ndarray | slice, values: Indicators | None = None
+    model: World, ids: np.ndarray | slice, values: Indicators | None = None
 ) -> dict[str, np.ndarray]:
     """Score per dimension (mean of its indicators) and the sustainably reintegrated flag.
 
@@ -106,7 +106,7 @@ def scores(
 
 
 def criteria(
-    model: ReturnModel, ids: np.ndarray | slice, values: Indicators | None = None
+    model: World, ids: np.ndarray | slice, values: Indicators | None = None
 ) -> dict[str, np.ndarray]:
     """IRIS/EGRIS durable-solution criteria met (booleans) for households ``ids``.
 
@@ -126,7 +126,7 @@ def criteria(
     return met
 
 
-def monthly_means(model: ReturnModel) -> dict[str, float]:
+def monthly_means(model: World) -> dict[str, float]:
     """Reintegration of returnees this month, on the monthly sample (0 when there are none)."""
     rows = slice(0, min(model.pop.n, MONTHLY_SAMPLE))
     back = np.flatnonzero(model.pop.status[rows] == Status.RETURNED)

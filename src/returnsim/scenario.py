@@ -12,7 +12,6 @@ from __future__ import annotations
 import copy
 import difflib
 import hashlib
-import itertools
 import json
 import math
 import tomllib
@@ -23,7 +22,8 @@ from typing import Any
 from returnsim import tomlfile
 from returnsim.calibration import spec as calibration_spec
 from returnsim.errors import InputError
-from returnsim.parameters import BY_KEY, PARAMS, PLACE_BY_KEY, ROUTE_BY_KEY, Param
+from returnsim.param import Param
+from returnsim.parameters import BY_KEY, PARAMS, PLACE_BY_KEY, ROUTE_BY_KEY
 
 SECTIONS = tuple(dict.fromkeys(p.key.split(".")[0] for p in PARAMS))
 
@@ -338,15 +338,3 @@ def _apply_override(raw: dict[str, Any], key: str, value: Any, origin: str) -> N
             "(see `returnsim describe SCENARIO` for the list)"
         )
     raw.setdefault(parts[0], {})[parts[1]] = value
-
-
-def schedule_at(schedule: list[list[float]], month: int, *, default: float, linear: bool) -> float:
-    """Value of a [month, value] schedule at ``month`` (step or linear between points)."""
-    if not schedule:
-        return default
-    if month <= schedule[0][0]:
-        return schedule[0][1] if linear or month == schedule[0][0] else default
-    for (m0, v0), (m1, v1) in itertools.pairwise(schedule):
-        if m0 <= month < m1:
-            return v0 + (v1 - v0) * (month - m0) / (m1 - m0) if linear else v0
-    return schedule[-1][1]

@@ -34,11 +34,11 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from returnsim.errors import InputError
-from returnsim.param import Param
+from returnsim.param import Param, schedule_at
 from returnsim.places import PlaceKind
 
 if TYPE_CHECKING:
-    from returnsim.model import ReturnModel
+    from returnsim.world import World
 
 CESSATION = (
     "EVIDENCE.md: cessation of refugee status (Liberia, Burundi 2012) and camp closures "
@@ -102,7 +102,7 @@ PARAMS: tuple[Param, ...] = (
 class Shocks:
     """Dated camp closures, assistance cuts and droughts of a scenario."""
 
-    def __init__(self, model: ReturnModel) -> None:
+    def __init__(self, model: World) -> None:
         s, places = model.spec, model.places
         self.places = places
         self.s = s
@@ -130,7 +130,6 @@ class Shocks:
 
     def apply(self, month: int) -> None:
         """Set this month's camp capacity and hold conditions under their caps."""
-        from returnsim.scenario import schedule_at  # parameters.py imports this module
 
         s, places = self.s, self.places
         self.capacity_factor = schedule_at(s["camps.capacity"], month, default=1.0, linear=False)

@@ -28,7 +28,7 @@ from returnsim.param import Param
 from returnsim.places import PlaceKind
 
 if TYPE_CHECKING:
-    from returnsim.model import ReturnModel
+    from returnsim.world import World
 
 MAX_MONTH = 1200
 
@@ -67,7 +67,7 @@ class Lever:
     #: Which places the lever serves when ``targets`` is empty.
     default_places: ClassVar[str] = "origins"  # origins | displacement | in_country | all
 
-    def __init__(self, model: ReturnModel) -> None:
+    def __init__(self, model: World) -> None:
         self.model = model
         self.s = model.spec
         self.committed = 0.0

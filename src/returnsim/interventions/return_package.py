@@ -19,10 +19,11 @@ order while the month's funds last; the rest travel unassisted (if they can).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import replace
 
 import numpy as np
 
+from returnsim.households import Housing, PackageTerms, Status
 from returnsim.interventions.base import Lever, window
 from returnsim.param import Param
 
@@ -116,31 +117,6 @@ PARAMS = (
 )
 
 
-@dataclass
-class PackageTerms:
-    """What a returning household is offered this month.
-
-    ``used`` counts the month's spending as packages go, in household order;
-    once a package cannot be paid, ``exhausted`` ends the offer for the month.
-    """
-
-    cash_per_person: float = 0.0
-    transport_per_person: float = 0.0
-    per_person_cost: float = 0.0  # cash + transport + food support
-    per_household_cost: float = 0.0  # escort
-    shelter_kit: float = 0.0
-    utility_per_usd: float = 0.0
-    relief: float = 0.0
-    funds: float = 0.0
-    offered: bool = False
-    used: float = 0.0
-    exhausted: bool = False
-
-    def cost(self, size: np.ndarray | int, home_lost: np.ndarray | bool) -> np.ndarray | float:
-        """Cost of one package for a household of ``size`` persons."""
-        return self.per_person_cost * size + self.per_household_cost + self.shelter_kit * home_lost
-
-
 #: Reserve this many times the expected demand for packages each month.
 RESERVE_MARGIN = 2.0
 
@@ -177,8 +153,6 @@ class ReturnPackage(Lever):
         a package for them (margin ``RESERVE_MARGIN``). What is not used goes
         back to the budget when the month is settled.
         """
-        from returnsim.households import Housing, Status  # households imports this module
-
         b = self.base
         if b.per_person_cost + b.per_household_cost <= 0:
             return 0.0

@@ -1,0 +1,38 @@
+"""What the model core and the levers read of a running model, as a Protocol.
+
+Levers, peacekeeping, shocks, the reintegration scores and the per-object
+engine are handed the running :class:`returnsim.model.ReturnModel`; they
+see it through this narrow view, so none of them imports the model class
+(which imports them).
+"""
+
+from __future__ import annotations
+
+from typing import Any, Protocol
+
+import numpy as np
+
+from returnsim.households import Population, Tally
+from returnsim.param import Settings
+from returnsim.places import Places
+
+
+class World(Protocol):
+    """The running model as the core and the levers see it."""
+
+    spec: Settings
+    places: Places
+    pop: Population
+    tally: Tally
+    streams: dict[str, np.random.Generator]
+    steps: int
+    #: inter-agency coordination this month (0-1) and the share of spending it lets count
+    coordination: float
+    coordination_efficiency: float
+    #: extra monthly learning rate about home from information campaigns
+    info_bonus: float
+    budget: Any
+    violence: Any
+    levers: dict[str, Any]
+
+    def return_pressure(self) -> np.ndarray: ...
