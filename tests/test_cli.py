@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from returnsim import cli, output
+from returnsim.cli import run as cli_run
 from returnsim.model import REPORTERS
 from returnsim.parameters import PARAMS
 
@@ -245,7 +246,7 @@ def test_progress_on_a_terminal() -> None:
 
     model = ReturnModel(load(BASELINE, {"households.count": 100, "scenario.months": 4}))
     stream = Tty()
-    cli.run_with_progress(model, stream)  # type: ignore[arg-type]
+    cli_run.run_with_progress(model, stream)  # type: ignore[arg-type]
     assert model.steps == 4
     assert "\rmonth 4/4 (100%)" in stream.text
 

@@ -160,7 +160,7 @@ def test_raw_bytes_as_a_scenario_file(tmp_path: Path, data: bytes) -> None:
 def test_set_overrides(text: str) -> None:
     import argparse
 
-    from returnsim import cli
+    from returnsim.cli import common as cli
     from returnsim.scenario import load
 
     args = argparse.Namespace(overrides=[text], seed=None, steps=None, households=None)

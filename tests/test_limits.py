@@ -22,7 +22,7 @@ from returnsim.scenario import load
 
 REPO = Path(__file__).absolute().parents[1]
 BASELINE = str(REPO / "scenarios" / "baseline.toml")
-MEASURE = "import sys; from returnsim.limits import main; main(sys.argv[1:])"
+MEASURE = str(REPO / "benchmarks" / "measure_memory.py")
 
 
 def one_error_line(capsys: pytest.CaptureFixture[str]) -> str:
@@ -172,7 +172,7 @@ def test_the_size_allowed_is_the_largest_that_fits(
 def test_estimate_is_within_a_factor_two_of_the_measured_rss(tmp_path) -> None:
     """A fresh process runs 500,000 households for 12 months; its peak RSS rise vs the estimate."""
     done = subprocess.run(
-        [sys.executable, "-c", MEASURE, BASELINE, "--households", "500000"],
+        [sys.executable, MEASURE, BASELINE, "--households", "500000"],
         capture_output=True,
         text=True,
         check=True,

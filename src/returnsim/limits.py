@@ -21,8 +21,8 @@ side (the workers of a sweep) need their number times one run plus
 :data:`PER_WORKER` each (:func:`check_plan`).
 
 The constants were measured on Linux (x86-64, Python 3.12, numpy 2) with
-``python -c "from returnsim.limits import main; main()" [--households N]
-[--months N] [--engine E] [SCENARIO]`` (:func:`main`), which runs a scenario in a fresh
+``python benchmarks/measure_memory.py [--households N] [--months N]
+[--engine E] [SCENARIO]``, which runs a scenario in a fresh
 process and reports the rise of the peak resident set size (VmHWM, reset
 through ``/proc/self/clear_refs`` after the imports) over building the model,
 running it, ``outcomes.summarize`` and writing the run folder: RSS is what
@@ -288,88 +288,3 @@ def check_plan(plan: Any, config: Any) -> None:
         per_run_extra=PER_WORKER if workers > 0 else 0,
         lower="households in the spec",
     )
-
-
-# ------------------------------------------------------------------ measuring
-def _rss(field: str) -> int | None:
-    try:
-        for line in Path("/proc/self/status").read_text().splitlines():
-            if line.startswith(field + ":"):
-                return int(line.split()[1]) * 1024
-    except OSError:
-        pass
-    return None
-
-
-def measure(spec: Any) -> dict[str, Any]:
-    """Run ``spec`` as ``returnsim run`` does (stocks.png only) and return the estimate and the rise
-    of the peak RSS (Linux: VmHWM after resetting it; else ``ru_maxrss``, which cannot reset).
-
-    Call it in a fresh process: memory freed earlier in the process is reused and hides the rise.
-    """
-    import gc
-    import tempfile
-
-    from returnsim import outcomes
-    from returnsim.cli import write_run
-    from returnsim.model import ReturnModel
-
-    gc.collect()
-    try:
-        Path("/proc/self/clear_refs").write_text("5")
-        before, field = _rss("VmRSS"), "VmHWM"
-    except OSError:
-        before, field = None, None
-    if before is None:
-        import resource
-
-        scale = 1 if sys.platform == "darwin" else 1024
-        before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * scale
-    model = ReturnModel(spec)
-    model.run()
-    summary = outcomes.summarize(model)
-    with tempfile.TemporaryDirectory() as tmp:
-        write_run(Path(tmp), model, summary, {}, False)
-    if field:
-        peak = _rss(field) or 0
-    else:
-        import resource
-
-        peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * scale
-    size = Size.of(spec)
-    return {
-        "households": size.households,
-        "months": size.months,
-        "places": size.places,
-        "engine": size.engine,
-        "estimate_bytes": estimate(size),
-        "measured_bytes": peak - before,
-    }
-
-
-def main(argv: list[str] | None = None) -> None:
-    """Print the estimate and the measured peak RSS rise of one run as JSON (see the module doc)."""
-    import argparse
-    import json
-
-    from returnsim.scenario import load
-
-    ap = argparse.ArgumentParser(description="Estimated and measured peak memory of one run.")
-    ap.add_argument("scenario", nargs="?", default="scenarios/baseline.toml")
-    ap.add_argument("--households", type=int, default=500_000)
-    ap.add_argument("--months", type=int, default=12)
-    ap.add_argument("--engine", default="arrays", choices=sorted(PER_HOUSEHOLD))
-    args = ap.parse_args(argv)
-    import pandas  # noqa: F401  (imported before measuring, as by `returnsim run`)
-
-    from returnsim import plots  # noqa: F401
-
-    spec = load(
-        args.scenario,
-        {
-            "households.count": args.households,
-            "scenario.months": args.months,
-            "scenario.engine": args.engine,
-        },
-    )
-    print(json.dumps(measure(spec)))

@@ -23,6 +23,7 @@ import shutil
 import subprocess
 import sys
 from collections.abc import Iterator, Sequence
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -269,3 +270,29 @@ def provenance(model: ReturnModel, argv: Sequence[str], wall_seconds: float) -> 
         "executable": sys.executable,
         "utc": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
     }
+
+
+def write_run(
+    folder: Path, model: Any, summary: dict[str, Any], provenance: dict[str, Any], plot: bool
+) -> list[str]:
+    """Write every file of a run into ``folder``; return their names."""
+    from returnsim import plots
+
+    ts = model.datacollector.get_model_vars_dataframe()
+    ts.to_csv(folder / "timeseries.csv", index=False)
+    write_json(folder / "summary.json", summary)
+    write_json(folder / "run.json", provenance)
+    names = ["timeseries.csv", "summary.json", "run.json"]
+    kw = {"title": model.spec.name, "start_year": model.spec["scenario.start_year"]}
+    figures = {"stocks.png": plots.stocks}
+    if plot:
+        figures |= {
+            "flows.png": plots.flows,
+            "conditions.png": plots.conditions,
+            "reintegration.png": partial(plots.reintegration, summary=summary),
+            "spending.png": plots.spending,
+        }
+    for name, draw in figures.items():
+        plots.save(draw(ts, **kw), folder / name)
+        names.append(name)
+    return names

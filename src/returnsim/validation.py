@@ -14,8 +14,6 @@ small size (tests/test_validation.py).
 
 from __future__ import annotations
 
-import argparse
-import sys
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -496,51 +494,3 @@ def table(checks: Sequence[Check]) -> str:
     passed = sum(c.passed for c in checks)
     lines.append(f"{passed} of {len(checks)} stylized facts pass")
     return "\n".join(lines)
-
-
-# ------------------------------------------------------------------ command
-def add_command(sub: Any, int_type: Callable[[int], Any]) -> None:
-    """Add ``validate`` to the subcommands ``sub``."""
-    p = sub.add_parser(
-        "validate",
-        help="check the model against the twelve stylized facts (pass/fail table)",
-        description="Run the twelve stylized facts of EVIDENCE.md as pattern checks on small "
-        "purpose-built scenarios (paired seeds for comparisons) and print a pass/fail table. "
-        "Exit code 0 when every fact passes, 1 when some fail.",
-    )
-    p.add_argument(
-        "--households", type=int_type(100), default=2000, help="households per run (2000)"
-    )
-    p.add_argument("--seeds", type=int_type(1), default=2, help="seeds per check (2)")
-    p.add_argument(
-        "--facts", metavar="1,2,...", help="only these facts (numbers 1-12, comma-separated)"
-    )
-    p.set_defaults(handler=command)
-
-
-def command(args: argparse.Namespace, argv: Sequence[str]) -> int:
-    """``returnsim validate``."""
-    from returnsim.errors import InputError
-
-    only = None
-    if args.facts:
-        try:
-            only = sorted({int(x) for x in args.facts.split(",")})
-        except ValueError:
-            raise InputError(
-                f"--facts {args.facts!r}: expected numbers 1-12, e.g. 1,3,10"
-            ) from None
-        if any(not 1 <= x <= len(FACTS) for x in only):
-            raise InputError(f"--facts {args.facts!r}: allowed: numbers from 1 to {len(FACTS)}")
-    from returnsim import limits
-
-    limits.check(base(args.households, scenario={"months": 132}), lower="--households")
-    t0 = time.perf_counter()
-    checks = validate(
-        args.households, args.seeds, only, progress=lambda m: print(m, file=sys.stderr)
-    )
-    print(table(checks))
-    print(
-        f"({args.households:,} households, seeds 1-{args.seeds}, {time.perf_counter() - t0:.0f} s)"
-    )
-    return 0 if all(c.passed for c in checks) else 1

@@ -1,15 +1,16 @@
-"""The ``returnsim calibrate`` subcommand (registered by ``cli.build_parser``)."""
+"""``returnsim calibrate``: fit parameters to an observed yearly series of returns."""
 
 from __future__ import annotations
 
 import argparse
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from typing import Any
 
 from returnsim.calibration.spec import SERIES
+from returnsim.cli.common import load_scenario, scenario_argument, size_options, whole
 
 
-def add_command(sub: Any, int_type: Callable[[int], Any]) -> None:
+def add_command(sub: Any) -> None:
     """Add ``calibrate`` to the subcommands ``sub``."""
     p = sub.add_parser(
         "calibrate",
@@ -19,7 +20,9 @@ def add_command(sub: Any, int_type: Callable[[int], Any]) -> None:
         "replicate-averaged runs with common random numbers. Writes calibrated.toml (runs "
         "with `returnsim run`), fit.json, fit.png and run.json into a folder.",
     )
-    p.add_argument("scenario", metavar="SCENARIO", help="scenario TOML file")
+    scenario_argument(
+        p, help_set="override a parameter before fitting (repeatable; value read as TOML)"
+    )
     p.add_argument("--target", required=True, metavar="FILE.csv", help="observed series (CSV)")
     p.add_argument(
         "--where",
@@ -51,24 +54,12 @@ def add_command(sub: Any, int_type: Callable[[int], Any]) -> None:
         metavar="N",
         help="people the simulated households stand for (default: calibration.population)",
     )
-    p.add_argument("--seeds", type=int_type(1), default=3, help="replicates per candidate (3)")
-    p.add_argument("--households", type=int_type(1), help="households (households.count)")
-    p.add_argument("--steps", type=int_type(1), help="months to simulate (scenario.months)")
-    p.add_argument("--seed", type=int_type(0), help="first replicate's seed (scenario.seed)")
+    p.add_argument("--seeds", type=whole(1), default=3, help="replicates per candidate (3)")
+    size_options(p)
     p.add_argument(
-        "--maxiter", type=int_type(0), default=8, help="differential evolution generations (8)"
+        "--maxiter", type=whole(0), default=8, help="differential evolution generations (8)"
     )
-    p.add_argument(
-        "--popsize", type=int_type(1), default=5, help="population size per parameter (5)"
-    )
-    p.add_argument(
-        "--set",
-        dest="overrides",
-        action="append",
-        default=[],
-        metavar="KEY=VALUE",
-        help="override a parameter before fitting (repeatable; value read as TOML)",
-    )
+    p.add_argument("--popsize", type=whole(1), default=5, help="population size per parameter (5)")
     p.add_argument(
         "--out", metavar="DIR", help="output folder (default: out/<scenario>_calibration)"
     )
@@ -78,7 +69,6 @@ def add_command(sub: Any, int_type: Callable[[int], Any]) -> None:
 def run(args: argparse.Namespace, argv: Sequence[str]) -> int:
     """Load the scenario with its overrides, then fit and write the folder."""
     from returnsim.calibration.report import cmd_calibrate
-    from returnsim.cli import load_scenario
 
     if args.population is not None and not args.population > 0:
         from returnsim.errors import InputError

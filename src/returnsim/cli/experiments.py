@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from returnsim.cli.common import whole
 from returnsim.errors import InputError
 
 EXECUTOR_HELP = (
@@ -23,11 +24,8 @@ EXECUTOR_HELP = (
 )
 
 
-def add_commands(sub: Any, positive_int: Any) -> None:
-    """Register the experiment subcommands on the ``returnsim`` subparsers ``sub``.
-
-    ``positive_int(low)`` is the CLI's argparse type for whole numbers >= low.
-    """
+def add_command(sub: Any) -> None:
+    """Register the experiment subcommands on the ``returnsim`` subparsers ``sub``."""
 
     def executor_options(p: argparse.ArgumentParser) -> None:
         p.add_argument("spec", metavar="SPEC", help="experiment spec (TOML, see experiments/)")
@@ -37,7 +35,7 @@ def add_commands(sub: Any, positive_int: Any) -> None:
         where = p.add_mutually_exclusive_group()
         where.add_argument(
             "--workers",
-            type=positive_int(0),
+            type=whole(0),
             metavar="N",
             help="local worker processes (default: one per CPU; 0 runs in this process)",
         )
@@ -46,13 +44,13 @@ def add_commands(sub: Any, positive_int: Any) -> None:
         )
         where.add_argument(
             "--dask-local",
-            type=positive_int(1),
+            type=whole(1),
             metavar="N",
             help="start a Dask LocalCluster with N workers on 127.0.0.1",
         )
         p.add_argument(
             "--chunk",
-            type=positive_int(1),
+            type=whole(1),
             metavar="RUNS",
             help="runs per task (default: about a second of work, at least 4 tasks per worker)",
         )
@@ -96,7 +94,7 @@ def add_commands(sub: Any, positive_int: Any) -> None:
     query.add_argument("sql", metavar="SQL", help="the query")
     query.add_argument("--csv", action="store_true", help="print CSV instead of a table")
     query.add_argument(
-        "--max-rows", type=positive_int(1), default=50, metavar="N", help="rows shown (default 50)"
+        "--max-rows", type=whole(1), default=50, metavar="N", help="rows shown (default 50)"
     )
     query.set_defaults(handler=cmd_query)
 

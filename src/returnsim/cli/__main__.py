@@ -1,0 +1,7 @@
+"""``python -m returnsim.cli``: the ``returnsim`` command."""
+
+import sys
+
+from returnsim.cli import main
+
+sys.exit(main())
