@@ -26,14 +26,16 @@ demo: $(STAMP) ## Run the baseline scenario with all plots into out/demo
 	$(VENV)/bin/returnsim run scenarios/baseline.toml --out out/demo --plot
 	@echo "Demo results: out/demo/ (summary.json, timeseries.csv, stocks.png, flows.png, conditions.png)"
 
-test: $(STAMP) ## Lint, check formatting, and run the test suite
+test: $(STAMP) ## Lint, check formatting and the import layers, and run the test suite
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports
 	$(PY) -m pytest
 
-lint: $(STAMP) ## Check code style and formatting (ruff), changing nothing
+lint: $(STAMP) ## Check code style, formatting (ruff) and the import layers (import-linter)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports
 
 format: $(STAMP) ## Format the code and apply safe lint fixes (ruff)
 	$(VENV)/bin/ruff format .

@@ -15,5 +15,5 @@ else
 fi
 echo "Installing returnsim and its dependencies into $venv (pip install -e '.[dev]')"
 "$venv/bin/python" -m pip install -qq --disable-pip-version-check -e '.[dev]' </dev/null
-echo "Installing Solara's web assets for the offline workshop server (python -m returnsim.viz.assets)"
-"$venv/bin/python" -m returnsim.viz.assets </dev/null
+echo "Installing Solara's web assets for the offline workshop server (returnsim assets)"
+"$venv/bin/returnsim" assets </dev/null

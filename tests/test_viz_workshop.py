@@ -330,7 +330,7 @@ def test_asset_specs_follow_the_solara_sources(tmp_path) -> None:
 
 
 def test_assets_are_installed_by_the_bootstrap() -> None:
-    assert assets.missing_files() == [], "run `make bootstrap` (python -m returnsim.viz.assets)"
+    assert assets.missing_files() == [], "run `make bootstrap` (returnsim assets)"
 
 
 def test_asset_install_fails_in_one_line_without_npm(tmp_path, monkeypatch, capsys) -> None:
@@ -338,7 +338,7 @@ def test_asset_install_fails_in_one_line_without_npm(tmp_path, monkeypatch, caps
     with pytest.raises(assets.AssetError, match="npm not found"):
         assets.install(tmp_path, ["requirejs@2.3.6"])
     monkeypatch.setattr(assets, "assets_dir", lambda: tmp_path)
-    assert assets.main([]) == 2
+    assert main(["assets"]) == 2
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and err.startswith("returnsim: error: npm not found")
 

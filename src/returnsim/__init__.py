@@ -1,8 +1,35 @@
-"""returnsim: an agent-based model of displacement and voluntary return after conflict."""
+"""returnsim: an agent-based model of displacement and voluntary return after conflict.
 
-from returnsim.households import Status
-from returnsim.model import ReturnModel
-from returnsim.scenario import Scenario, load
+The public names are loaded on first use, so ``import returnsim`` (or
+``returnsim.errors``) loads neither Mesa nor matplotlib.
+"""
 
-__version__ = "0.1.0"
+from __future__ import annotations
+
+from importlib import import_module
+from typing import TYPE_CHECKING, Any
+
+from returnsim.version import __version__
+
+#: public name -> module it lives in
+_PUBLIC = {
+    "ReturnModel": "returnsim.model",
+    "Scenario": "returnsim.scenario",
+    "load": "returnsim.scenario",
+    "Status": "returnsim.households",
+}
+
 __all__ = ["ReturnModel", "Scenario", "Status", "__version__", "load"]
+
+if TYPE_CHECKING:  # for type checkers and editors only; at run time __getattr__ loads them
+    from returnsim.households import Status
+    from returnsim.model import ReturnModel
+    from returnsim.scenario import Scenario, load
+
+
+def __getattr__(name: str) -> Any:
+    if name in _PUBLIC:
+        value = getattr(import_module(_PUBLIC[name]), name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module 'returnsim' has no attribute {name!r}")

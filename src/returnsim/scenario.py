@@ -19,8 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from returnsim import tomlfile
-from returnsim.calibration import spec as calibration_spec
+from returnsim import calibration_table, tomlfile
 from returnsim.errors import InputError
 from returnsim.param import Param
 from returnsim.parameters import BY_KEY, PARAMS, PLACE_BY_KEY, ROUTE_BY_KEY
@@ -37,7 +36,7 @@ class Scenario:
     routes: list[dict[str, Any]]
     source: str = "<defaults>"
     overrides: dict[str, Any] = field(default_factory=dict)
-    #: the optional [calibration] table (calibration/spec.py); not part of the digest
+    #: the optional [calibration] table (calibration_table.py); not part of the digest
     calibration: dict[str, Any] = field(default_factory=dict)
 
     def __getitem__(self, key: str) -> Any:
@@ -133,7 +132,7 @@ def from_dict(raw: dict[str, Any], *, source: str = "<dict>") -> Scenario:
     places = _places(raw.get("places"), source)
     routes = _routes(raw.get("routes", []), places, source)
     _check_consistency(values, places, source)
-    calibration = calibration_spec.parse(
+    calibration = calibration_table.parse(
         raw.get("calibration"), source, [p["name"] for p in places]
     )
     return Scenario(

@@ -26,7 +26,7 @@ import numpy as np
 import pandas as pd
 from scipy.optimize import differential_evolution
 
-from returnsim.calibration.spec import fittable
+from returnsim.calibration_table import fittable
 from returnsim.errors import InputError
 from returnsim.households import Status
 from returnsim.scenario import Scenario

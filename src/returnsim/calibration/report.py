@@ -11,12 +11,10 @@ nothing behind.
 
 from __future__ import annotations
 
-import argparse
 import datetime as dt
 import shlex
-import sys
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -25,8 +23,8 @@ import pandas as pd
 import returnsim
 from returnsim import output
 from returnsim.calibration import fit as fitting
-from returnsim.calibration.spec import SERIES, check_range, fittable
 from returnsim.calibration.target import parse_where, read_target
+from returnsim.calibration_table import SERIES, check_range, fittable
 from returnsim.errors import InputError
 from returnsim.scenario import Scenario
 
@@ -81,7 +79,7 @@ def population_of(spec: Scenario, override: float | None) -> float:
     return float(pop)
 
 
-def build_problem(args: argparse.Namespace, spec: Scenario) -> fitting.Problem:
+def build_problem(args: Any, spec: Scenario) -> fitting.Problem:
     """Check every input and assemble the problem (nothing is run or written yet)."""
     cal = spec.calibration
     where = parse_where(args.where) if args.where else {}
@@ -211,28 +209,33 @@ def _plain(stats: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in stats.items() if not k.startswith("_")}
 
 
-def cmd_calibrate(args: argparse.Namespace, argv: Sequence[str], spec: Scenario) -> int:
-    """Fit the parameters, then write calibrated.toml, fit.json, fit.png and run.json."""
+def calibrate(
+    args: Any, argv: Sequence[str], spec: Scenario, *, progress: Callable[[str], None]
+) -> list[str]:
+    """Fit the parameters, then write calibrated.toml, fit.json, fit.png and run.json.
+
+    ``args`` holds the command's options (``returnsim calibrate --help``);
+    ``progress`` receives a line as the fit goes. Returns the lines that
+    report the result.
+    """
     from returnsim import plots, scenario_toml
 
     problem = build_problem(args, spec)
     out_dir = output.check_destination(args.out or Path("out") / f"{spec.name}_calibration")
     t0 = time.perf_counter()
     n_fit = len(problem.params)
-    print(
+    progress(
         f"Calibrating {spec.name}: {n_fit} parameter(s) {', '.join(problem.params)} "
         f"against {args.target} ({len(problem.observed)} years; fit {problem.fit_years[0]}-"
         f"{problem.fit_years[-1]}); {len(problem.seeds)} seeds x "
         f"{spec['households.count']:,} households; 1 household = "
-        f"{problem.people_per_household:,.1f} people",
-        file=sys.stderr,
+        f"{problem.people_per_household:,.1f} people"
     )
     before = evaluate(problem, None)
 
-    def progress(msg: str) -> None:
-        print(f"  {msg}", file=sys.stderr)
-
-    best = problem.solve(maxiter=args.maxiter, popsize=args.popsize, progress=progress)
+    best = problem.solve(
+        maxiter=args.maxiter, popsize=args.popsize, progress=lambda msg: progress(f"  {msg}")
+    )
     after = evaluate(problem, best)
     if after["rmse"] > before["rmse"]:  # never report a fit worse than the start
         best = {k: fitting.current_value(spec, k) for k in problem.params}
@@ -320,20 +323,20 @@ def cmd_calibrate(args: argparse.Namespace, argv: Sequence[str], spec: Scenario)
     def f(x: float | None, fmt: str) -> str:
         return "n/a" if x is None else format(x, fmt)
 
-    print(f"Calibrated {spec.name} in {wall:.0f} s ({problem.evaluations} evaluations)")
+    lines = [f"Calibrated {spec.name} in {wall:.0f} s ({problem.evaluations} evaluations)"]
     for k, v in best.items():
-        print(f"  {k} = {v:.4g} (was {fitting.current_value(spec, k):.4g})")
-    print(
+        lines.append(f"  {k} = {v:.4g} (was {fitting.current_value(spec, k):.4g})")
+    lines.append(
         f"In sample {problem.fit_years[0]}-{problem.fit_years[-1]}: RMSE "
         f"{after['rmse']:,.0f} people/year (was {before['rmse']:,.0f}), correlation "
         f"{f(after['correlation'], '.2f')}, peak year error {after['peak_year_error']:+d}, "
         f"total relative error {f(after['total_relative_error'], '+.0%')}"
     )
     if problem.heldout_years:
-        print(
+        lines.append(
             f"Held out {', '.join(map(str, problem.heldout_years))}: RMSE "
             f"{after['heldout_rmse']:,.0f} people/year, correlation "
             f"{f(after['heldout_correlation'], '.2f')}"
         )
-    print(f"Results in {out_dir}/: calibrated.toml, fit.json, fit.png, run.json")
-    return 0
+    lines.append(f"Results in {out_dir}/: calibrated.toml, fit.json, fit.png, run.json")
+    return lines

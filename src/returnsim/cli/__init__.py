@@ -7,16 +7,31 @@ as one line with exit code 2.
 
 from __future__ import annotations
 
+import logging
 import os
 import sys
 from collections.abc import Sequence
 
-from returnsim.cli import calibrate, describe, experiments, run, serve, validate
+from returnsim.cli import assets, calibrate, describe, experiments, run, serve, validate
 from returnsim.cli.common import ArgumentParser
 from returnsim.errors import InputError
 from returnsim.version import __version__
 
 PROG = "returnsim"
+
+
+class _Warnings(logging.Handler):
+    """The library's warnings, one line each on the current stderr."""
+
+    def emit(self, record: logging.LogRecord) -> None:
+        print(f"{PROG}: warning: {_one_line(record.getMessage())}", file=sys.stderr)
+
+
+def _show_warnings() -> None:
+    log = logging.getLogger(PROG)
+    if not any(isinstance(h, _Warnings) for h in log.handlers):
+        log.addHandler(_Warnings(logging.WARNING))
+        log.propagate = False
 
 
 def build_parser() -> ArgumentParser:
@@ -27,7 +42,7 @@ def build_parser() -> ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
-    for command in (run, describe, calibrate, validate, serve, experiments):
+    for command in (run, describe, calibrate, validate, serve, experiments, assets):
         command.add_command(sub)
     return parser
 
@@ -35,6 +50,7 @@ def build_parser() -> ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``returnsim`` command; returns the exit code."""
     args_list = list(sys.argv[1:] if argv is None else argv)
+    _show_warnings()
     try:
         args = build_parser().parse_args(args_list)
         return int(args.handler(args, args_list) or 0)

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import argparse
+import sys
 from collections.abc import Sequence
 from typing import Any
 
-from returnsim.calibration.spec import SERIES
+from returnsim.calibration_table import SERIES
 from returnsim.cli.common import load_scenario, scenario_argument, size_options, whole
 
 
@@ -68,7 +69,7 @@ def add_command(sub: Any) -> None:
 
 def run(args: argparse.Namespace, argv: Sequence[str]) -> int:
     """Load the scenario with its overrides, then fit and write the folder."""
-    from returnsim.calibration.report import cmd_calibrate
+    from returnsim.calibration.report import calibrate
 
     if args.population is not None and not args.population > 0:
         from returnsim.errors import InputError
@@ -78,4 +79,6 @@ def run(args: argparse.Namespace, argv: Sequence[str]) -> int:
 
     spec = load_scenario(args)
     limits.check(spec, lower="--households")
-    return cmd_calibrate(args, argv, spec)
+    for line in calibrate(args, argv, spec, progress=lambda m: print(m, file=sys.stderr)):
+        print(line)
+    return 0

@@ -25,9 +25,9 @@ from __future__ import annotations
 import contextlib
 import fcntl
 import json
+import logging
 import os
 import secrets
-import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -38,6 +38,9 @@ import pyarrow.parquet as pq
 
 from returnsim.errors import InputError
 from returnsim.output import fsync_dir
+
+#: warnings about the folder (the command line prints them as ``returnsim: warning: ...``)
+log = logging.getLogger("returnsim")
 
 MANIFEST = "manifest.json"
 DESIGN = "design.parquet"
@@ -223,15 +226,12 @@ class Store:
                 what = _brief(exc)
                 if set_aside:
                     path.rename(path.with_name(path.name + ".corrupt"))
-                    print(
-                        f"returnsim: warning: {path} is damaged ({what}); "
-                        "set aside as .corrupt, its runs will be redone",
-                        file=sys.stderr,
+                    log.warning(
+                        f"{path} is damaged ({what}); "
+                        "set aside as .corrupt, its runs will be redone"
                     )
                 else:
-                    print(
-                        f"returnsim: warning: {path} is damaged ({what}); skipped", file=sys.stderr
-                    )
+                    log.warning(f"{path} is damaged ({what}); skipped")
         if not tables:
             return schema.empty_table()
         return pa.concat_tables(tables)

@@ -39,8 +39,7 @@ from __future__ import annotations
 import numpy as np
 
 from returnsim import households as hh  # module import: households imports this package
-from returnsim.interventions.base import Lever, window
-from returnsim.interventions.reconciliation import CohesionGain
+from returnsim.interventions.base import CohesionGain, Lever, window
 from returnsim.param import Param
 
 HLP = "EVIDENCE.md: housing (HLP restitution and legal aid raise return)"

@@ -43,7 +43,7 @@ from __future__ import annotations
 import numpy as np
 
 from returnsim import households as hh  # module import: households imports this package
-from returnsim.interventions.base import Lever, window
+from returnsim.interventions.base import CohesionGain, Lever, window
 from returnsim.param import Param
 
 BLATTMAN = (
@@ -171,34 +171,6 @@ PARAMS = (
         0.3,
     ),
 )
-
-
-class CohesionGain:
-    """One lever's own addition to ``places.cohesion``, kept apart so levers compose.
-
-    ``set(new)`` writes the change from the previous gain into the places'
-    cohesion; a lever that never raises cohesion never touches the array.
-    """
-
-    def __init__(self, places: object) -> None:
-        self.places = places
-        self.gain = np.zeros(places.n)
-
-    def set(self, new: np.ndarray) -> None:
-        changed = new != self.gain
-        if changed.any():
-            c = self.places.cohesion
-            c[changed] = np.clip(c[changed] + new[changed] - self.gain[changed], 0.0, 1.0)
-            self.gain = new
-
-    def push(self, share: np.ndarray) -> None:
-        """Close ``share`` of the gap between cohesion and 1 (diminishing returns)."""
-        self.set(self.gain + share * (1.0 - self.places.cohesion))
-
-    def relax(self, rate: float) -> None:
-        """Let the gain fade by ``rate`` toward the base."""
-        if rate > 0 and self.gain.any():
-            self.set(self.gain * (1.0 - rate))
 
 
 class Reconciliation(Lever):

@@ -7,18 +7,16 @@ step fills the cache ahead of time: for each npm spec the installed Solara
 requests (read from its sources), ``npm pack`` the package and unpack it into
 a folder named exactly as requested. Folders already there are skipped.
 
-Run ``python -m returnsim.viz.assets`` (``make bootstrap`` does) while
+Run ``returnsim assets`` (``make bootstrap`` does) while
 connected; ``--check`` only reports what is missing.
 """
 
 from __future__ import annotations
 
-import argparse
 import json
 import re
 import shutil
 import subprocess
-import sys
 import tarfile
 import tempfile
 from collections.abc import Sequence
@@ -166,40 +164,3 @@ def _unpack(tarball: Path, target: Path, work: Path) -> None:
         shutil.rmtree(target)
     target.parent.mkdir(parents=True, exist_ok=True)
     package.rename(target)
-
-
-def main(argv: Sequence[str] | None = None) -> int:
-    """``python -m returnsim.viz.assets [--check]``; one line on error, exit 2."""
-    parser = argparse.ArgumentParser(
-        prog="python -m returnsim.viz.assets",
-        description="Install Solara's JavaScript and CSS into the workshop server's local "
-        "asset cache from the npm registry (skips what is there).",
-    )
-    parser.add_argument("--check", action="store_true", help="only report missing files")
-    args = parser.parse_args(argv)
-    cache = assets_dir()
-    if args.check:
-        missing = missing_files(cache)
-        for rel in missing:
-            print(f"missing: {cache / rel}")
-        return 1 if missing else 0
-    try:
-        done = install(cache)
-    except AssetError as exc:
-        print(f"returnsim: error: {exc}", file=sys.stderr)
-        return 2
-    missing = missing_files(cache)
-    if missing:
-        print(
-            f"returnsim: error: still missing after install: {cache / missing[0]}", file=sys.stderr
-        )
-        return 2
-    if done:
-        print(f"Solara assets installed into {cache}: {', '.join(done)}")
-    else:
-        print(f"Solara assets already in {cache}")
-    return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())

@@ -118,7 +118,7 @@ def plan(scenario: str, host: str, port: int, folder: str | None = None) -> Plan
     if missing:
         raise InputError(
             f"Solara's web assets are missing from {assets_dir()} ({missing[0]}): run "
-            "`make bootstrap` (or `python -m returnsim.viz.assets`) once while connected"
+            "`make bootstrap` (or `returnsim assets`) once while connected"
         )
     check_port(host, port)
     env = {

@@ -2,7 +2,7 @@
 
 Blocks between ``<!-- BEGIN GENERATED: name -->`` and ``<!-- END GENERATED:
 name -->`` are rebuilt from the parameter registry and the lever modules'
-docstrings: ``python -m returnsim.odd`` rewrites them, ``--check`` fails
+docstrings: ``python scripts/odd.py`` rewrites them, ``--check`` fails
 (one line, exit 1) when the document is stale. The test suite runs the check.
 """
 
@@ -17,7 +17,7 @@ from returnsim.interventions import LEVERS
 from returnsim.param import Param
 from returnsim.parameters import PARAMS, PLACE_PARAMS, ROUTE_PARAMS
 
-DOC = Path(__file__).resolve().parents[2] / "docs" / "ODD.md"
+DOC = Path(__file__).resolve().parents[1] / "docs" / "ODD.md"
 BLOCK = re.compile(
     r"(<!-- BEGIN GENERATED: (?P<name>[a-z_]+) -->\n).*?(<!-- END GENERATED: (?P=name) -->)",
     re.S,
@@ -95,7 +95,7 @@ def main(argv: list[str] | None = None) -> int:
     if "--check" in args:
         if new != text:
             print(
-                f"{DOC}: generated blocks are stale; run `python -m returnsim.odd`", file=sys.stderr
+                f"{DOC}: generated blocks are stale; run `python scripts/odd.py`", file=sys.stderr
             )
             return 1
         return 0
