@@ -13,7 +13,7 @@ import re
 import sys
 from pathlib import Path
 
-from returnsim.interventions import LEVERS
+from returnsim.interventions import DEFAULT_PRIORITIES, LEVERS
 from returnsim.param import Param
 from returnsim.parameters import PARAMS, PLACE_PARAMS, ROUTE_PARAMS
 
@@ -80,7 +80,22 @@ def levers() -> str:
     return "\n".join(out)
 
 
-GENERATORS = {"core_parameters": core_parameters, "levers": levers}
+def phases() -> str:
+    """The levers in the order they act in a month, with their default funding priority."""
+    rows = [
+        "| phase | lever | default funding rank | serves by default | household columns it owns |",
+        "|---|---|---|---|---|",
+    ]
+    rank = {key: i + 1 for i, key in enumerate(DEFAULT_PRIORITIES)}
+    for cls in LEVERS:
+        owned = ", ".join(f"`{c}`" for c in cls.columns) or "none"
+        rows.append(
+            f"| {cls.phase} | `{cls.key}` | {rank[cls.key]} | {cls.default_places} | {owned} |"
+        )
+    return "\n".join(rows) + "\n"
+
+
+GENERATORS = {"core_parameters": core_parameters, "levers": levers, "phases": phases}
 
 
 def render(text: str) -> str:

@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 
 from returnsim import ReturnModel, reintegration
 from returnsim.households import Status
-from returnsim.interventions.budget import DEFAULT_PRIORITIES
+from returnsim.interventions import DEFAULT_PRIORITIES
 from returnsim.scenario import load
 
 SMALL = {"households.count": 3000, "scenario.months": 48}

@@ -19,7 +19,7 @@ import pytest
 
 from returnsim import ReturnModel
 from returnsim.households import Housing, Population, Status
-from returnsim.interventions.budget import DEFAULT_PRIORITIES
+from returnsim.interventions import DEFAULT_PRIORITIES
 from returnsim.scenario import Scenario, load
 
 BASELINE = Path(__file__).absolute().parents[1] / "scenarios" / "baseline.toml"

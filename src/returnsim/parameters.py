@@ -9,6 +9,7 @@ range.
 
 from __future__ import annotations
 
+from returnsim.interventions import LEVERS
 from returnsim.interventions import PARAMS as LEVER_PARAMS
 from returnsim.param import Param
 from returnsim.shocks import PARAMS as SHOCK_PARAMS
@@ -757,5 +758,9 @@ ROUTE_PARAMS: tuple[Param, ...] = (
 )
 
 BY_KEY: dict[str, Param] = {p.key: p for p in PARAMS}
+
+#: Parameter sections that are policy levers (the mission, each lever, the budget); the
+#: experiment runner treats their keys as levers and every other key as an uncertainty.
+LEVER_SECTIONS: tuple[str, ...] = ("peacekeeping", *(c.key for c in LEVERS), "budget")
 PLACE_BY_KEY: dict[str, Param] = {p.key: p for p in PLACE_PARAMS}
 ROUTE_BY_KEY: dict[str, Param] = {p.key: p for p in ROUTE_PARAMS}

@@ -62,24 +62,9 @@ from returnsim import tomlfile
 from returnsim.errors import InputError
 from returnsim.experiments.design import METHODS, Factor
 from returnsim.param import Param
-from returnsim.parameters import BY_KEY, PLACE_BY_KEY
+from returnsim.parameters import BY_KEY, LEVER_SECTIONS, PLACE_BY_KEY
 from returnsim.scenario import Scenario, check_value, load
 
-#: Parameter sections whose keys are levers by default.
-LEVER_SECTIONS = (
-    "peacekeeping",
-    "aid",
-    "return_package",
-    "reconstruction",
-    "livelihood",
-    "education",
-    "reconciliation",
-    "protection",
-    "mhpss",
-    "information",
-    "coordination",
-    "budget",
-)
 KINDS = ("lever", "uncertainty")
 
 TOP_KEYS = (

@@ -88,6 +88,8 @@ class Aid(Lever):
 
     key = "aid"
     default_places = "all"
+    phase = 20
+    priority = 20
 
     def __init__(self, model: object) -> None:
         super().__init__(model)

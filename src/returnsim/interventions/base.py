@@ -66,6 +66,12 @@ class Lever:
     key: ClassVar[str] = ""
     #: Which places the lever serves when ``targets`` is empty.
     default_places: ClassVar[str] = "origins"  # origins | displacement | in_country | all
+    #: When in the month the lever acts (lower first): the fixed, documented phase order.
+    phase: ClassVar[int] = 0
+    #: Its default place in the funding order when money is short (lower is paid first).
+    priority: ClassVar[int] = 0
+    #: The household columns it owns (``Population`` fields only it writes).
+    columns: ClassVar[tuple[str, ...]] = ()
 
     def __init__(self, model: World) -> None:
         self.model = model

@@ -1,9 +1,13 @@
 """The budget: a total and a monthly ceiling, shared among levers by priority.
 
-Each month levers are funded in priority order: each gets what it asks for
-(its monthly budget or need) while the month's room lasts, where room is the
-smaller of the monthly ceiling and what is left of the total. Spending never
-exceeds either; money not spent is reported. Peacekeeping is paid from the
+Two orders stay apart. Each month levers are first *funded* in priority
+order (``budget.priorities``): each gets what it asks for (its monthly
+budget or need) while the month's room lasts, where room is the smaller of
+the monthly ceiling and what is left of the total. Then they *act* in their
+fixed phase order (``Lever.phase``), each with its grant, so the priority
+decides only who is paid when money is short, never who acts first; with
+money enough, any order of priorities gives the same run. Spending never
+exceeds the room; money not spent is reported. Peacekeeping is paid from the
 same budget only when ``budget.include_peacekeeping`` is true (missions are
 usually financed by assessed contributions, not programme budgets).
 """
@@ -19,68 +23,60 @@ if TYPE_CHECKING:
 
 NO_LIMIT = 1e12
 
-#: Default funding order when money is short: life-saving first.
-DEFAULT_PRIORITIES = (
-    "protection",
-    "aid",
-    "mhpss",
-    "return_package",
-    "reconstruction",
-    "livelihood",
-    "education",
-    "reconciliation",
-    "information",
-    "coordination",
-)
 
-PARAMS = (
-    Param(
-        "budget.total",
-        NO_LIMIT,
-        "USD",
-        "Money for the levers over the whole run (1e12: no practical limit)",
-        "scenario",
-        0.0,
-        1e13,
-    ),
-    Param(
-        "budget.monthly_ceiling",
-        NO_LIMIT,
-        "USD per month",
-        "Most that may be spent in any month (1e12: no practical limit)",
-        "scenario",
-        0.0,
-        1e13,
-    ),
-    Param(
-        "budget.priorities",
-        list(DEFAULT_PRIORITIES),
-        "",
-        "Order in which levers are funded when money is short (unlisted levers come last)",
-        "scenario",
-        kind="list",
-        choices=DEFAULT_PRIORITIES,
-    ),
-    Param(
-        "budget.include_peacekeeping",
-        False,
-        "",
-        "Pay the peacekeeping mission from this budget (first, before every lever)",
-        "scenario",
-        kind="bool",
-    ),
-)
+def params(default_priorities: tuple[str, ...]) -> tuple[Param, ...]:
+    """The budget's parameters; ``default_priorities`` are the lever keys in their default
+    funding order (each lever's ``priority``; life-saving first)."""
+    return (
+        Param(
+            "budget.total",
+            NO_LIMIT,
+            "USD",
+            "Money for the levers over the whole run (1e12: no practical limit)",
+            "scenario",
+            0.0,
+            1e13,
+        ),
+        Param(
+            "budget.monthly_ceiling",
+            NO_LIMIT,
+            "USD per month",
+            "Most that may be spent in any month (1e12: no practical limit)",
+            "scenario",
+            0.0,
+            1e13,
+        ),
+        Param(
+            "budget.priorities",
+            list(default_priorities),
+            "",
+            "Order in which levers are funded when money is short (unlisted levers come last)",
+            "scenario",
+            kind="list",
+            choices=default_priorities,
+        ),
+        Param(
+            "budget.include_peacekeeping",
+            False,
+            "",
+            "Pay the peacekeeping mission from this budget (first, before every lever)",
+            "scenario",
+            kind="bool",
+        ),
+    )
 
 
 class Budget:
     """Allocates money to levers each month and keeps the accounts."""
 
     def __init__(self, spec: dict | object, levers: list[Lever]) -> None:
+        """``levers`` in their phase order (the order they act in)."""
         self.total = float(spec["budget.total"])
         self.ceiling = float(spec["budget.monthly_ceiling"])
         self.include_peacekeeping = bool(spec["budget.include_peacekeeping"])
         rank = {key: i for i, key in enumerate(spec["budget.priorities"])}
-        self.levers = sorted(levers, key=lambda lv: rank.get(lv.key, len(rank)))
+        self.levers = list(levers)  # phase order: acting, settling and summing
+        self.by_priority = sorted(levers, key=lambda lv: rank.get(lv.key, len(rank)))
         self.spent = 0.0
         self.room = 0.0
         self.peacekeeping_month = 0.0
@@ -108,12 +104,21 @@ class Budget:
         return paid / cost
 
     def allocate(self, month: int) -> None:
-        """Fund and apply every lever in priority order (inactive levers get nothing)."""
+        """Fund the levers in priority order, then let each act in phase order with its grant.
+
+        Every request is made before any lever acts, so what a lever asks for
+        cannot depend on which levers were funded before it; inactive levers
+        get nothing. What a lever does not commit goes back to the room.
+        """
+        grants = {}
+        for lever in self.by_priority:
+            ask = lever.request(month) if lever.active(month) else 0.0
+            grants[lever.key] = grant = max(0.0, min(ask, self.room))
+            self.room -= grant
         for lever in self.levers:
-            active = lever.active(month)
-            grant = min(lever.request(month), self.room) if active else 0.0
-            lever.committed = min(max(lever.apply(month, max(grant, 0.0)), 0.0), max(grant, 0.0))
-            self.room -= lever.committed
+            grant = grants[lever.key]
+            lever.committed = min(max(lever.apply(month, grant), 0.0), grant)
+            self.room += grant - lever.committed
 
     def settle(self, month: int) -> None:
         """Book what each lever actually spent; return unspent commitments to the room."""

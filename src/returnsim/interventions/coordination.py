@@ -68,6 +68,8 @@ class Coordination(Lever):
 
     key = "coordination"
     default_places = "all"
+    phase = 100
+    priority = 100
 
     def request(self, month: int) -> float:
         return min(self.s["coordination.monthly_budget"], self.s["coordination.full_cost_month"])

@@ -114,6 +114,8 @@ class Education(Lever):
 
     key = K
     default_places = "all"
+    phase = 70
+    priority = 70
 
     def __init__(self, model: object) -> None:
         super().__init__(model)

@@ -83,6 +83,8 @@ class Information(Lever):
 
     key = "information"
     default_places = "displacement"
+    phase = 90
+    priority = 90
 
     def __init__(self, model: object) -> None:
         super().__init__(model)

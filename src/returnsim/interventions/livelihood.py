@@ -183,6 +183,9 @@ class Livelihood(Lever):
 
     key = K
     default_places = "in_country"
+    phase = 60
+    priority = 60
+    columns = ("livelihood_boost", "loan")
 
     def __init__(self, model: object) -> None:
         super().__init__(model)

@@ -86,6 +86,8 @@ class MHPSS(Lever):
 
     key = "mhpss"
     default_places = "all"
+    phase = 30
+    priority = 30
 
     def __init__(self, model: object) -> None:
         super().__init__(model)

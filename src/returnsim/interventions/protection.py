@@ -203,6 +203,8 @@ class Protection(Lever):
 
     key = "protection"
     default_places = "all"
+    phase = 10
+    priority = 10
 
     def __init__(self, model: object) -> None:
         super().__init__(model)

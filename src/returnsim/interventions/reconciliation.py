@@ -178,6 +178,8 @@ class Reconciliation(Lever):
 
     key = "reconciliation"
     default_places = "origins"
+    phase = 80
+    priority = 80
 
     def __init__(self, model: object) -> None:
         super().__init__(model)

@@ -25,7 +25,7 @@ completes after its build time, and only then changes anything:
   projects completed that month (``1 - failure_max x (1 - capacity)``).
 
 Money a line cannot use this month (nothing left to build) is not spent and
-goes back to the budget for lower-priority levers. What a completed project
+goes back to the budget. What a completed project
 delivers also scales with coordination
 (``self.efficiency``): houses not delivered are lost and the home returns to
 the queue. Costs and build times are assumptions, with ranges for
@@ -216,6 +216,8 @@ class Reconstruction(Lever):
 
     key = K
     default_places = "origins"
+    phase = 50
+    priority = 50
 
     def __init__(self, model: object) -> None:
         super().__init__(model)

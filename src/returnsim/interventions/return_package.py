@@ -125,6 +125,9 @@ class ReturnPackage(Lever):
     """Cash, transport, food and shelter for households going home."""
 
     key = "return_package"
+    phase = 40
+    priority = 40
+    columns = ("assisted", "support_months")
 
     def __init__(self, model: object) -> None:
         super().__init__(model)

@@ -20,7 +20,7 @@ import numpy as np
 from returnsim import tomlfile
 from returnsim.errors import InputError
 from returnsim.model import ReturnModel
-from returnsim.parameters import BY_KEY
+from returnsim.parameters import BY_KEY, LEVER_SECTIONS
 from returnsim.scenario import Scenario, from_dict, load
 
 #: Environment variables the ``returnsim serve`` command passes to the app.
@@ -118,8 +118,9 @@ CONTROLS: tuple[Control, ...] = (
 
 BY_NAME = {c.name: c for c in CONTROLS}
 
-#: Controls a compare mix varies (the levers; not the world or its size).
-LEVERS = tuple(c for c in CONTROLS if c.name not in ("households", "intensity"))
+#: Controls a compare mix varies: those of the registry's lever sections (not the world or
+#: its size).
+LEVERS = tuple(c for c in CONTROLS if c.key.split(".")[0] in LEVER_SECTIONS)
 
 
 # ----------------------------------------------------------------- scenarios
