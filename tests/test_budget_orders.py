@@ -51,3 +51,32 @@ def test_when_money_is_short_the_priority_decides_who_is_paid() -> None:
     first = timeseries({**SHORT, "budget.priorities": ORDERS["default"]})
     last = timeseries({**SHORT, "budget.priorities": ORDERS["reversed"]})
     assert first != last
+
+
+def test_no_lever_writes_attributes_on_the_model(monkeypatch) -> None:
+    """Levers hold their own state; while they are funded, act and settle, the model's
+    attributes stay as they were (the model reads coordination and information out)."""
+    model = ReturnModel(load(FULL, {**SMALL, "scenario.months": 6}), rng=3)
+    acting, writes = [False], []
+    plain = ReturnModel.__setattr__
+
+    def spy(self, name, value) -> None:
+        if acting[0]:
+            writes.append(name)
+        plain(self, name, value)
+
+    monkeypatch.setattr(ReturnModel, "__setattr__", spy)
+    for stage in ("allocate", "settle"):
+        run = getattr(model.budget, stage)
+
+        def watched(month, run=run) -> None:
+            acting[0] = True
+            try:
+                run(month)
+            finally:
+                acting[0] = False
+
+        monkeypatch.setattr(model.budget, stage, watched)
+    model.run()
+    assert model.levers["coordination"].spent_total > 0  # the lever did act
+    assert writes == []

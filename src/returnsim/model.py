@@ -98,12 +98,6 @@ class ReturnModel(mesa.Model):
         self.pop: Population = init_population(spec, self.places, self.streams["population"])
         self.tally = Tally(self.pop, self.places.n)
         self.places.occupancy = self.tally.households.astype(np.float64)
-        self.coordination = spec["coordination.baseline"]
-        self.coordination_efficiency = efficiency(
-            self.coordination, spec["coordination.duplication_loss"]
-        )
-        #: extra monthly learning rate about home from information campaigns
-        self.info_bonus = 0.0
         self.levers = {cls.key: cls(self) for cls in LEVERS}
         self.budget = Budget(spec, list(self.levers.values()))
         self.mission = Mission(self)
@@ -229,6 +223,26 @@ class ReturnModel(mesa.Model):
             if best is not None:
                 alt[o] = best[1]
         return alt
+
+    # ------------------------------------------- what the levers hold, read-only
+    @property
+    def coordination(self) -> float:
+        """Inter-agency coordination this month (0-1), as the coordination lever set it."""
+        if "levers" not in self.__dict__:  # while the levers are being built
+            return self.spec["coordination.baseline"]
+        return self.levers["coordination"].level
+
+    @property
+    def coordination_efficiency(self) -> float:
+        """Share of every lever's spending that reaches people, given coordination."""
+        if "levers" not in self.__dict__:
+            return efficiency(self.coordination, self.spec["coordination.duplication_loss"])
+        return self.levers["coordination"].delivered
+
+    @property
+    def info_bonus(self) -> float:
+        """Extra monthly learning rate about home from information campaigns."""
+        return self.levers["information"].info_bonus
 
     def return_pressure(self) -> np.ndarray:
         """Returnees plus those still displaced, by origin (where return support is needed)."""

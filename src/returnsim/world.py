@@ -26,11 +26,14 @@ class World(Protocol):
     tally: Tally
     streams: dict[str, np.random.Generator]
     steps: int
+
     #: inter-agency coordination this month (0-1) and the share of spending it lets count
-    coordination: float
-    coordination_efficiency: float
-    #: extra monthly learning rate about home from information campaigns
-    info_bonus: float
+    #: (held by the coordination lever; the model reads them out)
+    @property
+    def coordination(self) -> float: ...
+    @property
+    def coordination_efficiency(self) -> float: ...
+
     budget: Any
     violence: Any
     levers: dict[str, Any]

@@ -71,6 +71,12 @@ class Coordination(Lever):
     phase = 100
     priority = 100
 
+    def __init__(self, model: object) -> None:
+        super().__init__(model)
+        #: coordination this month (0-1) and the share of spending it lets reach people
+        self.level = self.s["coordination.baseline"]
+        self.delivered = efficiency(self.level, self.s["coordination.duplication_loss"])
+
     def request(self, month: int) -> float:
         return min(self.s["coordination.monthly_budget"], self.s["coordination.full_cost_month"])
 
@@ -78,6 +84,6 @@ class Coordination(Lever):
         s = self.s
         base = s["coordination.baseline"]
         level = base + (1.0 - base) * min(1.0, funds / s["coordination.full_cost_month"])
-        self.model.coordination = level
-        self.model.coordination_efficiency = efficiency(level, s["coordination.duplication_loss"])
+        self.level = level
+        self.delivered = efficiency(level, s["coordination.duplication_loss"])
         return funds

@@ -5,7 +5,8 @@ already back (the information lag in households.py). Two levers speed it up:
 
 - an *information campaign* (radio, text messages, hotlines, camp meetings;
   a cost per month for the whole response) adds ``campaign_learning`` to
-  every displaced household's monthly learning rate (``model.info_bonus``)
+  every displaced household's monthly learning rate (``info_bonus``, which
+  the model hands to the decision rule)
   while it is funded, in proportion to the share funded and to
   coordination; it is 0 otherwise;
 - *go-and-see visits* (a cost per visit) take up to ``visits_per_month``
@@ -90,8 +91,9 @@ class Information(Lever):
         super().__init__(model)
         #: per household: the displacement (times_displaced) of its last visit, 0 if none
         self.visited = np.zeros(model.pop.n, dtype=np.uint8)
-        #: funded share of this month's campaign
+        #: funded share of this month's campaign, and the learning rate it adds this month
         self.campaign_share = 0.0
+        self.info_bonus = 0.0
         self.visits_month = 0
         self.visits_total = 0
         self.visitors = np.zeros(0, dtype=np.int64)
@@ -114,14 +116,14 @@ class Information(Lever):
 
     def apply(self, month: int, funds: float) -> float:
         s = self.s
-        self.model.info_bonus = self.campaign_share = 0.0
+        self.info_bonus = self.campaign_share = 0.0
         self.visits_month = 0
         self.visitors = np.zeros(0, dtype=np.int64)
         campaign = min(funds, self._campaign_cost())
         if campaign > 0:
             self.campaign_share = campaign / self._campaign_cost()
             learning = s["information.campaign_learning"]
-            self.model.info_bonus = learning * self.campaign_share * self.efficiency
+            self.info_bonus = learning * self.campaign_share * self.efficiency
         cost = s["information.cost_per_visit"]
         n = min(s["information.visits_per_month"], int((funds - campaign) // cost))
         if n > 0:
