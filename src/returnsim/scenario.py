@@ -42,6 +42,16 @@ class Scenario:
     def __getitem__(self, key: str) -> Any:
         return self.values[key]
 
+    def value(self, key: str) -> Any:
+        """The value of a dotted key: ``section.name`` or ``places.NAME.key``."""
+        parts = key.split(".")
+        if len(parts) == 3 and parts[0] == "places":
+            for place in self.places:
+                if place["name"] == parts[1]:
+                    return place[parts[2]]
+            raise KeyError(key)
+        return self.values[key]
+
     @property
     def name(self) -> str:
         return str(self.values["scenario.name"])

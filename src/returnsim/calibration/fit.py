@@ -130,7 +130,7 @@ class Problem:
         """The scenario's own values, clipped into the search bounds."""
         out = []
         for key, (lo, hi) in self.params.items():
-            out.append(min(max(float(current_value(self.spec, key)), lo), hi))
+            out.append(min(max(float(self.spec.value(key)), lo), hi))
         return out
 
     def simulate(self, x: Sequence[float] | None = None) -> pd.DataFrame:
@@ -174,16 +174,6 @@ class Problem:
             callback=report,
         )
         return self.overrides(result.x)
-
-
-def current_value(spec: Scenario, key: str) -> float:
-    """Value of a (possibly place-level) parameter in ``spec``."""
-    parts = key.split(".")
-    if len(parts) == 3 and parts[0] == "places":
-        for place in spec.places:
-            if place["name"] == parts[1]:
-                return place[parts[2]]
-    return spec[key]
 
 
 def check_years(observed: pd.Series, spec: Scenario, path: str) -> None:

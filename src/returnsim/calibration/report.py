@@ -238,7 +238,7 @@ def calibrate(
     )
     after = evaluate(problem, best)
     if after["rmse"] > before["rmse"]:  # never report a fit worse than the start
-        best = {k: fitting.current_value(spec, k) for k in problem.params}
+        best = {k: spec.value(k) for k in problem.params}
         after = before
     calibrated = spec.with_overrides(best, origin="calibration")
     wall = time.perf_counter() - t0
@@ -267,7 +267,7 @@ def calibrate(
         "params": {
             k: {
                 "value": best[k],
-                "initial": fitting.current_value(spec, k),
+                "initial": spec.value(k),
                 "low": lo,
                 "high": hi,
             }
@@ -325,7 +325,7 @@ def calibrate(
 
     lines = [f"Calibrated {spec.name} in {wall:.0f} s ({problem.evaluations} evaluations)"]
     for k, v in best.items():
-        lines.append(f"  {k} = {v:.4g} (was {fitting.current_value(spec, k):.4g})")
+        lines.append(f"  {k} = {v:.4g} (was {spec.value(k):.4g})")
     lines.append(
         f"In sample {problem.fit_years[0]}-{problem.fit_years[-1]}: RMSE "
         f"{after['rmse']:,.0f} people/year (was {before['rmse']:,.0f}), correlation "

@@ -339,13 +339,6 @@ def registry_param(key: str, base: Scenario, where: str) -> Param:
     return param
 
 
-def _base_value(key: str, base: Scenario) -> Any:
-    parts = key.split(".")
-    if parts[0] == "places" and len(parts) == 3:
-        return next(p[parts[2]] for p in base.places if p["name"] == parts[1])
-    return base[key]
-
-
 def default_kind(key: str) -> str:
     """``lever`` for keys of a lever section, else ``uncertainty``."""
     return "lever" if key.split(".")[0] in LEVER_SECTIONS else "uncertainty"
@@ -411,7 +404,7 @@ def _factor(key: str, body: Any, base: Scenario, src: str) -> tuple[Factor, str]
         if values is None and not lo <= b <= hi:
             raise InputError(f"{at}: base = {b} is outside min..max ({lo}..{hi})")
     else:
-        current = _base_value(key, base)
+        current = base.value(key)
         if values is not None:
             b = current if current in values else values[0]
         elif lo <= current <= hi:

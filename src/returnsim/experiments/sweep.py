@@ -181,7 +181,7 @@ def make_plan(spec: ExperimentSpec, kind: str) -> Plan:
     for p in points:
         row = {}
         for k in keys:
-            v = p[k] if k in p else _resolved(base, k)
+            v = p[k] if k in p else base.value(k)
             row[k] = _display(v, param_types[k])
         values.append(row)
     plan = Plan(kind, spec, design, points, labels, values, param_types)
@@ -191,13 +191,6 @@ def make_plan(spec: ExperimentSpec, kind: str) -> Plan:
             seed = spec.seed + r
             plan.entries.append((i, r, seed, run_key(digest, p, seed)))
     return plan
-
-
-def _resolved(base: Any, key: str) -> Any:
-    parts = key.split(".")
-    if parts[0] == "places" and len(parts) == 3:
-        return next(p[parts[2]] for p in base.places if p["name"] == parts[1])
-    return base[key]
 
 
 # ------------------------------------------------------------- provenance
