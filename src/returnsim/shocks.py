@@ -47,54 +47,54 @@ CESSATION = (
 
 PARAMS: tuple[Param, ...] = (
     Param(
-        "camps.targets",
-        [],
-        "places",
-        "Camps the closure and assistance schedules apply to ([]: every refugee camp)",
-        "scenario",
+        key="camps.targets",
+        default=[],
+        unit="places",
+        doc="Camps the closure and assistance schedules apply to ([]: every refugee camp)",
+        source="scenario",
         kind="places",
     ),
     Param(
-        "camps.capacity",
-        [],
-        "[month, multiplier]",
-        "Capacity of the target camps as a multiple of their scenario capacity, by month "
+        key="camps.capacity",
+        default=[],
+        unit="[month, multiplier]",
+        doc="Capacity of the target camps as a multiple of their scenario capacity, by month "
         "(step schedule; near 0 closes a camp); empty means no change",
-        CESSATION,
-        0.0,
-        1.0,
-        "schedule",
+        source=CESSATION,
+        low=0.0,
+        high=1.0,
+        kind="schedule",
     ),
     Param(
-        "camps.assistance",
-        [],
-        "[month, multiplier]",
-        "Most services and livelihood at the target camps can be, as a multiple of their base, "
+        key="camps.assistance",
+        default=[],
+        unit="[month, multiplier]",
+        doc="Most services and livelihood at the target camps can be, as a multiple of their base, "
         "by month (step schedule; cessation of status or aid cuts); empty means no change",
-        CESSATION,
-        0.0,
-        1.0,
-        "schedule",
+        source=CESSATION,
+        low=0.0,
+        high=1.0,
+        kind="schedule",
     ),
     Param(
-        "drought.targets",
-        [],
-        "places",
-        "Places a drought strikes ([]: every home area)",
-        "scenario",
+        key="drought.targets",
+        default=[],
+        unit="places",
+        doc="Places a drought strikes ([]: every home area)",
+        source="scenario",
         kind="places",
     ),
     Param(
-        "drought.schedule",
-        [],
-        "[month, severity]",
-        "Drought severity by month (step schedule): livelihood at the target places is held "
+        key="drought.schedule",
+        default=[],
+        unit="[month, severity]",
+        doc="Drought severity by month (step schedule): livelihood at the target places is held "
         "at most at (1 - severity) x its base; empty means no drought",
-        "FSNAU/FEWS NET: the 2011 and 2016-17 Somali droughts cut harvests and herds by half "
-        "or more in the south (severity of about 0.5-0.7)",
-        0.0,
-        1.0,
-        "schedule",
+        source="FSNAU/FEWS NET: the 2011 and 2016-17 Somali droughts cut harvests and herds by "
+        "half or more in the south (severity of about 0.5-0.7)",
+        low=0.0,
+        high=1.0,
+        kind="schedule",
     ),
 )
 

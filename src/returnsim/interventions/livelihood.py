@@ -53,7 +53,16 @@ STREAM_TAG = 0x4C49
 
 def _p(name: str, default: float, unit: str, doc: str, source: str, lo: float, hi: float) -> Param:
     kind = "int" if isinstance(default, int) else "float"
-    return Param(f"{K}.{name}", default, unit, doc, source, lo, hi, kind)
+    return Param(
+        key=f"{K}.{name}",
+        default=default,
+        unit=unit,
+        doc=doc,
+        source=source,
+        low=lo,
+        high=hi,
+        kind=kind,
+    )
 
 
 PARAMS = (
