@@ -9,7 +9,7 @@ deaths, following Hultman, Kathman & Shannon 2013)::
 so violence clusters in time (Hawkes-type; Lewis et al. 2012).
 ``suppression`` falls with the troops and police deployed at the place, with
 diminishing returns; observers do nothing. Events are Poisson draws from the
-conflict stream (inverse CDF, one uniform per place). At peace (level < 0.5)
+conflict stream (inverse CDF, one uniform per place). At peace (level < ``conflict.peace_level``)
 a place may flare up; peacekeeping presence cuts that risk (Fortna 2008). Security is the index
 1 / (1 + perceived violence / security_scale) in [0, 1].
 """
@@ -64,7 +64,7 @@ class ViolenceProcess:
         # differing in levers see the same conflict randomness.
         u_flare = rng.random(len(self.base))
         self.excitation = s["conflict.memory"] * self.excitation + self.events
-        if level < 0.5:
+        if level < s["conflict.peace_level"]:
             risk = s["conflict.recurrence_monthly"] * (
                 1 - s["peacekeeping.recurrence_reduction"] * presence
             )

@@ -190,12 +190,16 @@ def init_population(scenario: Settings, places: Places, rng: np.random.Generator
     origin = rng.choice(origins, size=n, p=share).astype(np.int16)
     size = np.clip(1 + rng.poisson(s["households.mean_size"] - 1, n), 1, 30).astype(np.uint8)
     female_head = rng.random(n) < s["households.female_head_share"]
-    head_age = np.clip(rng.normal(40, 12, n), 18, 90).astype(np.uint8)
-    children = rng.binomial(size - 1, 0.55).astype(np.uint8)
+    head_age = np.clip(
+        rng.normal(s["households.head_age_mean"], s["households.head_age_sd"], n), 18, 90
+    ).astype(np.uint8)
+    children = rng.binomial(size - 1, s["households.child_share"]).astype(np.uint8)
     older = rng.random(n) < s["households.older_member_share"]
     disability = rng.random(n) < s["households.disability_share"]
     protection_risk = rng.random(n) < s["households.protection_risk_share"]
-    assets = (s["households.assets_median"] * rng.lognormal(0.0, 0.8, n)).astype(np.float32)
+    assets = (
+        s["households.assets_median"] * rng.lognormal(0.0, s["households.assets_spread"], n)
+    ).astype(np.float32)
     skills = rng.beta(2, 2, n).astype(np.float32)
     trust = rng.beta(2, 2, n).astype(np.float32)
     ties = rng.beta(2, 2, n).astype(np.float32)
@@ -227,12 +231,17 @@ def init_population(scenario: Settings, places: Places, rng: np.random.Generator
             sel = np.flatnonzero(mask & (origin == o))
             if len(sel) == 0:
                 continue
-            w = np.exp(-np.nan_to_num(places.dist_km[o, hosts], posinf=1e9) / 200.0)
+            w = np.exp(
+                -np.nan_to_num(places.dist_km[o, hosts], posinf=1e9)
+                / s["households.host_distance_km"]
+            )
             w = w / w.sum() if w.sum() > 0 else np.full(len(hosts), 1 / len(hosts))
             place[sel] = rng.choice(hosts, size=len(sel), p=w)
         status[mask] = st
     displaced = idp | ref
-    months = np.where(displaced, rng.integers(0, 13, n), 0).astype(np.int16)
+    months = np.where(
+        displaced, rng.integers(0, s["households.initial_months_max"] + 1, n), 0
+    ).astype(np.int16)
     occupied = (
         displaced & (housing == Housing.INTACT) & (rng.random(n) < places.initial_occupied[origin])
     )
@@ -260,7 +269,9 @@ def init_population(scenario: Settings, places: Places, rng: np.random.Generator
         ties=ties,
         threshold=threshold,
         # Those displaced at the start fled violence: they believe home unsafe.
-        belief_security=np.where(displaced, 0.2, 1.0).astype(np.float32),
+        belief_security=np.where(displaced, s["households.initial_belief_security"], 1.0).astype(
+            np.float32
+        ),
         belief_conditions=np.zeros(n, dtype=np.float32),
         documented=documented,
         return_month=np.full(n, -1, dtype=np.int16),

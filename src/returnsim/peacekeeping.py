@@ -132,7 +132,8 @@ class Mission:
             need = places.origin_share[candidates]
         elif self.strategy == "hotspot":
             candidates = self.eligible
-            need = model.violence.perceived[candidates] + 0.01 * places.base_violence[candidates]
+            w = model.spec["peacekeeping.hotspot_base_weight"]
+            need = model.violence.perceived[candidates] + w * places.base_violence[candidates]
         else:  # return_areas
             candidates = self.origins
             need = model.return_pressure()[candidates]

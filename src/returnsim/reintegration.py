@@ -113,12 +113,12 @@ def criteria(
     ``values``: the indicators of ``ids`` if already computed.
     """
     values = indicators(model, ids) if values is None else values
-    pop = model.pop
+    pop, s = model.pop, model.spec
     met = {
         "safety": values["psychosocial"]["no_wish_to_leave"] > 0,
-        "standard_of_living": (values["social"]["services"] >= 0.4)
-        & (values["economic"]["food_security"] >= 0.5),
-        "livelihood": values["economic"]["livelihood"] >= 0.4,
+        "standard_of_living": (values["social"]["services"] >= s["outcomes.solution_services_min"])
+        & (values["economic"]["food_security"] >= s["outcomes.solution_food_min"]),
+        "livelihood": values["economic"]["livelihood"] >= s["outcomes.solution_livelihood_min"],
         "housing_land_property": pop.housing[ids] == Housing.INTACT,
         "documentation": pop.documented[ids],
     }
