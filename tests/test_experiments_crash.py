@@ -3,6 +3,11 @@
 A sweep that was interrupted or damaged, once finished, must hold exactly
 the runs table of an uninterrupted sweep of the same spec (see TIMING for
 the columns left out); damage it cannot repair is one line naming the file.
+
+The kill campaigns (six SIGKILLs of a sweep, killed Dask workers, five kills
+while writing the analysis) start many processes and take about two minutes
+together: they are marked ``heavy``, left out of ``make test`` and run by
+``.ci/run`` (``python -m pytest -m heavy``).
 """
 
 from __future__ import annotations
@@ -132,6 +137,7 @@ def kill_once(spec_path: Path, out: Path, moment: str, u: float, first_part: flo
     return Kill(moment, seconds, alive, done_before, done_runs(out), len(temporary_files(out)))
 
 
+@pytest.mark.heavy
 def test_kill_9_at_random_moments_resumes_to_the_uninterrupted_table(tmp_path: Path) -> None:
     """Six SIGKILLs (while starting, while running, while writing a part), each resumed."""
     text = spec_text("lhs", samples=32, households=2000, steps=24, replicates=2)
@@ -351,6 +357,7 @@ def shared_scenario_made(dask_scheduler) -> int:
     return sum(str(t[0]).startswith("_value-") and t[2] == "memory" for t in log)
 
 
+@pytest.mark.heavy
 def test_dask_workers_killed_mid_run_are_survived(tmp_path: Path) -> None:
     """SIGKILL one worker while it runs a task, later every worker at once: same table.
 
@@ -443,6 +450,7 @@ def snapshot(out: Path) -> dict[str, bytes]:
     return {str(p.relative_to(out)): p.read_bytes() for p in files}
 
 
+@pytest.mark.heavy
 def test_kill_9_while_writing_the_analysis_leaves_the_old_or_the_new(tmp_path: Path) -> None:
     """analysis/ and report.html are replaced whole: after any kill each is complete."""
     from returnsim.experiments import analysis, report
