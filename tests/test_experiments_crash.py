@@ -29,7 +29,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
-from exp_support import spec_text, write_spec
+from exp_support import BASELINE, spec_text, write_spec
 
 from returnsim import cli
 from returnsim.errors import InputError
@@ -493,19 +493,59 @@ def test_kill_9_while_writing_the_analysis_leaves_the_old_or_the_new(tmp_path: P
 
 
 # ------------------------------------------------------------------ long sweeps
-def test_a_finished_run_leaves_no_garbage_for_the_collector(baseline) -> None:
+#: One run in a fresh interpreter, after a first run (imports, caches). Everything
+#: that exists before the measured run is frozen out of the collector's sight and
+#: the collector is off during the run, so what a collection then finds (saved in
+#: gc.garbage to be named) is what the run itself left in reference cycles.
+GARBAGE = """
+import gc, json, sys
+from collections import Counter
+
+from returnsim.experiments import runs
+from returnsim.scenario import load
+
+small = load(sys.argv[1], {"households.count": 300, "scenario.months": 6})
+runs.simulate(small, {}, 1)
+while gc.collect():
+    pass
+gc.freeze()
+gc.disable()
+summary, spec = runs.simulate(small, {"conflict.intensity": 1.5}, 2)
+gc.set_debug(gc.DEBUG_SAVEALL)
+found = gc.collect()
+kinds = Counter(f"{type(o).__module__}.{type(o).__qualname__}" for o in gc.garbage)
+print(json.dumps({
+    "found": found,
+    "kinds": kinds.most_common(15),
+    "returns_total": summary["returns_total"],
+    "intensity": spec["conflict.intensity"],
+}))
+"""
+
+
+def test_a_finished_run_leaves_no_garbage_for_the_collector(tmp_path: Path) -> None:
     """A worker's runs are freed as they end, not at a full garbage collection (bench_soak.py).
 
     The model sits in reference cycles; left to the collector, thousands of
     finished models could pile up in a worker between two full collections.
+    Measured in a fresh process (GARBAGE), as a worker is one: in this one,
+    what earlier tests left running (a Dask client's threads, say) makes
+    garbage of its own at any time.
     """
-    import gc
+    import returnsim
 
-    from returnsim.experiments import runs
-
-    small = baseline.with_overrides({"households.count": 300, "scenario.months": 6})
-    runs.simulate(small, {}, 1)  # first-time imports and caches
-    gc.collect()
-    summary, spec = runs.simulate(small, {"conflict.intensity": 1.5}, 2)
-    assert gc.collect() == 0  # nothing unreachable was left in cycles
-    assert summary["returns_total"] > 0 and spec["conflict.intensity"] == 1.5
+    source = str(Path(returnsim.__file__).parents[1])  # the returnsim under test
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([source, os.environ.get("PYTHONPATH", "")])}
+    done = subprocess.run(
+        [sys.executable, "-c", GARBAGE, str(BASELINE)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+        cwd=tmp_path,
+        env=env,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    row = json.loads(done.stdout.splitlines()[-1])
+    assert row["found"] == 0, row  # nothing unreachable was left in cycles
+    assert row["returns_total"] > 0 and row["intensity"] == 1.5
