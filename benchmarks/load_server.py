@@ -7,18 +7,27 @@ each its own seed (Reset), then every page clicks Step as fast as the server
 answers for ``--seconds``. At 3/4 of the time half the pages are closed; the
 rest keep stepping while the server drops the closed pages' models (after
 ``--drop-after``, passed as RETURNSIM_CULL_TIMEOUT). Meanwhile the server
-process's RSS is sampled every half second.
+process's RSS is sampled every half second. After the stepping, the server is
+asked for its sessions until only the open pages' are left (at most
+DROP_WAIT_SECONDS).
+
+With ``--steps N`` the load is a fixed amount of work instead of a time: every
+page makes N Steps, then half the pages are closed while the others make N
+more. What it checks then does not depend on the machine's speed (the test,
+tests/test_viz_load.py, runs it so, small); the figures still do.
 
 Prints one JSON line: sessions, duration, steps per session, RSS (start at the
 first Step, at half time, peak, end; MB), growth over the second half, server
-kernels before closing and at the end, step latency (click to new month on
+kernels before closing and at the end (and how long after the pages were
+closed their models were dropped), step latency (click to new month on
 screen; p50, p95, max), the server's CPU seconds while the pages stepped (in
 all and per Step: what the server itself spends, apart from the browser
 sharing its cores), requests, and the checks: every request to 127.0.0.1
 with a status below 400, no page error or server traceback, and every
 session's own month and story (recomputed here from its seed).
 
-Usage: python benchmarks/load_server.py [--sessions 20] [--seconds 60] [--households 2000]
+Usage: python benchmarks/load_server.py [--sessions 20] [--seconds 60 | --steps N]
+       [--households 2000] [--drop-after 5s]
 """
 
 from __future__ import annotations
@@ -68,6 +77,8 @@ document.addEventListener("DOMContentLoaded", () => {
 """
 #: Scheduling priority of the browser's processes (see browser_below_server).
 BROWSER_NICE = 10
+#: How long to wait, after the stepping, for the server to drop the closed pages' models.
+DROP_WAIT_SECONDS = 120
 
 
 def scenario_folder(households: int) -> Path:
@@ -209,17 +220,34 @@ async def open_session(browser: Any, url: str, s: Session) -> None:
     await page.locator(".returnsim-story", has_text="Month 0 (").wait_for()
 
 
-async def step_until(s: Session, end: float) -> None:
-    """Click Step, wait for the next month on screen, again, until ``end``."""
+async def step_once(s: Session) -> None:
+    """Click Step and wait for the next month on screen."""
     page = s.page
+    t0 = time.perf_counter()
+    await page.get_by_role("button", name="Step").click()
+    await page.locator(".returnsim-story", has_text=f"Month {s.steps + 1} (").wait_for()
+    s.latencies.append(time.perf_counter() - t0)
+    s.steps += 1
+
+
+async def read_screen(s: Session) -> None:
+    """What the page shows now: its month's story and its running line (seed, settings)."""
+    s.story = " ".join((await s.page.locator(".returnsim-story").inner_text()).split())
+    s.running = (await s.page.locator(".returnsim-running").inner_text()).strip()
+
+
+async def step_until(s: Session, end: float) -> None:
+    """Step again and again until ``end``."""
     while time.monotonic() < end:
-        t0 = time.perf_counter()
-        await page.get_by_role("button", name="Step").click()
-        await page.locator(".returnsim-story", has_text=f"Month {s.steps + 1} (").wait_for()
-        s.latencies.append(time.perf_counter() - t0)
-        s.steps += 1
-    s.story = " ".join((await page.locator(".returnsim-story").inner_text()).split())
-    s.running = (await page.locator(".returnsim-running").inner_text()).strip()
+        await step_once(s)
+    await read_screen(s)
+
+
+async def step_times(s: Session, steps: int) -> None:
+    """Step ``steps`` times."""
+    for _ in range(steps):
+        await step_once(s)
+    await read_screen(s)
 
 
 def expected_story(folder: Path, seed: int, months: int) -> str:
@@ -244,7 +272,11 @@ def _pct(xs: list[float], q: float) -> float:
     return round(xs[min(len(xs) - 1, int(q * len(xs)))], 3)
 
 
-async def drive(url: str, port: int, sessions: list[Session], seconds: float, sampler: Sampler):
+async def drive(
+    url: str, port: int, sessions: list[Session], seconds: float, steps: int | None
+) -> tuple[int, int, float, float, float | None]:
+    """Open the pages, step them, close half; (kernels open, kernels left, t0, t_end,
+    seconds from closing the pages to the server holding only the others')."""
     from playwright.async_api import async_playwright
 
     async with async_playwright() as p:
@@ -259,31 +291,57 @@ async def drive(url: str, port: int, sessions: list[Session], seconds: float, sa
         opened = kernels(port)
         t0 = time.monotonic()
         half = len(sessions) // 2
-        close_at, end = t0 + 0.75 * seconds, t0 + seconds
-        await asyncio.gather(
-            *(step_until(s, close_at if s.index >= half else end) for s in sessions),
-            _close_after(sessions[half:], close_at),
-        )
+        staying, closing = sessions[:half], sessions[half:]
+        if steps is None:  # for `seconds`; half the pages close at 3/4 of it
+            close_at, end = t0 + 0.75 * seconds, t0 + seconds
+            stepping = [step_until(s, close_at if s.index >= half else end) for s in sessions]
+        else:  # `steps` Steps each; then half the pages close while the others make `steps` more
+            await asyncio.gather(*(step_times(s, steps) for s in sessions))
+            close_at, stepping = 0.0, [step_times(s, steps) for s in staying]
+        closed, *_ = await asyncio.gather(_close_after(closing, close_at), *stepping)
         t_end = time.monotonic()
-        left = kernels(port)
+        left, dropped_at = await _wait_for_drop(port, len(staying))
         await browser.close()
-    return opened, left, t0, t_end
+    return opened, left, t0, t_end, None if dropped_at is None else dropped_at - closed
 
 
-async def _close_after(closing: list[Session], when: float) -> None:
-    """Close these sessions' pages (their tabs) once they have stopped stepping at ``when``."""
+async def _close_after(closing: list[Session], when: float) -> float:
+    """Close these sessions' pages (their tabs) once they have stopped stepping at ``when``;
+    return the time they were all closed."""
     await asyncio.sleep(max(0.0, when - time.monotonic()))
     while any(s.story == "" for s in closing):
         await asyncio.sleep(0.2)
     for s in closing:
         s.closed = True
         await s.page.context.close()
+    return time.monotonic()
+
+
+async def _wait_for_drop(port: int, staying: int) -> tuple[int, float | None]:
+    """Ask the server for its sessions until only ``staying`` are left, at most
+    DROP_WAIT_SECONDS; (sessions left, the time it was so or None)."""
+    deadline = time.monotonic() + DROP_WAIT_SECONDS
+    while True:
+        left = kernels(port)
+        if left <= staying:
+            return left, time.monotonic()
+        if time.monotonic() > deadline:
+            return left, None
+        await asyncio.sleep(0.5)
 
 
 def run(
-    sessions: int = 20, seconds: float = 60.0, households: int = 2_000, drop_after: str = "5s"
+    sessions: int = 20,
+    seconds: float = 60.0,
+    households: int = 2_000,
+    drop_after: str = "5s",
+    steps: int | None = None,
 ) -> dict[str, Any]:
-    """Run the load test; the measures and checks as a dictionary (see the module's doc)."""
+    """Run the load test; the measures and checks as a dictionary (see the module's doc).
+
+    With ``steps``, each page makes that many Steps (the staying half twice as
+    many) and ``seconds`` is not used.
+    """
     folder = scenario_folder(households)
     port = _free_port()
     log = folder / "serve.log"
@@ -293,7 +351,7 @@ def run(
     people = [Session(i, SEED0 + i) for i in range(sessions)]
     url = f"http://127.0.0.1:{port}/"
     try:
-        opened, left, t0, t_end = asyncio.run(drive(url, port, people, seconds, sampler))
+        opened, left, t0, t_end, drop_s = asyncio.run(drive(url, port, people, seconds, steps))
     finally:
         sampler.stop.set()
         proc.terminate()
@@ -309,18 +367,19 @@ def run(
     mine = [s.running.endswith(f"seed {s.seed}") for s in people]
     stories = [s.story == expected_story(folder, s.seed, s.steps) for s in people]
     latencies = [x for s in people for x in s.latencies]
-    steps = [s.steps for s in people]
+    counts = [s.steps for s in people]
     rss_start, rss_half = sampler.at(t0), sampler.at(t0 + (t_end - t0) / 2)
     rss_end = sampler.at(t_end)
     server_cpu = sampler.at(t_end, 2) - sampler.at(t0, 2)
     return {
         "sessions": sessions,
         "households": households,
+        "steps": steps,
         "duration_s": round(t_end - t0, 1),
-        "closed_at_s": round(0.75 * seconds, 1),
+        "closed_at_s": None if steps else round(0.75 * seconds, 1),
         "steps_per_session": {
-            "min": min(steps), "median": statistics.median(steps), "max": max(steps),
-            "total": sum(steps),
+            "min": min(counts), "median": statistics.median(counts), "max": max(counts),
+            "total": sum(counts),
         },
         "rss_mb": {
             "start": round(rss_start, 1), "half": round(rss_half, 1),
@@ -328,12 +387,13 @@ def run(
         },
         "growth_second_half_mb": round(rss_end - rss_half, 1),
         "kernels": {"open": opened, "end": left, "closed_pages": sessions - sessions // 2},
+        "dropped_after_s": None if drop_s is None else round(drop_s, 1),
         "step_latency_s": {
             "p50": _pct(latencies, 0.5), "p95": _pct(latencies, 0.95),
             "max": round(max(latencies), 3),
         },
         "server_cpu_s": round(server_cpu, 1),
-        "server_cpu_per_step_s": round(server_cpu / max(1, sum(steps)), 3),
+        "server_cpu_per_step_s": round(server_cpu / max(1, sum(counts)), 3),
         "requests": len(urls),
         "hosts": sorted({urlparse(u).hostname or "" for u in urls if _network(u)}),
         "other_schemes": sorted({urlparse(u).scheme for u in urls if not _network(u)}),
@@ -351,12 +411,16 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sessions", type=int, default=20)
     parser.add_argument("--seconds", type=float, default=60.0)
+    parser.add_argument(
+        "--steps", type=int, default=None, help="N Steps per page instead of --seconds"
+    )
     parser.add_argument("--households", type=int, default=2_000)
     parser.add_argument("--drop-after", default="5s", help="RETURNSIM_CULL_TIMEOUT (default 5s)")
     args = parser.parse_args()
     if not CHROMIUM.exists():
         raise SystemExit(f"load_server: {CHROMIUM} not installed (apt-get install chromium)")
-    print(json.dumps(run(args.sessions, args.seconds, args.households, args.drop_after)))
+    result = run(args.sessions, args.seconds, args.households, args.drop_after, args.steps)
+    print(json.dumps(result))
 
 
 if __name__ == "__main__":

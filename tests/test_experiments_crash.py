@@ -3,6 +3,11 @@
 A sweep that was interrupted or damaged, once finished, must hold exactly
 the runs table of an uninterrupted sweep of the same spec (see TIMING for
 the columns left out); damage it cannot repair is one line naming the file.
+
+The kill campaigns (six SIGKILLs of a sweep, killed Dask workers, five kills
+while writing the analysis) start many processes and take about two minutes
+together: they are marked ``heavy``, left out of ``make test`` and run by
+``.ci/run`` (``python -m pytest -m heavy``).
 """
 
 from __future__ import annotations
@@ -24,7 +29,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
-from exp_support import spec_text, write_spec
+from exp_support import BASELINE, spec_text, write_spec
 
 from returnsim import cli
 from returnsim.errors import InputError
@@ -132,6 +137,7 @@ def kill_once(spec_path: Path, out: Path, moment: str, u: float, first_part: flo
     return Kill(moment, seconds, alive, done_before, done_runs(out), len(temporary_files(out)))
 
 
+@pytest.mark.heavy
 def test_kill_9_at_random_moments_resumes_to_the_uninterrupted_table(tmp_path: Path) -> None:
     """Six SIGKILLs (while starting, while running, while writing a part), each resumed."""
     text = spec_text("lhs", samples=32, households=2000, steps=24, replicates=2)
@@ -351,6 +357,7 @@ def shared_scenario_made(dask_scheduler) -> int:
     return sum(str(t[0]).startswith("_value-") and t[2] == "memory" for t in log)
 
 
+@pytest.mark.heavy
 def test_dask_workers_killed_mid_run_are_survived(tmp_path: Path) -> None:
     """SIGKILL one worker while it runs a task, later every worker at once: same table.
 
@@ -443,6 +450,7 @@ def snapshot(out: Path) -> dict[str, bytes]:
     return {str(p.relative_to(out)): p.read_bytes() for p in files}
 
 
+@pytest.mark.heavy
 def test_kill_9_while_writing_the_analysis_leaves_the_old_or_the_new(tmp_path: Path) -> None:
     """analysis/ and report.html are replaced whole: after any kill each is complete."""
     from returnsim.experiments import analysis, report
@@ -485,19 +493,59 @@ def test_kill_9_while_writing_the_analysis_leaves_the_old_or_the_new(tmp_path: P
 
 
 # ------------------------------------------------------------------ long sweeps
-def test_a_finished_run_leaves_no_garbage_for_the_collector(baseline) -> None:
+#: One run in a fresh interpreter, after a first run (imports, caches). Everything
+#: that exists before the measured run is frozen out of the collector's sight and
+#: the collector is off during the run, so what a collection then finds (saved in
+#: gc.garbage to be named) is what the run itself left in reference cycles.
+GARBAGE = """
+import gc, json, sys
+from collections import Counter
+
+from returnsim.experiments import runs
+from returnsim.scenario import load
+
+small = load(sys.argv[1], {"households.count": 300, "scenario.months": 6})
+runs.simulate(small, {}, 1)
+while gc.collect():
+    pass
+gc.freeze()
+gc.disable()
+summary, spec = runs.simulate(small, {"conflict.intensity": 1.5}, 2)
+gc.set_debug(gc.DEBUG_SAVEALL)
+found = gc.collect()
+kinds = Counter(f"{type(o).__module__}.{type(o).__qualname__}" for o in gc.garbage)
+print(json.dumps({
+    "found": found,
+    "kinds": kinds.most_common(15),
+    "returns_total": summary["returns_total"],
+    "intensity": spec["conflict.intensity"],
+}))
+"""
+
+
+def test_a_finished_run_leaves_no_garbage_for_the_collector(tmp_path: Path) -> None:
     """A worker's runs are freed as they end, not at a full garbage collection (bench_soak.py).
 
     The model sits in reference cycles; left to the collector, thousands of
     finished models could pile up in a worker between two full collections.
+    Measured in a fresh process (GARBAGE), as a worker is one: in this one,
+    what earlier tests left running (a Dask client's threads, say) makes
+    garbage of its own at any time.
     """
-    import gc
+    import returnsim
 
-    from returnsim.experiments import runs
-
-    small = baseline.with_overrides({"households.count": 300, "scenario.months": 6})
-    runs.simulate(small, {}, 1)  # first-time imports and caches
-    gc.collect()
-    summary, spec = runs.simulate(small, {"conflict.intensity": 1.5}, 2)
-    assert gc.collect() == 0  # nothing unreachable was left in cycles
-    assert summary["returns_total"] > 0 and spec["conflict.intensity"] == 1.5
+    source = str(Path(returnsim.__file__).parents[1])  # the returnsim under test
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([source, os.environ.get("PYTHONPATH", "")])}
+    done = subprocess.run(
+        [sys.executable, "-c", GARBAGE, str(BASELINE)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+        cwd=tmp_path,
+        env=env,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    row = json.loads(done.stdout.splitlines()[-1])
+    assert row["found"] == 0, row  # nothing unreachable was left in cycles
+    assert row["returns_total"] > 0 and row["intensity"] == 1.5

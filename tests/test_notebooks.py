@@ -35,5 +35,10 @@ def test_notebook_executes_and_draws(path: Path, tmp_path: Path) -> None:
     outputs = [o for c in nb.cells if c.cell_type == "code" for o in c.get("outputs", [])]
     assert not [o for o in outputs if o.output_type == "error"]
     assert any("image/png" in o.get("data", {}) for o in outputs), "no figure drawn"
+    # Every figure a cell shows is drawn, not only named ("<Figure size 800x300 with 1 Axes>",
+    # as when the kernel does not draw inline: MPLBACKEND=Agg in the environment it inherits).
+    figures = [o["data"] for o in outputs if "<Figure size" in str(o.get("data", {}))]
+    assert figures, "no figure shown"
+    assert not [d["text/plain"] for d in figures if "image/png" not in d], "figures not drawn"
     # Every code cell has a markdown cell before it somewhere: the notebook explains itself.
     assert nb.cells[0].cell_type == "markdown" and nb.cells[0].source.startswith("# ")

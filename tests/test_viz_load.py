@@ -1,9 +1,12 @@
-"""The workshop server under load: 20 browser sessions stepping for a minute on 127.0.0.1.
+"""The workshop server under a small load: 4 browser sessions stepping at once on 127.0.0.1.
 
-Runs benchmarks/load_server.py (one Chromium, a context per session, 2,000
-households each; half the pages are closed at 45 s and their models must be
-dropped). Skipped, with the reason, when /usr/bin/chromium is absent (CI
-installs it). Speed is printed, not asserted; memory has generous bounds.
+Runs benchmarks/load_server.py with a fixed amount of work (one Chromium, a
+context per session, 2,000 households each): every session makes 2 Steps,
+then half the pages are closed while the others make 2 more, and the closed
+pages' models must be dropped. Skipped, with the reason, when
+/usr/bin/chromium is absent (CI installs it). Nothing here depends on how
+fast the machine is: speed (Steps per minute, latency) is what ``make
+bench-load`` measures and prints, 20 sessions stepping for a minute.
 """
 
 from __future__ import annotations
@@ -16,8 +19,9 @@ from pathlib import Path
 from test_viz_browser import need_chromium
 
 REPO = Path(__file__).absolute().parents[1]
-SESSIONS = 20
-SECONDS = 60.0
+SESSIONS = 4
+#: Steps each session makes before half the pages close (the others then make as many again).
+STEPS = 2
 #: Generous bounds: the server's RSS at its peak, and its growth over the second half.
 PEAK_MB = 2_500
 GROWTH_MB = 150
@@ -34,9 +38,9 @@ def _driver():
     return module
 
 
-def test_twenty_sessions_stepping_for_a_minute() -> None:
+def test_sessions_stepping_at_once_each_get_their_own_answers() -> None:
     need_chromium()
-    result = _driver().run(sessions=SESSIONS, seconds=SECONDS, households=2_000, drop_after="5s")
+    result = _driver().run(sessions=SESSIONS, steps=STEPS, households=2_000, drop_after="2s")
     print("\n" + json.dumps(result))
     # every request stayed on this machine and succeeded; no error anywhere
     assert result["hosts"] == ["127.0.0.1"]
@@ -44,14 +48,15 @@ def test_twenty_sessions_stepping_for_a_minute() -> None:
     assert result["requests"] > SESSIONS * 10
     assert result["bad_responses"] == [] and result["failed_requests"] == []
     assert result["page_errors"] == [] and result["server_tracebacks"] == 0
-    # every session stepped, and showed its own seed and its own month's story
-    # (on 2 free cores each of 20 sessions makes 3 to 5 Steps in the minute; at least 2)
-    assert result["steps_per_session"]["min"] >= 2
+    # every session made all its Steps, and showed its own seed and its own month's story
+    steps = result["steps_per_session"]
+    assert steps["min"] == STEPS and steps["max"] == 2 * STEPS, steps
+    assert steps["total"] == SESSIONS * STEPS + SESSIONS // 2 * STEPS, steps
     assert result["own_seed"] == SESSIONS and result["own_story"] == SESSIONS
-    # closed pages are dropped (RETURNSIM_CULL_TIMEOUT=5s); the others stay
+    # closed pages are dropped (RETURNSIM_CULL_TIMEOUT=2s); the others stay
     kernels = result["kernels"]
     assert kernels["open"] >= SESSIONS
-    assert kernels["end"] == SESSIONS - kernels["closed_pages"]
+    assert kernels["end"] == SESSIONS - kernels["closed_pages"], result
     # memory stays bounded
     rss = result["rss_mb"]
     assert rss["peak"] < PEAK_MB, rss
