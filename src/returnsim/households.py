@@ -1,7 +1,8 @@
 """Households as arrays, and the monthly decision rule: stay, move or return.
 
 One row per household, never deleted (structure of arrays, as in LASER).
-Each month (see ``decide_and_move``):
+The value of each place this month is built by ``build_context``. Each month
+(see ``decide_and_move``):
 
 1. Displaced households count another month away; their beliefs about
    security and conditions at home catch up with the truth at a rate that
@@ -331,6 +332,72 @@ class Tally:
 #: Deliberating households are processed in chunks of this many rows, which
 #: bounds the memory of the choice step whatever the population size.
 CHUNK = 65_536
+
+
+def build_context(
+    s: Settings,
+    places: Places,
+    *,
+    presence: np.ndarray,
+    tally: Tally,
+    events: np.ndarray,
+    month: int,
+    return_elsewhere_place: np.ndarray,
+    info_bonus: float,
+    package: PackageTerms,
+) -> Context:
+    """What the decision rule reads of the places this month: the value of each place.
+
+    Conditions and appeal of place j (``decision.*`` weights, sources in the
+    registry; security from ``conflict.py``, presence of peacekeepers from
+    ``conflict.presence``):
+
+        conditions_j = w_services x services_j (aid-adjusted) + w_livelihood x livelihood_j
+                       + w_education x education_j + w_cohesion x cohesion_j
+                       + presence_weight x presence_j + aid.appeal_weight x aid_coverage_j
+        appeal_j     = w_security x security_j + conditions_j - crowding_cost x crowding_j
+
+    The value of a road from j to a neighbour k is appeal_k - distance_cost x km_jk / 100
+    (``-inf`` for padding). ``back_share`` per origin is returned / ever displaced, the
+    network signal of step 1.
+    """
+    conditions = (
+        s["decision.w_services"] * places.effective_services()
+        + s["decision.w_livelihood"] * places.livelihood
+        + s["decision.w_education"] * places.education
+        + s["decision.w_cohesion"] * places.cohesion
+        + s["peacekeeping.presence_weight"] * presence
+        + s["aid.appeal_weight"] * places.aid_coverage
+    )
+    appeal = (
+        s["decision.w_security"] * places.security
+        + conditions
+        - s["decision.crowding_cost"] * places.crowding()
+    )
+    nbr = places.nbr
+    km = np.where(nbr >= 0, places.nbr_km, 0.0)  # padding is inf: 0 x inf would be NaN
+    nbr_value = np.where(nbr >= 0, appeal[nbr] - s["decision.distance_cost"] * km / 100.0, -np.inf)
+    back = tally.returned_by_origin / np.maximum(tally.ever_displaced_by_origin, 1)
+    return Context(
+        security=places.security,
+        security32=places.security.astype(np.float32),
+        appeal=appeal,
+        conditions=conditions,
+        nbr=nbr,
+        nbr_value=nbr_value,
+        dist_km=places.dist_km,
+        settle_ok=np.isin(places.kind, (PlaceKind.ORIGIN, PlaceKind.TOWN)),
+        abroad=places.abroad,
+        return_elsewhere_place=return_elsewhere_place,
+        back_share=back,
+        events=events,
+        month=month,
+        aid_coverage=places.aid_coverage,
+        asset_protection=s["aid.asset_protection"],
+        trap_factor=places.trap_factor,
+        info_bonus=info_bonus,
+        package=package,
+    )
 
 
 def decide_and_move(

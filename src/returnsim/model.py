@@ -29,6 +29,7 @@ from returnsim.households import (
     Population,
     Status,
     Tally,
+    build_context,
     decide_and_move,
     init_population,
 )
@@ -162,44 +163,15 @@ class ReturnModel(mesa.Model):
     # ------------------------------------------------------------- context
     def context(self) -> Context:
         """Place-level values the households' decision rule reads this month."""
-        s, places = self.spec, self.places
-        presence = conflict.presence(places.troops, places.police, s)
-        conditions = (
-            s["decision.w_services"] * places.effective_services()
-            + s["decision.w_livelihood"] * places.livelihood
-            + s["decision.w_education"] * places.education
-            + s["decision.w_cohesion"] * places.cohesion
-            + s["peacekeeping.presence_weight"] * presence
-            + s["aid.appeal_weight"] * places.aid_coverage
-        )
-        appeal = (
-            s["decision.w_security"] * places.security
-            + conditions
-            - s["decision.crowding_cost"] * places.crowding()
-        )
-        nbr = places.nbr
-        km = np.where(nbr >= 0, places.nbr_km, 0.0)  # padding is inf: 0 x inf would be NaN
-        nbr_value = np.where(
-            nbr >= 0, appeal[nbr] - s["decision.distance_cost"] * km / 100.0, -np.inf
-        )
-        back = self.tally.returned_by_origin / np.maximum(self.tally.ever_displaced_by_origin, 1)
-        return Context(
-            security=places.security,
-            security32=places.security.astype(np.float32),
-            appeal=appeal,
-            conditions=conditions,
-            nbr=nbr,
-            nbr_value=nbr_value,
-            dist_km=places.dist_km,
-            settle_ok=np.isin(places.kind, (PlaceKind.ORIGIN, PlaceKind.TOWN)),
-            abroad=places.abroad,
-            return_elsewhere_place=self._alt_home,
-            back_share=back,
+        places = self.places
+        return build_context(
+            self.spec,
+            places,
+            presence=conflict.presence(places.troops, places.police, self.spec),
+            tally=self.tally,
             events=self.violence.events,
             month=self.steps,
-            aid_coverage=places.aid_coverage,
-            asset_protection=s["aid.asset_protection"],
-            trap_factor=places.trap_factor,
+            return_elsewhere_place=self._alt_home,
             info_bonus=self.info_bonus,
             package=self.levers[ReturnPackage.key].terms,
         )
