@@ -1,15 +1,26 @@
-"""ReturnModel: the monthly loop that wires places, conflict, peacekeeping and households.
+"""ReturnModel: the monthly loop that wires places, conflict, peacekeeping, levers and households.
 
-Order of a month (``step``), fixed as in Starsim:
+The month (``ReturnModel.step``), in this fixed order (as in Starsim):
 
-1. the conflict level for the month (scenario schedule x intensity);
-2. the peacekeeping mission resizes to its mandate and redeploys when due;
-3. violence: events per place, suppressed where troops and police are;
-4. place conditions: services and livelihood move toward targets that
+1. conflict level: ``conflict.intensity`` x the schedule's value for the month;
+2. budget opens the month's room (the ceiling, or what is left of the total);
+3. mission: resizes to its mandate, is paid (from the budget if it is in it),
+   redeploys when due;
+4. violence: events per place, suppressed where troops and police are;
+5. place conditions: services and livelihood move toward targets that
    insecurity lowers; dated camp closures, assistance cuts and droughts
    (``shocks.py``) hold them under their caps;
-5. households: decisions and moves (vectorized, or one agent at a time);
-6. data collection.
+6. levers: funded in ``budget.priorities`` order, then each acts with its
+   grant in its fixed phase order (``interventions``; priority decides only
+   who is paid when money is short);
+7. households: the value of each place (``households.build_context``), then
+   decisions and moves (vectorized, or one agent at a time);
+8. budget settles: what each lever spent is booked, the rest returns;
+9. observation: occupancy, exposure to violence, reintegration means and the
+   ``DataCollector`` reporters (``REPORTERS``).
+
+The lever modules are the only implementations the model imports: it wires
+them here. It reads no file and no machine limit; entry points do that.
 """
 
 from __future__ import annotations
@@ -123,7 +134,7 @@ class ReturnModel(mesa.Model):
 
     # ----------------------------------------------------------------- step
     def step(self) -> None:
-        """Advance one month."""
+        """Advance one month: stages 1-9 of the module docstring, in that order."""
         s, places = self.spec, self.places
         month = self.steps
         self.level = s["conflict.intensity"] * schedule_at(
