@@ -10,6 +10,7 @@ cases also runs as a real process. To add a case, add a ``Case`` to the table.
 
 from __future__ import annotations
 
+import shutil
 import socket
 import subprocess
 import sys
@@ -503,6 +504,7 @@ def setup_folder(tmp_path: Path) -> Path:
     (folder / "file.txt").write_text("not a folder", encoding="utf-8")
     (folder / "precious").mkdir()
     (folder / "precious" / "notes.txt").write_text("keep me", encoding="utf-8")
+    shutil.copytree(ROOT / "scenarios", folder / "scenarios")  # what `returnsim serve` lists
     return folder
 
 

@@ -570,3 +570,17 @@ def test_the_drop_delay_of_closed_pages_can_be_set(monkeypatch, capsys) -> None:
     err = capsys.readouterr().err
     assert err.count("\n") == 1
     assert "RETURNSIM_CULL_TIMEOUT='soon; rm -rf /' is not allowed (a delay such as 30s" in err
+
+
+def test_serve_needs_a_scenarios_folder_it_is_told_of(tmp_path, monkeypatch) -> None:
+    """No fallback into the source tree (an installed package has none): ./scenarios, the
+    environment variable or --scenarios, else one line saying so."""
+    monkeypatch.delenv(workshop.FOLDER_ENV, raising=False)
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(InputError, match="no scenarios folder here"):
+        server.resolve_scenario("baseline", None)
+    (tmp_path / "scenarios").mkdir()
+    (tmp_path / "scenarios" / "baseline.toml").write_bytes(
+        (Path(__file__).absolute().parents[1] / "scenarios" / "baseline.toml").read_bytes()
+    )
+    assert server.resolve_scenario("baseline", None) == ("baseline", tmp_path / "scenarios")

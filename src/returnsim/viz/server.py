@@ -74,6 +74,11 @@ def resolve_scenario(scenario: str, folder: str | None) -> tuple[str, Path]:
         root = Path(folder).resolve() if folder else default_folder()
         name = scenario
     if not root.is_dir():
+        if folder is None and not looks_like_path:
+            raise InputError(
+                f"{root}: no scenarios folder here (run from the project folder, or give "
+                "--scenarios DIR or a scenario file)"
+            )
         raise InputError(f"--scenarios {root}: no such folder")
     path = scenario_path(name, root)
     load(path)  # a bad scenario stops here, with its one-line message

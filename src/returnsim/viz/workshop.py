@@ -125,14 +125,10 @@ LEVERS = tuple(c for c in CONTROLS if c.key.split(".")[0] in LEVER_SECTIONS)
 
 # ----------------------------------------------------------------- scenarios
 def default_folder() -> Path:
-    """The scenarios folder: ``$RETURNSIM_SCENARIOS_DIR``, else ./scenarios, else the project's."""
+    """The scenarios folder: ``$RETURNSIM_SCENARIOS_DIR``, else ./scenarios (the user says
+    where; an installed package has no project folder to fall back on)."""
     given = os.environ.get(FOLDER_ENV)
-    if given:
-        return Path(given).resolve()
-    here = Path.cwd() / "scenarios"
-    if here.is_dir():
-        return here.resolve()
-    return (Path(__file__).resolve().parents[3] / "scenarios").resolve()
+    return Path(given).resolve() if given else (Path.cwd() / "scenarios").resolve()
 
 
 def scenario_names(folder: Path | None = None) -> list[str]:
