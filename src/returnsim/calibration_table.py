@@ -20,6 +20,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from returnsim.check import is_number
 from returnsim.errors import InputError
 from returnsim.param import Param
 from returnsim.parameters import BY_KEY, PLACE_BY_KEY
@@ -87,7 +88,7 @@ def parse(raw: Any, source: str, places: list[str]) -> dict[str, Any]:
         )
     if "population" in raw:
         pop = raw["population"]
-        if isinstance(pop, bool) or not isinstance(pop, int | float) or not pop > 0:
+        if not is_number(pop) or not pop > 0:
             raise InputError(
                 f"{source}: calibration.population = {pop!r} is not allowed "
                 "(a number of persons > 0)"
@@ -113,11 +114,7 @@ def check_range(
         param = fittable(key, places)
     except ValueError as exc:
         raise InputError(f"{where}: {exc}") from None
-    ok = (
-        isinstance(bounds, list | tuple)
-        and len(bounds) == 2
-        and all(isinstance(b, int | float) and not isinstance(b, bool) for b in bounds)
-    )
+    ok = isinstance(bounds, list | tuple) and len(bounds) == 2 and all(is_number(b) for b in bounds)
     if not ok or not bounds[0] < bounds[1]:
         raise InputError(f"{where} = {bounds!r}: expected [low, high] with low < high")
     low, high = float(bounds[0]), float(bounds[1])

@@ -10,18 +10,16 @@ the file, the key and what is allowed.
 from __future__ import annotations
 
 import copy
-import difflib
 import hashlib
 import json
-import math
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from returnsim import calibration_table, tomlfile
+from returnsim.check import check_value, suggest
 from returnsim.errors import InputError
-from returnsim.param import Param
 from returnsim.parameters import BY_KEY, PARAMS, PLACE_BY_KEY, ROUTE_BY_KEY
 
 SECTIONS = tuple(dict.fromkeys(p.key.split(".")[0] for p in PARAMS))
@@ -124,7 +122,7 @@ def from_dict(raw: dict[str, Any], *, source: str = "<dict>") -> Scenario:
             continue
         if section not in SECTIONS:
             raise InputError(
-                f"{source}: unknown section [{section}]{_suggest(section, SECTIONS)} "
+                f"{source}: unknown section [{section}]{suggest(section, SECTIONS)} "
                 f"(allowed: {', '.join(SECTIONS)}, places, routes, calibration)"
             )
         if not isinstance(body, dict):
@@ -135,7 +133,7 @@ def from_dict(raw: dict[str, Any], *, source: str = "<dict>") -> Scenario:
             if param is None:
                 names = [p.key for p in PARAMS if p.key.startswith(section + ".")]
                 raise InputError(
-                    f"{source}: unknown key '{key}'{_suggest(key, names)} "
+                    f"{source}: unknown key '{key}'{suggest(key, names)} "
                     f"(allowed in [{section}]: {', '.join(n.split('.', 1)[1] for n in names)})"
                 )
             values[key] = check_value(param, value, source=source, key=key)
@@ -148,72 +146,6 @@ def from_dict(raw: dict[str, Any], *, source: str = "<dict>") -> Scenario:
     return Scenario(
         values=values, places=places, routes=routes, source=source, calibration=calibration
     )
-
-
-def check_value(param: Param, value: Any, *, source: str, key: str) -> Any:
-    """Return ``value`` converted to the parameter's type, or raise InputError."""
-
-    def bad(why: str = "") -> InputError:
-        got = json.dumps(value, default=str)
-        if len(got) > 60:
-            got = got[:57] + "..."
-        return InputError(f"{source}: {key} = {got}{why} is not allowed ({param.allowed})")
-
-    if param.kind == "str":
-        if not isinstance(value, str) or (param.choices and value not in param.choices):
-            raise bad()
-        return value
-    if param.kind == "bool":
-        if not isinstance(value, bool):
-            raise bad()
-        return value
-    if param.kind in ("list", "places"):
-        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-            raise bad()
-        if param.choices and any(v not in param.choices for v in value):
-            raise bad()
-        if len(set(value)) != len(value):
-            raise bad(" (repeats a name)")
-        return list(value)
-    if param.kind == "schedule":
-        if not isinstance(value, list):
-            raise bad()
-        out, last = [], -1
-        for item in value:
-            if not (isinstance(item, list) and len(item) == 2):
-                raise bad()
-            month, level = item
-            if not _is_number(month) or month != int(month) or month < 0 or month <= last:
-                raise bad()
-            if not _is_number(level) or not _in_range(param, level):
-                raise bad()
-            last = int(month)
-            out.append([int(month), float(level)])
-        return out
-    if not _is_number(value):
-        raise bad()
-    if param.kind == "int":
-        if value != int(value):
-            raise bad()
-        value = int(value)
-    else:
-        value = float(value)
-    if not _in_range(param, value):
-        raise bad()
-    return value
-
-
-def _is_number(x: Any) -> bool:
-    return isinstance(x, int | float) and not isinstance(x, bool) and math.isfinite(x)
-
-
-def _in_range(param: Param, x: float) -> bool:
-    return (param.low is None or x >= param.low) and (param.high is None or x <= param.high)
-
-
-def _suggest(word: str, options: Any) -> str:
-    close = difflib.get_close_matches(word, list(options), n=1)
-    return f" (did you mean '{close[0]}'?)" if close else ""
 
 
 def _places(raw: Any, source: str) -> list[dict[str, Any]]:
@@ -230,7 +162,7 @@ def _places(raw: Any, source: str) -> list[dict[str, Any]]:
             param = PLACE_BY_KEY.get(k)
             if param is None:
                 raise InputError(
-                    f"{source}: unknown key '{key}'{_suggest(k, PLACE_BY_KEY)} "
+                    f"{source}: unknown key '{key}'{suggest(k, PLACE_BY_KEY)} "
                     f"(allowed: {', '.join(PLACE_BY_KEY)})"
                 )
             place[k] = check_value(param, v, source=source, key=key)
@@ -262,7 +194,7 @@ def _routes(raw: Any, places: list[dict[str, Any]], source: str) -> list[dict[st
             if route[end] not in names:
                 raise InputError(
                     f"{source}: {where}.{end} = '{route[end]}' is not a place"
-                    f"{_suggest(route[end], names)} (allowed: {', '.join(sorted(names))})"
+                    f"{suggest(route[end], names)} (allowed: {', '.join(sorted(names))})"
                 )
         pair = frozenset((route["from"], route["to"]))
         if len(pair) == 1:
@@ -295,7 +227,7 @@ def _check_consistency(values: dict[str, Any], places: list[dict[str, Any]], sou
             if unknown:
                 raise InputError(
                     f"{source}: {param.key}: '{unknown[0]}' is not a place"
-                    f"{_suggest(unknown[0], names)} (allowed: {', '.join(sorted(names))})"
+                    f"{suggest(unknown[0], names)} (allowed: {', '.join(sorted(names))})"
                 )
     abroad = {p["name"] for p in places if p["abroad"]}
     for name in values["peacekeeping.safe_zones"]:
@@ -336,14 +268,14 @@ def _apply_override(raw: dict[str, Any], key: str, value: Any, origin: str) -> N
         places = raw.setdefault("places", {})
         if parts[1] not in places:
             raise InputError(
-                f"{origin} {key}: no place '{parts[1]}'{_suggest(parts[1], places)} "
+                f"{origin} {key}: no place '{parts[1]}'{suggest(parts[1], places)} "
                 f"(allowed: {', '.join(places)})"
             )
         places[parts[1]][parts[2]] = value
         return
     if len(parts) != 2 or key not in BY_KEY:
         raise InputError(
-            f"{origin} {key}: unknown parameter{_suggest(key, BY_KEY)} "
+            f"{origin} {key}: unknown parameter{suggest(key, BY_KEY)} "
             "(see `returnsim describe SCENARIO` for the list)"
         )
     raw.setdefault(parts[0], {})[parts[1]] = value

@@ -4,12 +4,12 @@ argument with its --set overrides and size shorthands, and loading the scenario.
 from __future__ import annotations
 
 import argparse
-import difflib
 from typing import Any, NoReturn
 
+from returnsim.check import check_value, suggest
 from returnsim.errors import InputError
 from returnsim.parameters import BY_KEY, PLACE_BY_KEY
-from returnsim.scenario import Scenario, check_value, load, parse_override
+from returnsim.scenario import Scenario, load, parse_override
 
 #: Options that are shorthands for a scenario key.
 SHORTHANDS = {
@@ -77,10 +77,8 @@ def overrides_from(args: argparse.Namespace) -> dict[str, Any]:
         if param is None and len(parts) == 3 and parts[0] == "places":
             param = PLACE_BY_KEY.get(parts[2])
             if param is None:
-                close = difflib.get_close_matches(parts[2], list(PLACE_BY_KEY), n=1)
-                hint = f" (did you mean '{close[0]}'?)" if close else ""
                 raise InputError(
-                    f"--set {key}: unknown place key '{parts[2]}'{hint} "
+                    f"--set {key}: unknown place key '{parts[2]}'{suggest(parts[2], PLACE_BY_KEY)} "
                     f"(allowed: {', '.join(PLACE_BY_KEY)})"
                 )
         if param is not None:

@@ -14,7 +14,6 @@ raises for a failing run: the failure is returned as a result with its error.
 
 from __future__ import annotations
 
-import difflib
 import hashlib
 import json
 import math
@@ -27,6 +26,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import returnsim
+from returnsim.check import suggest
 from returnsim.errors import InputError
 
 if TYPE_CHECKING:
@@ -203,10 +203,9 @@ def check_metrics(names: Sequence[str], base: Scenario, *, where: str) -> None:
             )
         if kind is not None:
             raise InputError(f"{where}: '{name}' is a {kind} in summary.json, not a number")
-        close = difflib.get_close_matches(name, numeric, n=1)
-        hint = f" (did you mean '{close[0]}'?)" if close else ""
         raise InputError(
-            f"{where}: unknown metric '{name}'{hint} (allowed: a numeric summary.json field: "
+            f"{where}: unknown metric '{name}'{suggest(name, numeric)} "
+            "(allowed: a numeric summary.json field: "
             f"{', '.join(top)}; or a dotted path such as "
             "'by_group.sex_of_head.female_head.returned_share')"
         )

@@ -48,10 +48,8 @@ or ``kind = "uncertainty"`` on a parameter overrides that default.
 
 from __future__ import annotations
 
-import difflib
 import hashlib
 import json
-import math
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -59,11 +57,12 @@ from typing import Any
 
 import returnsim
 from returnsim import tomlfile
+from returnsim.check import check_value, integer, is_int, is_number, string, suggest, table
 from returnsim.errors import InputError
 from returnsim.experiments.design import METHODS, Factor
 from returnsim.param import Param
 from returnsim.parameters import BY_KEY, LEVER_SECTIONS, PLACE_BY_KEY
-from returnsim.scenario import Scenario, check_value, load
+from returnsim.scenario import Scenario, load
 
 KINDS = ("lever", "uncertainty")
 
@@ -188,7 +187,7 @@ def from_dict(raw: dict[str, Any], *, path: Path, text: str = "") -> ExperimentS
     for key in raw:
         if key not in TOP_KEYS:
             raise InputError(
-                f"{src}: unknown key '{key}'{_suggest(key, TOP_KEYS)} "
+                f"{src}: unknown key '{key}'{suggest(key, TOP_KEYS)} "
                 f"(allowed: {', '.join(TOP_KEYS)})"
             )
     if "scenario" not in raw:
@@ -196,14 +195,14 @@ def from_dict(raw: dict[str, Any], *, path: Path, text: str = "") -> ExperimentS
     if not isinstance(raw["scenario"], str):
         raise InputError(f"{src}: scenario must be a path string, e.g. 'scenarios/baseline.toml'")
     scenario_path = _scenario_path(raw["scenario"], path)
-    seed = _int(raw, "seed", src, low=0, default=42)
-    replicates = _int(raw, "replicates", src, low=1, default=1)
-    retries = _int(raw, "retries", src, low=0, default=2)
+    seed = integer(raw, "seed", src, low=0, default=42)
+    replicates = integer(raw, "replicates", src, low=1, default=1)
+    retries = integer(raw, "retries", src, low=0, default=2)
     overrides: dict[str, Any] = {}
     for key, target in (("households", "households.count"), ("steps", "scenario.months")):
         if key in raw:
             overrides[target] = check_value(BY_KEY[target], raw[key], source=src, key=key)
-    fixed = _table(raw, "fixed", src)
+    fixed = table(raw, "fixed", src)
     for key in fixed:
         if key in ("scenario.seed", "scenario.months", "households.count"):
             raise InputError(
@@ -216,7 +215,7 @@ def from_dict(raw: dict[str, Any], *, path: Path, text: str = "") -> ExperimentS
     except InputError as exc:
         raise InputError(f"{exc} (scenario of {src})") from None
 
-    params = _table(raw, "parameters", src)
+    params = table(raw, "parameters", src)
     factors, kinds = [], {}
     for key, body in params.items():
         factor, kind = _factor(key, body, base, src)
@@ -226,7 +225,7 @@ def from_dict(raw: dict[str, Any], *, path: Path, text: str = "") -> ExperimentS
 
     from returnsim.experiments.runs import check_metrics
 
-    outputs = _table(raw, "outputs", src)
+    outputs = table(raw, "outputs", src)
     for key in outputs:
         if key != "metrics":
             raise InputError(f"{src}: unknown key 'outputs.{key}' (allowed: metrics)")
@@ -242,8 +241,8 @@ def from_dict(raw: dict[str, Any], *, path: Path, text: str = "") -> ExperimentS
     return ExperimentSpec(
         path=src,
         text=text,
-        name=_str(raw, "name", src, default=path.stem),
-        description=_str(raw, "description", src, default=""),
+        name=string(raw, "name", src, default=path.stem),
+        description=string(raw, "description", src, default=""),
         scenario_path=str(scenario_path),
         base=base,
         seed=seed,
@@ -260,11 +259,6 @@ def from_dict(raw: dict[str, Any], *, path: Path, text: str = "") -> ExperimentS
 
 
 # ----------------------------------------------------------------- helpers
-def _suggest(word: str, options: Any) -> str:
-    close = difflib.get_close_matches(word, list(options), n=1)
-    return f" (did you mean '{close[0]}'?)" if close else ""
-
-
 def _scenario_path(text: str, spec_path: Path) -> Path:
     """The scenario file: relative to the working folder, else to the spec's folder."""
     candidate = Path(text)
@@ -279,35 +273,6 @@ def _scenario_path(text: str, spec_path: Path) -> Path:
     )
 
 
-def _is_int(x: Any) -> bool:
-    return isinstance(x, int) and not isinstance(x, bool)
-
-
-def _is_number(x: Any) -> bool:
-    return isinstance(x, int | float) and not isinstance(x, bool) and math.isfinite(x)
-
-
-def _int(raw: dict[str, Any], key: str, src: str, *, low: int, default: int) -> int:
-    value = raw.get(key, default)
-    if not _is_int(value) or value < low:
-        raise InputError(f"{src}: {key} = {value!r} is not allowed (an integer >= {low})")
-    return int(value)
-
-
-def _str(raw: dict[str, Any], key: str, src: str, *, default: str) -> str:
-    value = raw.get(key, default)
-    if not isinstance(value, str):
-        raise InputError(f"{src}: {key} must be a string")
-    return value
-
-
-def _table(raw: dict[str, Any], key: str, src: str) -> dict[str, Any]:
-    value = raw.get(key, {})
-    if not isinstance(value, dict):
-        raise InputError(f"{src}: {key} must be a table ([{key}])")
-    return value
-
-
 def registry_param(key: str, base: Scenario, where: str) -> Param:
     """The registry entry of a dotted key (``section.name`` or ``places.NAME.key``)."""
     parts = key.split(".")
@@ -316,20 +281,20 @@ def registry_param(key: str, base: Scenario, where: str) -> Param:
         if parts[1] not in names:
             raise InputError(
                 f"{where}: '{key}': no place '{parts[1]}' in the scenario"
-                f"{_suggest(parts[1], names)} (allowed: {', '.join(names)})"
+                f"{suggest(parts[1], names)} (allowed: {', '.join(names)})"
             )
         param = PLACE_BY_KEY.get(parts[2])
         if param is None or parts[2] == "kind":
             allowed = [k for k in PLACE_BY_KEY if k != "kind"]
             raise InputError(
-                f"{where}: '{key}': unknown place key{_suggest(parts[2], allowed)} "
+                f"{where}: '{key}': unknown place key{suggest(parts[2], allowed)} "
                 f"(allowed: {', '.join(allowed)})"
             )
         return param
     param = BY_KEY.get(key)
     if param is None:
         raise InputError(
-            f"{where}: '{key}' is not a parameter{_suggest(key, BY_KEY)} "
+            f"{where}: '{key}' is not a parameter{suggest(key, BY_KEY)} "
             "(see `returnsim describe SCENARIO` for the list)"
         )
     if parts[0] == "scenario":
@@ -355,7 +320,7 @@ def _factor(key: str, body: Any, base: Scenario, src: str) -> tuple[Factor, str]
     for k in body:
         if k not in PARAM_KEYS:
             raise InputError(
-                f"{at}: unknown key '{k}'{_suggest(k, PARAM_KEYS)} "
+                f"{at}: unknown key '{k}'{suggest(k, PARAM_KEYS)} "
                 f"(allowed: {', '.join(PARAM_KEYS)})"
             )
     kind = body.get("kind", default_kind(key))
@@ -377,7 +342,7 @@ def _factor(key: str, body: Any, base: Scenario, src: str) -> tuple[Factor, str]
         hi = check_value(param, body["max"], source=src, key=f"parameters.'{key}'.max")
         if not lo < hi:
             raise InputError(f"{at}: min = {lo} is not below max = {hi} (an empty range)")
-        if levels is not None and (not _is_int(levels) or levels < 2):
+        if levels is not None and (not is_int(levels) or levels < 2):
             raise InputError(f"{at}: levels = {levels!r} is not allowed (an integer >= 2)")
         values = None
     else:
@@ -422,17 +387,17 @@ def _design(raw: dict[str, Any], src: str, seed: int, n_factors: int) -> DesignO
         if n_factors:
             raise InputError(f"{src}: [parameters] given but no [design] (add method = ...)")
         return None
-    body = _table(raw, "design", src)
+    body = table(raw, "design", src)
     for k in body:
         if k not in DESIGN_KEYS:
             raise InputError(
-                f"{src}: unknown key 'design.{k}'{_suggest(k, DESIGN_KEYS)} "
+                f"{src}: unknown key 'design.{k}'{suggest(k, DESIGN_KEYS)} "
                 f"(allowed: {', '.join(DESIGN_KEYS)})"
             )
     method = body.get("method")
     if method not in METHODS:
         raise InputError(
-            f"{src}: design.method = {method!r} is not allowed{_suggest(str(method), METHODS)} "
+            f"{src}: design.method = {method!r} is not allowed{suggest(str(method), METHODS)} "
             f"(allowed: {', '.join(METHODS)})"
         )
     if not n_factors:
@@ -442,7 +407,7 @@ def _design(raw: dict[str, Any], src: str, seed: int, n_factors: int) -> DesignO
     if needs_samples:
         if samples is None:
             raise InputError(f"{src}: design.samples is missing (method {method} needs it)")
-        if not _is_int(samples) or samples < 2:
+        if not is_int(samples) or samples < 2:
             raise InputError(
                 f"{src}: design.samples = {samples!r} is not allowed (an integer >= 2)"
             )
@@ -463,14 +428,14 @@ def _design(raw: dict[str, Any], src: str, seed: int, n_factors: int) -> DesignO
         raise InputError(f"{src}: design.second_order applies to method = 'sobol' only")
     default_levels = 4 if method == "morris" else 3
     levels = body.get("levels", default_levels)
-    if not _is_int(levels) or levels < 2:
+    if not is_int(levels) or levels < 2:
         raise InputError(f"{src}: design.levels = {levels!r} is not allowed (an integer >= 2)")
     if method == "morris" and levels % 2:
         raise InputError(
             f"{src}: design.levels = {levels} is not allowed for morris (an even number)"
         )
     dseed = body.get("seed", seed)
-    if not _is_int(dseed) or dseed < 0:
+    if not is_int(dseed) or dseed < 0:
         raise InputError(f"{src}: design.seed = {dseed!r} is not allowed (an integer >= 0)")
     confidence = _confidence(body.get("confidence", 0.95), f"{src}: design.confidence")
     return DesignOptions(
@@ -484,7 +449,7 @@ def _design(raw: dict[str, Any], src: str, seed: int, n_factors: int) -> DesignO
 
 
 def _confidence(value: Any, where: str) -> float:
-    if not _is_number(value) or not 0.5 <= value < 1:
+    if not is_number(value) or not 0.5 <= value < 1:
         raise InputError(f"{where} = {value!r} is not allowed (a number from 0.5 to below 1)")
     return float(value)
 
@@ -496,7 +461,7 @@ def _mixes(
     raw: dict[str, Any], base: Scenario, kinds: dict[str, str], src: str
 ) -> dict[str, dict[str, Any]]:
     out = {}
-    for name, body in _table(raw, "mixes", src).items():
+    for name, body in table(raw, "mixes", src).items():
         where = f"{src}: mixes.{name}"
         if not MIX_NAME.match(name) or name == BASELINE:
             raise InputError(
@@ -529,11 +494,11 @@ def _compare(
 ) -> CompareOptions:
     from returnsim.experiments.runs import check_metrics
 
-    body = _table(raw, "compare", src)
+    body = table(raw, "compare", src)
     for k in body:
         if k not in COMPARE_KEYS:
             raise InputError(
-                f"{src}: unknown key 'compare.{k}'{_suggest(k, COMPARE_KEYS)} "
+                f"{src}: unknown key 'compare.{k}'{suggest(k, COMPARE_KEYS)} "
                 f"(allowed: {', '.join(COMPARE_KEYS)})"
             )
     effects = body.get("effects", list(DEFAULT_EFFECTS))
@@ -546,7 +511,7 @@ def _compare(
     baseline = body.get("baseline")
     if baseline is not None and baseline not in mixes:
         raise InputError(
-            f"{src}: compare.baseline = {baseline!r} is not a mix{_suggest(str(baseline), mixes)} "
+            f"{src}: compare.baseline = {baseline!r} is not a mix{suggest(str(baseline), mixes)} "
             f"(allowed: {', '.join(mixes) or 'none defined'})"
         )
     confidence = _confidence(body.get("confidence", 0.95), f"{src}: compare.confidence")
