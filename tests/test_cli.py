@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from returnsim import cli, output
+from returnsim import cli, output, version
 from returnsim.cli import run as cli_run
 from returnsim.model import REPORTERS
 from returnsim.parameters import PARAMS
@@ -45,6 +45,7 @@ RUN_KEYS = {
     "seed",
     "scenario",
     "returnsim",
+    "model_digest",
     "git",
     "python",
     "platform",
@@ -105,7 +106,8 @@ def test_summary_and_run_json(small_run: Path) -> None:
         "households.count": 500,
     }
     assert run["git"]["commit"] == "unknown" or re.fullmatch(r"[0-9a-f]{40}", run["git"]["commit"])
-    assert set(run["dependencies"]) == {"mesa", "numpy", "scipy", "pandas", "matplotlib"}
+    assert set(run["dependencies"]) == set(output.DEPENDENCIES)  # one list for every result
+    assert run["model_digest"] == version.model_digest()
     assert run["command"].startswith("returnsim run ")
 
 

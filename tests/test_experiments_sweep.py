@@ -343,12 +343,19 @@ def test_a_dead_worker_process_is_replaced_and_its_runs_retried(tmp_path: Path) 
     assert (Store(out).runs()["status"] == "ok").all()
 
 
-def test_folder_of_another_model_version_is_refused(tmp_path: Path) -> None:
+def test_folder_of_another_model_is_refused_and_left_as_it_is(tmp_path, monkeypatch) -> None:
+    """A resume after the code changed (simulated: another model digest) refuses in one line
+    and writes nothing; the same model resumes."""
+    from returnsim import version
+
     spec_path = write_spec(tmp_path, spec_text("lhs", samples=2, households=200, steps=6))
     out = tmp_path / "out"
     sweep(spec_path, out)
-    manifest = json.loads((out / "manifest.json").read_text())
-    manifest["provenance"]["returnsim"] = "0.0.1"
-    (out / "manifest.json").write_text(json.dumps(manifest))
-    with pytest.raises(InputError, match=r"made with returnsim 0\.0\.1, this is"):
+    before = {p: p.read_bytes() for p in out.rglob("*") if p.is_file()}
+    sweep(spec_path, out)  # same model: resumes (nothing to do)
+    monkeypatch.setattr(version, "model_digest", lambda: "f" * 64)
+    with pytest.raises(InputError, match=r"made by model .{12}, this is ffffffffffff"):
         sweep(spec_path, out)
+    after = {p: p.read_bytes() for p in out.rglob("*") if p.is_file()}
+    assert after.keys() == before.keys()
+    assert all(after[p] == before[p] for p in before if p.name != "manifest.json")

@@ -27,14 +27,26 @@ from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import returnsim
+from returnsim import version
 from returnsim.errors import InputError
 
 if TYPE_CHECKING:
     from returnsim.model import ReturnModel
 
 #: Distributions whose versions a run records.
-DEPENDENCIES = ("mesa", "numpy", "scipy", "pandas", "matplotlib")
+#: Distributions whose versions every result records (one list for runs, sweeps and fits).
+DEPENDENCIES = (
+    "mesa",
+    "numpy",
+    "scipy",
+    "pandas",
+    "matplotlib",
+    "SALib",
+    "pyarrow",
+    "duckdb",
+    "dask",
+    "distributed",
+)
 
 #: A folder holding this file is a run folder and may be replaced by a new run.
 MARKER = "run.json"
@@ -204,7 +216,7 @@ def git_revision(directory: str | Path | None = None) -> dict[str, Any]:
     from the commit; ``{"commit": "unknown", "dirty": None}`` when the source
     is not in a git checkout (e.g. installed from a wheel) or git is missing.
     """
-    where = Path(directory) if directory else Path(returnsim.__file__).resolve().parent
+    where = Path(directory) if directory else Path(version.__file__).resolve().parent
     unknown: dict[str, Any] = {"commit": "unknown", "dirty": None}
 
     def git(*args: str) -> str | None:
@@ -244,8 +256,26 @@ def dependency_versions(names: Sequence[str] = DEPENDENCIES) -> dict[str, str]:
     return out
 
 
-def provenance(model: ReturnModel, argv: Sequence[str], wall_seconds: float) -> dict[str, Any]:
-    """What is needed to reproduce and trust a run: inputs, code, environment, time."""
+def provenance(argv: Sequence[str]) -> dict[str, Any]:
+    """Code, environment and command of this invocation: what every result records so it can
+    be reproduced and trusted (a run folder, a sweep's manifest, a calibration)."""
+    return {
+        "returnsim": version.__version__,
+        "model_digest": version.model_digest(),
+        "git": git_revision(),
+        "python": platform.python_version(),
+        "platform": platform.platform(),
+        "dependencies": dependency_versions(),
+        "argv": list(argv),
+        "command": shlex.join(["returnsim", *argv]),
+        "cwd": os.getcwd(),
+        "executable": sys.executable,
+        "utc": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+    }
+
+
+def run_provenance(model: ReturnModel, argv: Sequence[str], wall_seconds: float) -> dict[str, Any]:
+    """A run's ``run.json``: its inputs (seed, scenario, size) and :func:`provenance`."""
     spec = model.spec
     return {
         "seed": int(model.seed),
@@ -258,17 +288,8 @@ def provenance(model: ReturnModel, argv: Sequence[str], wall_seconds: float) -> 
         "engine": spec["scenario.engine"],
         "months": int(model.steps),
         "households": int(model.pop.n),
-        "returnsim": returnsim.__version__,
-        "git": git_revision(),
-        "python": platform.python_version(),
-        "platform": platform.platform(),
-        "dependencies": dependency_versions(),
+        **provenance(argv),
         "wall_seconds": round(float(wall_seconds), 3),
-        "argv": list(argv),
-        "command": shlex.join(["returnsim", *argv]),
-        "cwd": os.getcwd(),
-        "executable": sys.executable,
-        "utc": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
     }
 
 

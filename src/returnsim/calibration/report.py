@@ -20,7 +20,6 @@ from typing import Any
 
 import pandas as pd
 
-import returnsim
 from returnsim import output
 from returnsim.calibration import fit as fitting
 from returnsim.calibration.target import parse_where, read_target
@@ -298,13 +297,8 @@ def calibrate(
     provenance = {
         "kind": "calibration",
         "scenario": {"name": spec.name, "source": spec.source, "digest": calibrated.digest()},
-        "returnsim": returnsim.__version__,
-        "git": output.git_revision(),
-        "dependencies": output.dependency_versions((*output.DEPENDENCIES, "SALib")),
-        "argv": list(argv),
-        "command": command,
+        **output.provenance(argv),
         "wall_seconds": round(wall, 3),
-        "utc": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
     }
     described = spec.calibration.get("target", "").split(" (")[0]
     title = f"{spec.name}: {described or problem.observed.name}"

@@ -66,7 +66,7 @@ def cmd_run(args: argparse.Namespace, argv: Sequence[str]) -> int:
     try:
         with output.atomic_dir(out_dir) as tmp:
             written = output.write_run(
-                tmp, model, summary, output.provenance(model, argv, wall), args.plot
+                tmp, model, summary, output.run_provenance(model, argv, wall), args.plot
             )
     except OSError as exc:
         why = exc.strerror or str(exc)

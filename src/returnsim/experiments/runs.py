@@ -1,8 +1,9 @@
 """One run of an experiment: a scenario, parameter values and a seed in, metrics out.
 
 A run is identified by its *run key*, the SHA-256 of the base scenario's
-digest, the parameter values, the seed and the returnsim version: the same
-key always means the same computation, so a sweep that finds a key already
+digest, the parameter values, the seed and the model's code digest
+(``returnsim.version.model_digest``, which changes with any file that
+computes a run): the same key always means the same computation, so a sweep that finds a key already
 done skips it. Metrics are fields of ``summary.json`` (top-level numbers,
 or a dotted path to a number inside it such as
 ``by_group.sex_of_head.female_head.returned_share``), plus the derived
@@ -25,14 +26,16 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-import returnsim
+from returnsim import version
 from returnsim.check import suggest
 from returnsim.errors import InputError
 
 if TYPE_CHECKING:
     from returnsim.scenario import Scenario
 
-VERSION = returnsim.__version__
+#: The model the runs of this process are made by (its code digest; see returnsim.version).
+MODEL = version.model_digest()
+VERSION = version.__version__
 
 
 def _cost_incl_peacekeeping(summary: dict[str, Any], spec: Scenario) -> float:
@@ -56,16 +59,14 @@ class Run:
     seed: int
 
 
-def run_key(
-    scenario_digest: str, overrides: dict[str, Any], seed: int, version: str = VERSION
-) -> str:
-    """SHA-256 of scenario digest, parameter values, seed and model version."""
+def run_key(scenario_digest: str, overrides: dict[str, Any], seed: int, model: str = MODEL) -> str:
+    """SHA-256 of scenario digest, parameter values, seed and the model's code digest."""
     blob = json.dumps(
         {
             "scenario": scenario_digest,
             "parameters": overrides,
             "seed": int(seed),
-            "version": version,
+            "model": model,
         },
         sort_keys=True,
         separators=(",", ":"),

@@ -55,8 +55,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import returnsim
-from returnsim import tomlfile
+from returnsim import tomlfile, version
 from returnsim.check import check_value, integer, is_int, is_number, string, suggest, table
 from returnsim.errors import InputError
 from returnsim.experiments.design import METHODS, Factor
@@ -153,7 +152,7 @@ class ExperimentSpec:
         """
         common = {
             "kind": kind,
-            "model_version": returnsim.__version__,
+            "model": version.model_digest(),
             "scenario_digest": self.base.digest(),
             "seed": self.seed,
             "replicates": self.replicates,

@@ -20,7 +20,6 @@ import contextlib
 import datetime as dt
 import json
 import math
-import platform
 import queue
 import shlex
 import sys
@@ -34,8 +33,7 @@ from typing import Any, TextIO
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-import returnsim
-from returnsim import limits
+from returnsim import limits, version
 from returnsim.errors import InputError
 from returnsim.experiments import runs as runs_mod
 from returnsim.experiments.design import Design, build
@@ -44,22 +42,9 @@ from returnsim.experiments.progress import Progress, duration
 from returnsim.experiments.runs import Run, execute_chunk, run_key
 from returnsim.experiments.spec import BASELINE, ExperimentSpec, registry_param
 from returnsim.experiments.store import DESIGN, LOCK, PLAN, Store, schema_of, write_atomic
+from returnsim.output import provenance
 
 FORMAT = "returnsim-experiment/1"
-
-#: Distributions whose versions an experiment records.
-DEPENDENCIES = (
-    "mesa",
-    "numpy",
-    "scipy",
-    "pandas",
-    "matplotlib",
-    "SALib",
-    "pyarrow",
-    "duckdb",
-    "dask",
-    "distributed",
-)
 
 #: Columns of a row that describe the execution rather than the result.
 EXECUTION_COLUMNS = ("attempt", "wall_seconds", "started", "finished", "worker")
@@ -194,26 +179,6 @@ def make_plan(spec: ExperimentSpec, kind: str) -> Plan:
 
 
 # ------------------------------------------------------------- provenance
-def provenance(argv: Sequence[str]) -> dict[str, Any]:
-    """Code, environment and command of this invocation."""
-    import os
-
-    from returnsim.output import dependency_versions, git_revision
-
-    return {
-        "returnsim": returnsim.__version__,
-        "git": git_revision(),
-        "python": platform.python_version(),
-        "platform": platform.platform(),
-        "dependencies": dependency_versions(DEPENDENCIES),
-        "argv": list(argv),
-        "command": shlex.join(["returnsim", *argv]),
-        "cwd": os.getcwd(),
-        "executable": sys.executable,
-        "utc": _now(),
-    }
-
-
 def _now() -> str:
     return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
 
@@ -304,12 +269,12 @@ def check_destination(out: Path, plan: Plan) -> Store:
             raise InputError(f"--out {out}: exists and is not a folder (give a folder path)")
         if store.is_experiment():
             m = store.manifest()
-            made_with = m.get("provenance", {}).get("returnsim")
-            if made_with != returnsim.__version__:
+            made_by = m.get("provenance", {}).get("model_digest") or "an unrecorded model"
+            if made_by != version.model_digest():
                 raise InputError(
-                    f"--out {out}: made with returnsim {made_with}, this is "
-                    f"{returnsim.__version__}; runs of another model version do not mix "
-                    "(give a new folder)"
+                    f"--out {out}: its runs were made by model {made_by[:12]}, this is "
+                    f"{version.model_digest()[:12]} (the code changed); runs of two models do "
+                    "not mix: give a new --out folder, or delete this one to rerun"
                 )
             if m.get("spec", {}).get("hash") != plan.digest:
                 raise InputError(
