@@ -67,7 +67,7 @@ def main() -> None:
     import numpy as np
     import psutil
 
-    from returnsim.experiments import sweep
+    from returnsim.experiments import scheduler, sweep
     from returnsim.experiments.executors import ExecutorConfig
     from returnsim.experiments.store import Store
 
@@ -75,7 +75,7 @@ def main() -> None:
     tmp = Path(tempfile.mkdtemp(prefix="bench_soak-"))
     log = tmp / "rss.log"
     os.environ["RETURNSIM_SOAK_LOG"] = str(log)  # inherited by the worker
-    sweep.execute_chunk = soak_chunk
+    scheduler.execute_chunk = soak_chunk  # what the scheduler ships to the worker
     try:
         t0 = time.perf_counter()
         outcome = sweep.execute_plan(

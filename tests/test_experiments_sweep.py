@@ -300,7 +300,7 @@ def test_cli_sweep_query_and_exit_codes(tmp_path: Path, capsys: pytest.CaptureFi
 DYING = """
 import os, sys
 from pathlib import Path
-from returnsim.experiments import runs, sweep
+from returnsim.experiments import runs, scheduler, sweep
 from returnsim.experiments.executors import ExecutorConfig
 from returnsim.experiments.spec import load_spec
 
@@ -316,7 +316,7 @@ def dying_chunk(base, batch, metrics):
 
 if __name__ == "__main__":
     plan = sweep.make_plan(load_spec(sys.argv[1]), "sweep")
-    sweep.execute_chunk = dying_chunk
+    scheduler.execute_chunk = dying_chunk  # what the scheduler ships to workers
     outcome = sweep.execute_plan(plan, sys.argv[2], ExecutorConfig(workers=2), chunk=2)
     print(outcome.ok, outcome.total, outcome.failed)
 """
