@@ -33,3 +33,22 @@ def test_import_loads_neither_mesa_nor_matplotlib() -> None:
     ).stdout.split("\n")
     assert out[0].endswith(" []"), out
     assert out[1] == "True"
+
+
+def test_every_parameter_the_code_reads_is_in_the_registry() -> None:
+    """A key read as ``s["section.name"]`` (or ``s[f"{K}.name"]`` with the module's ``K``) that
+    the registry does not declare is a typo: it fails here, not in the month it is first read."""
+    import re
+
+    from returnsim.parameters import BY_KEY
+
+    unknown, read = [], 0
+    for path in (REPO / "src" / "returnsim").rglob("*.py"):
+        text = path.read_text(encoding="utf-8")
+        section = re.search(r'^K = "([a-z_]+)"$', text, re.M)
+        keys = re.findall(r'\["([a-z_]+\.[a-z_0-9]+)"\]', text)
+        if section:
+            keys += [f"{section[1]}.{k}" for k in re.findall(r'\[f"\{K\}\.([a-z_0-9]+)"\]', text)]
+        read += len(keys)
+        unknown += [(path.name, k) for k in keys if k not in BY_KEY]
+    assert read > 150 and unknown == []
