@@ -67,6 +67,16 @@ def window(key: str, what: str) -> tuple[Param, Param, Param]:
     )
 
 
+def number(
+    *, key: str, default: float, unit: str, doc: str, source: str, low: float, high: float
+) -> Param:
+    """A numeric parameter: an integer when its default is one, else a float."""
+    kind = "int" if isinstance(default, int) and not isinstance(default, bool) else "float"
+    return Param(
+        key=key, default=default, unit=unit, doc=doc, source=source, low=low, high=high, kind=kind
+    )
+
+
 class Lever:
     """Base class: timing, targeting and the monthly spending protocol."""
 

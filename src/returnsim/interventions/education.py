@@ -31,89 +31,123 @@ from __future__ import annotations
 
 import numpy as np
 
-from returnsim.interventions.base import Lever, window
+from returnsim.interventions.base import Lever, number, window
 from returnsim.interventions.targeting import in_order, priority
-from returnsim.param import Param
 
 K = "education"
 LINES = ("enrolment", "catchup", "materials")
 
 
-def _p(name: str, default: float, unit: str, doc: str, source: str, lo: float, hi: float) -> Param:
-    kind = "int" if isinstance(default, int) else "float"
-    return Param(
-        key=f"{K}.{name}",
-        default=default,
-        unit=unit,
-        doc=doc,
-        source=source,
-        low=lo,
-        high=hi,
-        kind=kind,
-    )
-
-
 PARAMS = (
     *window(K, "education support"),
-    _p("monthly_budget", 0.0, "USD per month", "Education spending per month", "scenario", 0, 1e11),
-    _p("enrolment_share", 0.5, "share", "Share of the budget for enrolment", "scenario", 0, 1),
-    _p("catchup_share", 0.3, "share", "Share of the budget for catch-up classes", "scenario", 0, 1),
-    _p("materials_share", 0.2, "share", "Share for learning materials", "scenario", 0, 1),
-    _p(
-        "enrolment_cost",
-        8.0,
-        "USD per child-month",
-        "Cost of enrolment support (fee waiver, capitation grant) per child and month",
-        "assumption (school fees and capitation grants USD 30-150 a school year)",
-        1.0,
-        100.0,
+    number(
+        key=f"{K}.monthly_budget",
+        default=0.0,
+        unit="USD per month",
+        doc="Education spending per month",
+        source="scenario",
+        low=0,
+        high=1e11,
     ),
-    _p(
-        "catchup_cost",
-        150.0,
-        "USD per child",
-        "Cost of a catch-up (accelerated learning) course per child",
-        "assumption (accelerated education programmes USD 100-300 per learner)",
-        20.0,
-        1_000.0,
+    number(
+        key=f"{K}.enrolment_share",
+        default=0.5,
+        unit="share",
+        doc="Share of the budget for enrolment",
+        source="scenario",
+        low=0,
+        high=1,
     ),
-    _p("catchup_months", 9, "months", "Length of a catch-up course", "assumption", 1, 24),
-    _p(
-        "materials_cost",
-        15.0,
-        "USD per child",
-        "Cost of a kit of learning materials",
-        "assumption (UNICEF school-in-a-box and student kits USD 5-40 per child)",
-        1.0,
-        200.0,
+    number(
+        key=f"{K}.catchup_share",
+        default=0.3,
+        unit="share",
+        doc="Share of the budget for catch-up classes",
+        source="scenario",
+        low=0,
+        high=1,
     ),
-    _p("materials_months", 12, "months", "Months a kit of materials lasts", "assumption", 1, 36),
-    _p(
-        "enrolment_gain",
-        0.3,
-        "share",
-        "Share of the schooling gap closed when every child at a place gets enrolment support",
-        "assumption (fee abolition raised primary enrolment sharply in East Africa)",
-        0.0,
-        1.0,
+    number(
+        key=f"{K}.materials_share",
+        default=0.2,
+        unit="share",
+        doc="Share for learning materials",
+        source="scenario",
+        low=0,
+        high=1,
     ),
-    _p(
-        "catchup_gain",
-        0.3,
-        "share",
-        "Share of the schooling gap closed when every child at a place follows catch-up classes",
-        "assumption",
-        0.0,
-        1.0,
+    number(
+        key=f"{K}.enrolment_cost",
+        default=8.0,
+        unit="USD per child-month",
+        doc="Cost of enrolment support (fee waiver, capitation grant) per child and month",
+        source="assumption (school fees and capitation grants USD 30-150 a school year)",
+        low=1.0,
+        high=100.0,
     ),
-    _p(
-        "materials_gain",
-        0.1,
-        "share",
-        "Share of the schooling gap closed when every child at a place has learning materials",
-        "assumption",
-        0.0,
-        1.0,
+    number(
+        key=f"{K}.catchup_cost",
+        default=150.0,
+        unit="USD per child",
+        doc="Cost of a catch-up (accelerated learning) course per child",
+        source="assumption (accelerated education programmes USD 100-300 per learner)",
+        low=20.0,
+        high=1_000.0,
+    ),
+    number(
+        key=f"{K}.catchup_months",
+        default=9,
+        unit="months",
+        doc="Length of a catch-up course",
+        source="assumption",
+        low=1,
+        high=24,
+    ),
+    number(
+        key=f"{K}.materials_cost",
+        default=15.0,
+        unit="USD per child",
+        doc="Cost of a kit of learning materials",
+        source="assumption (UNICEF school-in-a-box and student kits USD 5-40 per child)",
+        low=1.0,
+        high=200.0,
+    ),
+    number(
+        key=f"{K}.materials_months",
+        default=12,
+        unit="months",
+        doc="Months a kit of materials lasts",
+        source="assumption",
+        low=1,
+        high=36,
+    ),
+    number(
+        key=f"{K}.enrolment_gain",
+        default=0.3,
+        unit="share",
+        doc="Share of the schooling gap closed when every child at a place gets enrolment support",
+        source="assumption (fee abolition raised primary enrolment sharply in East Africa)",
+        low=0.0,
+        high=1.0,
+    ),
+    number(
+        key=f"{K}.catchup_gain",
+        default=0.3,
+        unit="share",
+        doc="Share of the schooling gap closed when every child at a place follows catch-up "
+        "classes",
+        source="assumption",
+        low=0.0,
+        high=1.0,
+    ),
+    number(
+        key=f"{K}.materials_gain",
+        default=0.1,
+        unit="share",
+        doc="Share of the schooling gap closed when every child at a place has learning materials",
+        source="assumption",
+        low=0.0,
+        high=1.0,
     ),
 )
 
