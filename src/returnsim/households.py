@@ -117,13 +117,9 @@ class Population:
         return sum(getattr(self, f.name).nbytes for f in fields(self))
 
 
-@dataclass
+@dataclass(frozen=True)
 class PackageTerms:
-    """What a returning household is offered this month.
-
-    ``used`` counts the month's spending as packages go, in household order;
-    once a package cannot be paid, ``exhausted`` ends the offer for the month.
-    """
+    """What a returning household is offered this month (set by the return-package lever)."""
 
     cash_per_person: float = 0.0
     transport_per_person: float = 0.0
@@ -134,8 +130,6 @@ class PackageTerms:
     relief: float = 0.0
     funds: float = 0.0
     offered: bool = False
-    used: float = 0.0
-    exhausted: bool = False
 
     def cost(self, size: np.ndarray | int, home_lost: np.ndarray | bool) -> np.ndarray | float:
         """Cost of one package for a household of ``size`` persons."""
@@ -143,8 +137,19 @@ class PackageTerms:
 
 
 @dataclass
+class PackageTakeUp:
+    """The month's take-up of return packages, the one thing the rule writes outside the
+    household arrays: ``used`` counts spending as packages go, in household order; once a
+    package cannot be paid, ``exhausted`` ends the offer for the month. The lever books it."""
+
+    used: float = 0.0
+    exhausted: bool = False
+
+
+@dataclass
 class Context:
-    """Place-level quantities the decision rule reads this month (shared by both engines)."""
+    """Place-level quantities the decision rule reads this month (shared by both engines);
+    it writes only ``takeup``."""
 
     security: np.ndarray  # per place
     security32: np.ndarray  # the same in float32, for the threat test against thresholds
@@ -164,6 +169,7 @@ class Context:
     trap_factor: np.ndarray | None = None  # per place: multiplier on the chance of being trapped
     info_bonus: float = 0.0  # extra monthly learning rate from information campaigns
     package: PackageTerms = field(default_factory=PackageTerms)  # return package on offer
+    takeup: PackageTakeUp = field(default_factory=PackageTakeUp)  # written as packages go
 
 
 @dataclass
@@ -345,6 +351,7 @@ def build_context(
     return_elsewhere_place: np.ndarray,
     info_bonus: float,
     package: PackageTerms,
+    takeup: PackageTakeUp,
 ) -> Context:
     """What the decision rule reads of the places this month: the value of each place.
 
@@ -397,6 +404,7 @@ def build_context(
         trap_factor=places.trap_factor,
         info_bonus=info_bonus,
         package=package,
+        takeup=takeup,
     )
 
 
@@ -557,18 +565,18 @@ def _choose_and_act(
     trip = s["decision.trip_cost_per_person"] * size
     assets = pop.assets[ids].astype(np.float64)
     able = uu[sel, 2] < capability(assets, trip)
-    if pkg.offered and not pkg.exhausted:
+    if pkg.offered and not ctx.takeup.exhausted:
         # With a package: cash adds to what one has, transport pays the trip.
         # Packages go in household order until the month's funds run out.
         fare = np.maximum(s["decision.trip_cost_per_person"] - pkg.transport_per_person, 0.0)
         have = assets + pkg.cash_per_person * size
         able_pkg = uu[sel, 2] < capability(have, fare * size)
         price = pkg.cost(size, pop.housing[ids] != Housing.INTACT)
-        used = np.cumsum(np.concatenate(([pkg.used], np.where(able_pkg, price, 0.0))))[1:]
+        used = np.cumsum(np.concatenate(([ctx.takeup.used], np.where(able_pkg, price, 0.0))))[1:]
         takes = able_pkg & (used <= pkg.funds)
-        pkg.exhausted = bool((able_pkg & ~takes).any())
+        ctx.takeup.exhausted = bool((able_pkg & ~takes).any())
         if takes.any():
-            pkg.used = float(used[takes][-1])
+            ctx.takeup.used = float(used[takes][-1])
         able = takes | able
         got = ids[takes]
         pop.assisted[got] = True

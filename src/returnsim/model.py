@@ -185,6 +185,7 @@ class ReturnModel(mesa.Model):
             return_elsewhere_place=self._alt_home,
             info_bonus=self.info_bonus,
             package=self.levers[ReturnPackage.key].terms,
+            takeup=self.levers[ReturnPackage.key].takeup,
         )
 
     def _return_elsewhere_places(self) -> np.ndarray:

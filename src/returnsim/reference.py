@@ -215,21 +215,22 @@ class Household(mesa.Agent):
         # Capability: can the household pay the journey?
         able = uu[2] < (self.assets / (self.assets + trip) if trip > 0 else 1.0)
         pkg = ctx.package
-        if pkg.offered and not pkg.exhausted:
+        takeup = ctx.takeup
+        if pkg.offered and not takeup.exhausted:
             # A package: cash adds to what one has, transport pays the fare.
             fare = max(s["decision.trip_cost_per_person"] - pkg.transport_per_person, 0.0)
             have = self.assets + pkg.cash_per_person * self.size
             fare_total = fare * self.size
             if uu[2] < (have / (have + fare_total) if fare_total > 0 else 1.0):
-                used = pkg.used + pkg.cost(self.size, home_lost)
+                used = takeup.used + pkg.cost(self.size, home_lost)
                 if used <= pkg.funds:  # packages go while the month's funds last
-                    pkg.used = used
+                    takeup.used = used
                     able = True
                     self.assisted = True
                     self.support_months = s["return_package.food_months"]
                     self.assets = float(F32(self.assets) + F32(pkg.cash_per_person * self.size))
                 else:
-                    pkg.exhausted = True
+                    takeup.exhausted = True
         if not able:
             flows.unable_to_return += 1
             return

@@ -23,7 +23,7 @@ from dataclasses import replace
 
 import numpy as np
 
-from returnsim.households import Housing, PackageTerms, Status
+from returnsim.households import Housing, PackageTakeUp, PackageTerms, Status
 from returnsim.interventions.base import Lever, window
 from returnsim.param import Param
 
@@ -140,6 +140,8 @@ class ReturnPackage(Lever):
         super().__init__(model)
         s = self.s
         self.terms = PackageTerms()
+        #: this month's take-up, written by the household rule as packages go
+        self.takeup = PackageTakeUp()
         self.base = PackageTerms(
             cash_per_person=s["return_package.cash_per_person"],
             transport_per_person=s["return_package.transport_per_person"],
@@ -182,7 +184,8 @@ class ReturnPackage(Lever):
         pop.support_months[supported] -= 1
         offered = funds > 0 and self.base.per_person_cost + self.base.per_household_cost > 0
         self.terms = replace(self.base, funds=funds, offered=offered) if offered else PackageTerms()
+        self.takeup = PackageTakeUp()
         return funds if offered else 0.0
 
     def settle(self, month: int) -> float:
-        return self.terms.used
+        return self.takeup.used
