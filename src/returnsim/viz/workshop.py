@@ -8,6 +8,7 @@ participant ran is a plain scenario that ``returnsim run`` reproduces.
 
 from __future__ import annotations
 
+import inspect
 import math
 import os
 import threading
@@ -311,18 +312,9 @@ class WorkshopModel(ReturnModel):
         scenario_name: str | None = None,
         base: Scenario | None = None,
         seed: str | int = "",
-        households: int | None = None,
-        intensity: float | None = None,
-        troops: int | None = None,
-        police: int | None = None,
-        strategy: str | None = None,
-        cash: float | None = None,
-        reconstruction: float | None = None,
-        livelihood: float | None = None,
-        reconciliation: float | None = None,
-        mhpss: int | None = None,
-        aid: float | None = None,
+        **settings: Any,
     ) -> None:
+        """``settings``: a value per control of :data:`CONTROLS` by name (its slider's unit)."""
         self.lock = threading.RLock()
         self.notes: list[str] = []
         if scenario_name is None:
@@ -331,21 +323,13 @@ class WorkshopModel(ReturnModel):
         self.uploaded = base is not None
         if base is None:
             base = load_named(scenario_name)
-        given = {
-            "households": households,
-            "intensity": intensity,
-            "troops": troops,
-            "police": police,
-            "strategy": strategy,
-            "cash": cash,
-            "reconstruction": reconstruction,
-            "livelihood": livelihood,
-            "reconciliation": reconciliation,
-            "mhpss": mhpss,
-            "aid": aid,
-        }
+        unknown = sorted(set(settings) - set(BY_NAME))
+        if unknown:
+            raise TypeError(
+                f"WorkshopModel: no control {unknown[0]!r} (controls: {', '.join(BY_NAME)})"
+            )
         values: dict[str, Any] = {}
-        for name, x in given.items():
+        for name, x in settings.items():
             if x is None:
                 continue
             try:
@@ -393,3 +377,18 @@ class WorkshopModel(ReturnModel):
     def households_present(self) -> np.ndarray:
         """Households at each place now."""
         return np.asarray(self.tally.households)
+
+
+def _signature_from_controls() -> None:
+    """Give ``WorkshopModel.__init__`` one keyword per control, as Mesa's viz reads it (the
+    controls are listed once, in :data:`CONTROLS`)."""
+    init = WorkshopModel.__init__
+    sig = inspect.signature(init)
+    fixed = [p for p in sig.parameters.values() if p.kind != inspect.Parameter.VAR_KEYWORD]
+    per_control = [
+        inspect.Parameter(c.name, inspect.Parameter.KEYWORD_ONLY, default=None) for c in CONTROLS
+    ]
+    init.__signature__ = sig.replace(parameters=[*fixed, *per_control])
+
+
+_signature_from_controls()
