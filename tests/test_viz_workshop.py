@@ -584,3 +584,11 @@ def test_serve_needs_a_scenarios_folder_it_is_told_of(tmp_path, monkeypatch) -> 
         (Path(__file__).absolute().parents[1] / "scenarios" / "baseline.toml").read_bytes()
     )
     assert server.resolve_scenario("baseline", None) == ("baseline", tmp_path / "scenarios")
+
+
+def test_the_workshop_checks_memory_before_it_builds_a_page(monkeypatch) -> None:
+    from returnsim import limits
+
+    monkeypatch.setenv(limits.ENV, "1M")
+    with pytest.raises(InputError, match="this run needs about"):
+        workshop.WorkshopModel(scenario_name="baseline")

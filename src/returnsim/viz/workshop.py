@@ -18,7 +18,7 @@ from typing import Any
 
 import numpy as np
 
-from returnsim import tomlfile
+from returnsim import limits, tomlfile
 from returnsim.errors import InputError
 from returnsim.model import ReturnModel
 from returnsim.parameters import BY_KEY, LEVER_SECTIONS
@@ -346,6 +346,7 @@ class WorkshopModel(ReturnModel):
         if base["scenario.engine"] == "agents" and count > MAX_AGENT_HOUSEHOLDS:
             changes["households.count"] = MAX_AGENT_HOUSEHOLDS
         spec = base.with_overrides(changes, origin="workshop") if changes else base
+        limits.check(spec)  # an entry point: refuse a page too large for this machine
         super().__init__(spec)
         self.scenario_name = scenario_name
         self.base = base
