@@ -4,6 +4,7 @@ folder may be written or resumed (same spec, same model)."""
 from __future__ import annotations
 
 import datetime as dt
+import shlex
 import time
 from collections.abc import Sequence
 from pathlib import Path
@@ -188,3 +189,23 @@ def result_row(
         "returnsim_version": runs_mod.VERSION,
         "scenario_digest": plan.spec.base.digest(),
     }
+
+
+def open_folder(plan: Plan, store: Store, config: Any, argv: Sequence[str]) -> tuple:
+    """Design and plan tables, then the manifest with this invocation; (manifest, invocation)."""
+    root = store.root
+    store.clean_temporary()
+    # design and plan before the manifest: a folder with a manifest has them
+    fresh = not store.is_experiment()
+    manifest = new_manifest(plan, argv) if fresh else store.manifest()
+    ensure_table(root / DESIGN, design_table(plan), fresh=fresh)
+    ensure_table(root / PLAN, plan_table(plan), fresh=fresh)
+    invocation = {
+        "started": now(),
+        "executor": config.describe(),
+        "command": shlex.join(["returnsim", *argv]),
+        "git": provenance(argv)["git"],
+    }
+    manifest["invocations"].append(invocation)
+    store.write_manifest(manifest)
+    return manifest, invocation

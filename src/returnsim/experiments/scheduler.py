@@ -14,7 +14,6 @@ from __future__ import annotations
 import contextlib
 import math
 import queue
-import shlex
 import sys
 import time
 from collections import Counter, deque
@@ -30,19 +29,15 @@ from returnsim.errors import InputError
 from returnsim.experiments.executors import ExecutorConfig, open_executor
 from returnsim.experiments.manifest import (
     check_destination,
-    design_table,
-    ensure_table,
     lost_row,
-    new_manifest,
     now,
-    plan_table,
+    open_folder,
     result_row,
 )
 from returnsim.experiments.plan import Plan
 from returnsim.experiments.progress import Progress
 from returnsim.experiments.runs import Run, execute_chunk
-from returnsim.experiments.store import DESIGN, PLAN, Store
-from returnsim.output import provenance
+from returnsim.experiments.store import Store
 
 #: Household-months per second of one run, roughly, to size chunks.
 SPEED = 3e6
@@ -138,6 +133,105 @@ def _remove_if_empty(out: Path) -> None:
         out.rmdir()
 
 
+@dataclass
+class Attempts:
+    """This invocation's attempts per run key; the progress line's counts derive from it."""
+
+    retries: int
+    tries: Counter = field(default_factory=Counter)
+    ok: set[str] = field(default_factory=set)
+    failed: set[str] = field(default_factory=set)
+    failures: list[str] = field(default_factory=list)
+
+    def record(self, run: Run, res: dict[str, Any], point: int) -> bool:
+        """Book one attempt of ``run``; True when it is to be tried again."""
+        self.tries[run.key] += 1
+        if res["status"] == "ok":
+            self.ok.add(run.key)
+            return False
+        if self.tries[run.key] <= self.retries:
+            return True
+        self.failed.add(run.key)
+        self.failures.append(f"point {point} seed {run.seed}: {res['error']}")
+        return False
+
+    @property
+    def retrying(self) -> int:
+        """Runs that failed at least once here and are not settled yet."""
+        return sum(1 for k in self.tries if k not in self.ok and k not in self.failed)
+
+    def show(self, progress: Progress) -> None:
+        progress.done, progress.failed, progress.retrying = (
+            len(self.ok),
+            len(self.failed),
+            self.retrying,
+        )
+
+
+def _schedule(
+    plan: Plan,
+    store: Store,
+    executor: Any,
+    todo: list[str],
+    unique: dict[str, tuple[int, int, Run]],
+    tries_before: Counter,
+    attempts: Attempts,
+    progress: Progress,
+    *,
+    size: int,
+    flush_seconds: float,
+) -> None:
+    """Keep twice as many tasks in flight as workers until every run in ``todo`` is settled;
+    rows are appended to the store every ``flush_seconds`` and at the end."""
+    schema, metrics = store.schema(), plan.metrics
+    buffer: list[dict[str, Any]] = []
+
+    def flush() -> None:
+        if buffer:
+            store.append(pa.Table.from_pylist(buffer, schema=schema))
+            buffer.clear()
+
+    base = executor.share(plan.spec.base)
+    pending: deque[Run] = deque(unique[k][2] for k in todo)
+    results: queue.Queue = queue.Queue()
+    in_flight = 0
+    last_flush = time.perf_counter()
+    try:
+        while pending or in_flight:
+            while pending and in_flight < 2 * executor.workers:
+                # guided chunks: smaller near the end, so no worker idles at the tail
+                n = max(1, min(size, math.ceil(len(pending) / (2 * executor.workers))))
+                batch = [pending.popleft() for _ in range(n)]
+                fut = executor.submit(execute_chunk, base, batch, metrics)
+                fut.add_done_callback(lambda f, b=batch: results.put((b, f)))
+                in_flight += 1
+            try:
+                batch, fut = results.get(timeout=0.25)
+            except queue.Empty:
+                progress.update()
+                continue
+            in_flight -= 1
+            try:
+                outcome = fut.result()
+            except Exception as exc:  # the task itself was lost (worker died, ...)
+                executor.recover(exc)
+                outcome = [lost_row(run, exc, metrics) for run in batch]
+            for run, res in zip(batch, outcome, strict=True):
+                point, rep, _ = unique[run.key]
+                attempt = tries_before[run.key] + attempts.tries[run.key] + 1
+                buffer.append(result_row(plan, run, point, rep, res, attempt))
+                if attempts.record(run, res, point):
+                    pending.append(run)
+            attempts.show(progress)
+            if time.perf_counter() - last_flush >= flush_seconds:
+                flush()
+                last_flush = time.perf_counter()
+            progress.update()
+    finally:
+        flush()
+        progress.close()
+
+
 def _run_locked(
     plan: Plan,
     store: Store,
@@ -151,36 +245,11 @@ def _run_locked(
     chunk: int | None,
     t0: float,
 ) -> Outcome:
-    root = store.root
-    store.clean_temporary()
-    # design and plan before the manifest: a folder with a manifest has them
-    fresh = not store.is_experiment()
-    manifest = new_manifest(plan, argv) if fresh else store.manifest()
-    ensure_table(root / DESIGN, design_table(plan), fresh=fresh)
-    ensure_table(root / PLAN, plan_table(plan), fresh=fresh)
-    invocation = {
-        "started": now(),
-        "executor": config.describe(),
-        "command": shlex.join(["returnsim", *argv]),
-        "git": provenance(argv)["git"],
-    }
-    manifest["invocations"].append(invocation)
-    store.write_manifest(manifest)
-
+    manifest, invocation = open_folder(plan, store, config, argv)
     ok_keys, tries_before = _status(store.read_attempts(set_aside=True))
     todo = [key for key in unique if key not in ok_keys]
-    schema = store.schema()
-    metrics = plan.metrics
-    buffer: list[dict[str, Any]] = []
-    new_ok = new_failed = 0
-    failures: list[str] = []
+    attempts = Attempts(retries)
     progress = Progress(len(todo), stream, label=f"{plan.kind} {plan.spec.name}")
-
-    def flush() -> None:
-        if buffer:
-            store.append(pa.Table.from_pylist(buffer, schema=schema))
-            buffer.clear()
-
     if todo:
         if executor is None:
             executor = open_executor(config)
@@ -191,64 +260,15 @@ def _run_locked(
             f"{size} per task\n"
         )
         stream.flush()
-        base = executor.share(plan.spec.base)
-        pending: deque[Run] = deque(unique[k][2] for k in todo)
-        tries: Counter = Counter()
-        results: queue.Queue = queue.Queue()
-        in_flight = 0
-        max_in_flight = 2 * executor.workers
-        last_flush = time.perf_counter()
-        try:
-            while pending or in_flight:
-                while pending and in_flight < max_in_flight:
-                    # guided chunks: smaller near the end, so no worker idles at the tail
-                    n = max(1, min(size, math.ceil(len(pending) / (2 * executor.workers))))
-                    batch = [pending.popleft() for _ in range(n)]
-                    fut = executor.submit(execute_chunk, base, batch, metrics)
-                    fut.add_done_callback(lambda f, b=batch: results.put((b, f)))
-                    in_flight += 1
-                try:
-                    batch, fut = results.get(timeout=0.25)
-                except queue.Empty:
-                    progress.update()
-                    continue
-                in_flight -= 1
-                try:
-                    outcome = fut.result()
-                except Exception as exc:  # the task itself was lost (worker died, ...)
-                    executor.recover(exc)
-                    outcome = [lost_row(run, exc, metrics) for run in batch]
-                for run, res in zip(batch, outcome, strict=True):
-                    tries[run.key] += 1
-                    attempt = tries_before[run.key] + tries[run.key]
-                    point, rep, _ = unique[run.key]
-                    buffer.append(result_row(plan, run, point, rep, res, attempt))
-                    if res["status"] == "ok":
-                        new_ok += 1
-                        progress.done += 1
-                        if tries[run.key] > 1:
-                            progress.retrying -= 1
-                    elif tries[run.key] <= retries:
-                        if tries[run.key] == 1:
-                            progress.retrying += 1
-                        pending.append(run)
-                    else:
-                        new_failed += 1
-                        progress.failed += 1
-                        if tries[run.key] > 1:
-                            progress.retrying -= 1
-                        failures.append(f"point {point} seed {run.seed}: {res['error']}")
-                if time.perf_counter() - last_flush >= flush_seconds:
-                    flush()
-                    last_flush = time.perf_counter()
-                progress.update()
-        finally:
-            flush()
-            progress.close()
+        _schedule(
+            plan, store, executor, todo, unique, tries_before, attempts, progress,
+            size=size, flush_seconds=flush_seconds,
+        )  # fmt: skip
 
     final_ok, final_tries = _status(store.read_attempts())
     ok = len(final_ok & set(unique))
     failed_keys = {k for k in unique if k not in final_ok and final_tries[k]}
+    new_ok, new_failed = len(attempts.ok), len(attempts.failed)
     outcome = Outcome(
         total=len(unique),
         ok=ok,
@@ -257,7 +277,7 @@ def _run_locked(
         new_failed=new_failed,
         skipped=len(unique) - len(todo),
         seconds=time.perf_counter() - t0,
-        failures=failures,
+        failures=attempts.failures,
     )
     invocation |= {
         "finished": now(),
