@@ -18,8 +18,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from returnsim import ReturnModel, Status
-from returnsim.households import DISPLACED, Flows, Tally, logit_draw
+from returnsim.households import DISPLACED, Flows, Tally
 from returnsim.param import schedule_at
+from returnsim.rules import logit_draw
 from returnsim.scenario import Scenario, from_dict
 
 PROPERTY = settings(

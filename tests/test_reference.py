@@ -92,10 +92,10 @@ def test_reference_households_are_mesa_agents() -> None:
 
 def test_same_trajectories_when_choices_are_chunked(monkeypatch: pytest.MonkeyPatch) -> None:
     """Chunked processing of deliberating households keeps both engines equal."""
-    import returnsim.households
+    import returnsim.engine
     import returnsim.reference
 
-    monkeypatch.setattr(returnsim.households, "CHUNK", 97)
+    monkeypatch.setattr(returnsim.engine, "CHUNK", 97)
     monkeypatch.setattr(returnsim.reference, "CHUNK", 97)
     fast, slow = _pair(CASES["relapse_hotspot"], 5)
     for _ in range(36):

@@ -16,7 +16,7 @@ import pytest
 
 from returnsim import ReturnModel, Status
 from returnsim.conflict import ViolenceProcess, presence, suppression
-from returnsim.households import logit_draw
+from returnsim.rules import logit_draw
 from returnsim.scenario import Scenario, default
 
 SEEDS = (1, 2, 3)

@@ -13,8 +13,9 @@ The month (``ReturnModel.step``), in this fixed order (as in Starsim):
 6. levers: funded in ``budget.priorities`` order, then each acts with its
    grant in its fixed phase order (``interventions``; priority decides only
    who is paid when money is short);
-7. households: the value of each place (``households.build_context``), then
-   decisions and moves (vectorized, or one agent at a time);
+7. households: the value of each place (``rules.place_values``), then the
+   household rule (``rules.py``), vectorized (``engine.py``) or one agent at a
+   time (``reference.py``);
 8. budget settles: what each lever spent is booked, the rest returns;
 9. observation: occupancy, exposure to violence, reintegration means and the
    ``DataCollector`` reporters (``REPORTERS``).
@@ -34,20 +35,12 @@ import numpy as np
 
 from returnsim import conflict, reintegration
 from returnsim.conflict import ViolenceProcess
-from returnsim.households import (
-    Context,
-    Flows,
-    Population,
-    Status,
-    Tally,
-    build_context,
-    decide_and_move,
-    init_population,
-)
+from returnsim.engine import build_context, decide_and_move
+from returnsim.households import Context, Flows, Population, Status, Tally, init_population
 from returnsim.interventions import LEVERS, Budget
 from returnsim.interventions.coordination import efficiency
 from returnsim.interventions.return_package import ReturnPackage
-from returnsim.param import Settings, schedule_at
+from returnsim.param import Params, Settings, params, schedule_at
 from returnsim.peacekeeping import Mission
 from returnsim.places import PlaceKind, Places
 from returnsim.shocks import Shocks
@@ -101,6 +94,8 @@ class ReturnModel(mesa.Model):
         seed = int(spec["scenario.seed"] if rng is None else rng)
         super().__init__(rng=seed)
         self.spec = spec
+        #: the scenario's values as attribute views: ``self.p.decision.info_rate``
+        self.p: Params = params(spec)
         self.seed = seed
         self.months = spec["scenario.months"]
         self.streams = spawn_streams(seed)
@@ -154,7 +149,12 @@ class ReturnModel(mesa.Model):
         ctx = self.context()
         if self.engine is None:
             self.flows = decide_and_move(
-                self.pop, self.tally, ctx, s, self.streams["decisions"], self.streams["housing"]
+                self.pop,
+                self.tally,
+                ctx,
+                self.p,
+                self.streams["decisions"],
+                self.streams["housing"],
             )
         else:
             self.flows = self.engine.step(ctx)
@@ -176,7 +176,7 @@ class ReturnModel(mesa.Model):
         """Place-level values the households' decision rule reads this month."""
         places = self.places
         return build_context(
-            self.spec,
+            self.p,
             places,
             presence=conflict.presence(places.troops, places.police, self.spec),
             tally=self.tally,

@@ -14,12 +14,58 @@ class Settings(Protocol):
     :class:`returnsim.scenario.Scenario` is one; the core needs no loader to read it.
     """
 
+    values: dict[str, Any]
     places: list[dict[str, Any]]
     routes: list[dict[str, Any]]
 
     def __getitem__(self, key: str) -> Any: ...
 
     def with_overrides(self, overrides: dict[str, Any], *, origin: str = "--set") -> Self: ...
+
+
+class Section:
+    """Read-only attribute view of one section's values: ``p.decision.info_rate``.
+
+    Built from a scenario's values (every registry key is there, defaults
+    filled), so a name that is not a parameter is an ``AttributeError`` that
+    lists the section's parameters, not a silent default.
+    """
+
+    def __init__(self, name: str, values: dict[str, Any]) -> None:
+        self.__dict__.update(values)
+        self.__dict__["_section"] = name
+
+    def __getattr__(self, name: str) -> Any:  # only reached when ``name`` is not a parameter
+        if name.startswith("__"):
+            raise AttributeError(name)
+        known = ", ".join(sorted(k for k in self.__dict__ if k != "_section"))
+        raise AttributeError(f"no parameter {self._section}.{name}; {self._section} has {known}")
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        raise AttributeError(f"parameters are read-only ({self._section}.{name})")
+
+    def __getitem__(self, name: str) -> Any:
+        """The value of ``name`` when the name is built, e.g. ``p[f"{line}_share"]``."""
+        return getattr(self, name)
+
+
+class Params(Section):
+    """Attribute views of every section of a scenario: ``params(spec).conflict.intensity``."""
+
+    def __getattr__(self, name: str) -> Any:
+        if name.startswith("__"):
+            raise AttributeError(name)
+        known = ", ".join(sorted(k for k in self.__dict__ if k != "_section"))
+        raise AttributeError(f"no parameter section {name!r}; the sections are {known}")
+
+
+def params(settings: Settings) -> Params:
+    """The scenario's values as one :class:`Section` per section (the first part of a key)."""
+    grouped: dict[str, dict[str, Any]] = {}
+    for key, value in settings.values.items():
+        section, name = key.split(".", 1)
+        grouped.setdefault(section, {})[name] = value
+    return Params("sections", {name: Section(name, v) for name, v in grouped.items()})
 
 
 def schedule_at(schedule: list[list[float]], month: int, *, default: float, linear: bool) -> float:

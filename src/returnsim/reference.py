@@ -1,30 +1,32 @@
-"""The reference engine: one ``Household(mesa.Agent)`` per household, rules written plainly.
+"""The per-object engine: one ``Household(mesa.Agent)`` per household, one at a time.
 
-This is the readable specification of the household rules in
-``households.py`` and the test oracle for the vectorized engine: driven by
-the same random streams (the same arrays drawn in the same order), both give
-the same trajectories. Choose it with ``scenario.engine = "agents"`` for
-small teaching runs; it is several hundred times slower (make bench).
+It drives the same rule as the vectorized engine (``rules.py``), written as
+one household's month: review (beliefs, assets, threat, trauma), then, if it
+deliberates, choose among stay, move, return and settle and act. It is the
+readable specification of that rule and the test oracle for ``engine.py``:
+it takes the same random numbers in the same order, so both give the same
+trajectories. Choose it with ``scenario.engine = "agents"`` for small
+teaching runs; it is several hundred times slower (make bench).
 
-Each month the engine (1) loads every agent's state from the population
-arrays (levers may have changed them), (2) lets each agent review its
-situation and, if it deliberates, choose among stay, move, return and settle,
-(3) writes the state back and recounts. Place-level quantities (security,
-appeal, neighbour values) come from the model's shared ``Context``.
+Each month the engine loads every agent's state from the population arrays
+(levers may have changed them), runs the agents, writes their state back
+and recounts. Place values come from the model's shared ``Context``.
 """
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 import mesa
 import numpy as np
 
-from returnsim.households import CHUNK, Choice, Context, Flows, Housing, Status
+from returnsim import rules
+from returnsim.engine import CHUNK
+from returnsim.households import Choice, Context, Flows, Housing, Status
 
 if TYPE_CHECKING:
+    from returnsim.param import Section
     from returnsim.world import World
 
 #: Household attributes copied between the agent and the population arrays.
@@ -51,6 +53,11 @@ STATE = (
 )
 
 F32 = np.float32
+
+
+def _f32(x: float) -> float:
+    """Round to float32, as the population arrays store it."""
+    return float(F32(x))
 
 
 class Household(mesa.Agent):
@@ -80,115 +87,87 @@ class Household(mesa.Agent):
         """Displaced: internally or abroad (not settled elsewhere)."""
         return self.status in (Status.INTERNALLY_DISPLACED, Status.REFUGEE)
 
+    @property
+    def home_lost(self) -> bool:
+        """The home at origin is destroyed or occupied."""
+        return self.housing != Housing.INTACT
+
     # -------------------------------------------------------------- review
     def review(self, draw: Callable[[], float], ctx: Context) -> bool:
         """Age the displacement, learn about home, feel threat; return True to deliberate.
 
         ``draw`` gives this household's review uniform; only the displaced take one.
         """
-        s = self.model.spec
+        d = self.model.p.decision
         away = self.away
         if away:
             self.months_displaced += 1
-            rate = min(
-                1.0,
-                s["decision.info_rate"]
-                + ctx.info_bonus
-                + s["decision.ties_info_rate"] * self.ties * ctx.back_share[self.origin],
+            rate = rules.learning_rate(
+                d, info_bonus=ctx.info_bonus, ties=self.ties, back=ctx.back_share[self.origin]
             )
-            # Beliefs move toward the truth at home by `rate` (information lag).
             self.belief_security = _f32(
-                self.belief_security + rate * (ctx.security[self.origin] - self.belief_security)
+                rules.learn(self.belief_security, ctx.security[self.origin], rate)
             )
             self.belief_conditions = _f32(
-                self.belief_conditions
-                + rate * (ctx.conditions[self.origin] - self.belief_conditions)
+                rules.learn(self.belief_conditions, ctx.conditions[self.origin], rate)
             )
-            # Assets run down in displacement, less where aid covers needs.
-            cover = ctx.aid_coverage[self.place]
-            keep = 1.0 - s["decision.asset_depletion"] * (1.0 - ctx.asset_protection * cover)
+            keep = rules.asset_retention(
+                d, cover=ctx.aid_coverage[self.place], protection=ctx.asset_protection
+            )
             self.assets = float(F32(self.assets) * F32(keep))
-        # Under threat when security here is below one's own threshold.
-        self.threatened = bool(ctx.security32[self.place] < self.threshold)
-        self.trauma = float(F32(self.trauma) * F32(1.0 - s["decision.trauma_recovery"]))
+        self.threatened = bool(rules.threatened(ctx.security32[self.place], self.threshold))
+        self.trauma = float(rules.trauma_recovered(d, F32(self.trauma)))
         if self.threatened:
-            self.trauma = _f32(self.trauma + s["decision.trauma_rate"] * (1.0 - self.trauma))
-        # The threatened must deliberate; the displaced review now and then;
-        # others (home or settled, and safe) have nothing to choose but staying.
-        reviews = away and draw() < F32(s["decision.review_rate"])
+            self.trauma = _f32(rules.trauma_exposed(d, self.trauma))
+        # The threatened must deliberate; the displaced review now and then (each
+        # displaced household takes its uniform either way); others stay.
+        reviews = away and bool(rules.reviews(d, draw()))
         return self.threatened or reviews
 
     # -------------------------------------------------------------- decide
-    def utilities(self, ctx: Context) -> tuple[list[float], list[float]]:
-        """Utility of stay, move, return and settle; and the value of each neighbour."""
-        s = self.model.spec
-        here, home = self.place, self.origin
-        shortfall = 1.0 - ctx.security[here] / self.threshold if self.threatened else 0.0
-        fade = 0.5 ** (self.months_displaced / s["decision.attachment_halflife"])
-        stay = (
-            ctx.appeal[here]
-            - s["decision.danger_penalty"] * shortfall
-            - s["decision.displacement_hardship"] * self.away
-        )
-        # Move: one road on, never home; its value is the log-sum over neighbours.
-        values = [
-            float(v) if j >= 0 and j != home else -math.inf
-            for j, v in zip(ctx.nbr[here], ctx.nbr_value[here], strict=True)
-        ]
-        top = max(values)
-        move = -math.inf
-        if (self.away or self.threatened) and top > -math.inf:
-            inclusive = top + float(np.log(np.exp(np.array(values) - top).sum()))
-            move = inclusive - s["decision.move_cost"]
-        # Return: only if home is believed safe enough (safety first) and reachable.
-        # Escorted convoys lower the security one needs to believe in.
-        dist = ctx.dist_km[here, home]
-        pkg = ctx.package
-        safe_enough = self.belief_security >= self.threshold - pkg.relief
-        ret = -math.inf
-        if self.away and safe_enough and math.isfinite(dist):
-            cash = pkg.cash_per_person * self.size * pkg.offered
-            ret = (
-                s["decision.w_security"] * self.belief_security
-                + self.belief_conditions
-                + s["decision.attachment"] * fade
-                + pkg.utility_per_usd * cash
-                - s["decision.housing_penalty"] * (self.housing != Housing.INTACT)
-                - s["decision.move_cost"]
-                - s["decision.distance_cost"] * dist / 100.0
-            )
-        # Settle: give up return and stay for good; reluctance fades with attachment.
-        settle = -math.inf
-        if self.away and ctx.settle_ok[here]:
-            settle = stay - s["decision.settle_weight"] * fade
-        return [stay, move, ret, settle], values
-
     def decide(self, uu: np.ndarray, ctx: Context, flows: Flows) -> None:
         """Choose by logit and act.
 
         ``uu``: uniforms for the choice, the destination, being trapped or able
         to pay the journey, and returning elsewhere.
         """
-        util, values = self.utilities(ctx)
-        choice = Choice(pick(util, uu[0]))
+        d = self.model.p.decision
+        here, home = self.place, self.origin
+        values = rules.move_values(ctx.nbr[here], ctx.nbr_value[here], home)
+        utilities = rules.utilities(
+            d,
+            ctx.package,
+            appeal=ctx.appeal[here],
+            security=ctx.security[here],
+            threshold=self.threshold,
+            threat=self.threatened,
+            away=self.away,
+            months_displaced=self.months_displaced,
+            inclusive=rules.inclusive_value(values),
+            settle_ok=ctx.settle_ok[here],
+            dist_home=ctx.dist_km[here, home],
+            belief_security=self.belief_security,
+            belief_conditions=self.belief_conditions,
+            size=self.size,
+            home_lost=self.home_lost,
+        )
+        choice = Choice(_pick(np.array(utilities, dtype=np.float64), uu[0]))
         if choice == Choice.MOVE:
-            self._move(values, uu, ctx, flows)
+            self._move(d, values, uu, ctx, flows)
         elif choice == Choice.RETURN:
-            self._return(uu, ctx, flows)
+            self._return(d, uu, ctx, flows)
         elif choice == Choice.SETTLE:
             flows.settlements += 1
             self.status = Status.SETTLED_ELSEWHERE
 
-    def _move(self, values: list[float], uu: np.ndarray, ctx: Context, flows: Flows) -> None:
-        s = self.model.spec
-        dest = int(ctx.nbr[self.place][pick(values, uu[1])])
-        # Fleeing may be impossible; twice as often with an older or disabled member.
-        trapped_p = (
-            s["decision.trapped_share"]
-            * (1 + (self.older or self.disability))
-            * ctx.trap_factor[self.place]
+    def _move(
+        self, d: Section, values: np.ndarray, uu: np.ndarray, ctx: Context, flows: Flows
+    ) -> None:
+        dest = int(ctx.nbr[self.place][_pick(values, uu[1])])
+        trapped = rules.trapped_chance(
+            d, frail=self.older or self.disability, trap_factor=ctx.trap_factor[self.place]
         )
-        if self.threatened and uu[2] < trapped_p:
+        if self.threatened and uu[2] < trapped:
             flows.trapped += 1
             return
         if self.away:
@@ -207,36 +186,26 @@ class Household(mesa.Agent):
         self.place = dest
         self.status = Status.REFUGEE if ctx.abroad[dest] else Status.INTERNALLY_DISPLACED
 
-    def _return(self, uu: np.ndarray, ctx: Context, flows: Flows) -> None:
-        s = self.model.spec
+    def _return(self, d: Section, uu: np.ndarray, ctx: Context, flows: Flows) -> None:
         flows.intending_return += 1
-        trip = s["decision.trip_cost_per_person"] * self.size
-        home_lost = self.housing != Housing.INTACT
-        # Capability: can the household pay the journey?
-        able = uu[2] < (self.assets / (self.assets + trip) if trip > 0 else 1.0)
+        able = uu[2] < rules.capability(self.assets, rules.trip_cost(d, self.size))
         pkg = ctx.package
-        takeup = ctx.takeup
-        if pkg.offered and not takeup.exhausted:
-            # A package: cash adds to what one has, transport pays the fare.
-            fare = max(s["decision.trip_cost_per_person"] - pkg.transport_per_person, 0.0)
-            have = self.assets + pkg.cash_per_person * self.size
-            fare_total = fare * self.size
-            if uu[2] < (have / (have + fare_total) if fare_total > 0 else 1.0):
-                used = takeup.used + pkg.cost(self.size, home_lost)
-                if used <= pkg.funds:  # packages go while the month's funds last
-                    takeup.used = used
-                    able = True
-                    self.assisted = True
-                    self.support_months = s["return_package.food_months"]
-                    self.assets = float(F32(self.assets) + F32(pkg.cash_per_person * self.size))
-                else:
-                    takeup.exhausted = True
+        if pkg.offered and not ctx.takeup.exhausted:
+            can_go = uu[2] < rules.package_capability(d, pkg, assets=self.assets, size=self.size)
+            price = pkg.cost(self.size, self.home_lost)
+            if rules.package_takeup(
+                pkg, ctx.takeup, able=np.array([can_go]), price=np.array([price])
+            )[0]:
+                able = True
+                self.assisted = True
+                self.support_months = pkg.food_months
+                self.assets = float(F32(self.assets) + F32(pkg.cash_per_person * self.size))
         if not able:
             flows.unable_to_return += 1
             return
         self.return_month = ctx.month
         alt = ctx.return_elsewhere_place[self.origin]
-        if home_lost and uu[3] < s["decision.return_elsewhere_share"] and alt >= 0:
+        if rules.returns_elsewhere(d, home_lost=self.home_lost, u=uu[3], alternative=alt):
             flows.returns_elsewhere += 1
             self.place, self.status, self.returned_elsewhere = (
                 int(alt),
@@ -248,20 +217,9 @@ class Household(mesa.Agent):
             self.place, self.status, self.returned_elsewhere = self.origin, Status.RETURNED, False
 
 
-def pick(util: list[float], u: float) -> int:
-    """Option chosen with logit probabilities exp(U) / sum exp(U), by inverse CDF."""
-    weights = np.exp(np.array(util) - max(util))
-    total, cdf = 0.0, []
-    for w in weights:
-        total += float(w)
-        cdf.append(total)
-    k = sum(1 for c in cdf if u * cdf[-1] >= c)  # first option with cdf > u x total
-    return min(k, len(util) - 1)
-
-
-def _f32(x: float) -> float:
-    """Round to float32, as the population arrays store it."""
-    return float(F32(x))
+def _pick(util: np.ndarray, u: float) -> int:
+    """One household's logit draw (:func:`rules.logit_draw` on a single row)."""
+    return int(rules.logit_draw(util[None, :], np.array([u]))[0])
 
 
 class AgentEngine:
@@ -272,7 +230,7 @@ class AgentEngine:
         self.households = [Household(model, row=i) for i in range(model.pop.n)]
 
     def step(self, ctx: Context) -> Flows:
-        model, s = self.model, self.model.spec
+        model = self.model
         rng = model.streams["decisions"]
         flows = Flows()
         for h in self.households:
@@ -288,7 +246,7 @@ class AgentEngine:
             for h, row in zip(chunk, uu, strict=True):
                 h.decide(row, ctx, flows)
         # Violence destroys homes of absent households (housing stream).
-        p_destroy = 1.0 - np.exp(-ctx.events / s["conflict.destruction_scale"])
+        p_destroy = rules.destruction_chance(ctx.events, model.p.conflict.destruction_scale)
         if (p_destroy > 0).any():
             exposed = [
                 h

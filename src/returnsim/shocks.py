@@ -23,7 +23,7 @@ the levers and the households act, so the decision rule is unchanged.
   deciding whether to return (Somalia 2011 and 2016-17).
 
 Limitation: households at home who are safe do not deliberate (see
-``households.py``), so a drought does not by itself make people flee; it
+``rules.py``), so a drought does not by itself make people flee; it
 delays return and pushes those already under threat.
 """
 

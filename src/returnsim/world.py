@@ -13,7 +13,7 @@ from typing import Any, Protocol
 import numpy as np
 
 from returnsim.households import Population, Tally
-from returnsim.param import Settings
+from returnsim.param import Params, Settings
 from returnsim.places import Places
 
 
@@ -21,6 +21,8 @@ class World(Protocol):
     """The running model as the core and the levers see it."""
 
     spec: Settings
+    #: the same values as attribute views (``p.decision.info_rate``)
+    p: Params
     places: Places
     pop: Population
     tally: Tally

@@ -1,7 +1,7 @@
 """Information: campaigns about conditions at home, and go-and-see visits.
 
 Displaced households learn about home slowly, through their ties and those
-already back (the information lag in households.py). Two levers speed it up:
+already back (the information lag in rules.py). Two levers speed it up:
 
 - an *information campaign* (radio, text messages, hotlines, camp meetings;
   a cost per month for the whole response) adds ``campaign_learning`` to
@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from returnsim import households as hh  # module import: households imports this package
+from returnsim import households as hh
 from returnsim.interventions.base import Lever, window
 from returnsim.param import Param
 

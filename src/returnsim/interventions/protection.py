@@ -38,7 +38,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from returnsim import households as hh  # module import: households imports this package
+from returnsim import households as hh
 from returnsim.interventions.base import CohesionGain, Lever, window
 from returnsim.param import Param
 

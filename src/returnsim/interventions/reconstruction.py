@@ -38,7 +38,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from returnsim import households as hh  # module import: households imports this package
+from returnsim import households as hh
 from returnsim.interventions.base import Lever, window
 from returnsim.interventions.targeting import in_order, priority
 from returnsim.param import Param

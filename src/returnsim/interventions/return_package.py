@@ -1,6 +1,6 @@
 """Return packages: cash, transport, post-return food and shelter, escorted convoys.
 
-Mechanisms (applied inside the household decision rule, see households.py):
+Mechanisms (applied inside the household decision rule, see rules.py):
 
 - cash per person adds to what the household can pay for the journey
   (capability) and to the value of returning (``utility_per_100usd`` per
@@ -153,6 +153,7 @@ class ReturnPackage(Lever):
             shelter_kit=s["return_package.shelter_kit"],
             utility_per_usd=s["return_package.utility_per_100usd"] / 100.0,
             relief=s["return_package.escort_relief"] * s["return_package.escorts"],
+            food_months=s["return_package.food_months"],
         )
 
     def request(self, month: int) -> float:

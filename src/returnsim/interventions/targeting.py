@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from returnsim import households as hh  # module import: households imports this package
+from returnsim import households as hh
 
 RETURNEES, DISPLACED, OTHERS = 0, 1, 2
 

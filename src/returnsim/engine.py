@@ -1,0 +1,262 @@
+"""The vectorized engine: the household rule (``rules.py``) applied to every household at once.
+
+Whole-array NumPy work over the population arrays, no Python loop over
+households (as in LASER). Random numbers come in a fixed order from the
+``decisions`` stream: one review uniform per displaced household, then four
+uniforms per deliberating household, chunk by chunk; the ``housing`` stream
+gives one per exposed home. The per-object engine (``reference.py``) draws
+the same numbers in the same order, so both give the same trajectories.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from returnsim import rules
+from returnsim.households import (
+    Choice,
+    Context,
+    Flows,
+    Housing,
+    PackageTakeUp,
+    PackageTerms,
+    Population,
+    Status,
+    Tally,
+)
+from returnsim.places import PlaceKind, Places
+
+#: Deliberating households are processed in chunks of this many rows, which
+#: bounds the memory of the choice step whatever the population size.
+CHUNK = 65_536
+
+
+def build_context(
+    p: Any,
+    places: Places,
+    *,
+    presence: np.ndarray,
+    tally: Tally,
+    events: np.ndarray,
+    month: int,
+    return_elsewhere_place: np.ndarray,
+    info_bonus: float,
+    package: PackageTerms,
+    takeup: PackageTakeUp,
+) -> Context:
+    """What both engines read of the places this month (:func:`rules.place_values`)."""
+    conditions, appeal, road = rules.place_values(
+        p,
+        services=places.effective_services(),
+        livelihood=places.livelihood,
+        education=places.education,
+        cohesion=places.cohesion,
+        security=places.security,
+        presence=presence,
+        aid_coverage=places.aid_coverage,
+        crowding=places.crowding(),
+        nbr=places.nbr,
+        nbr_km=places.nbr_km,
+    )
+    return Context(
+        security=places.security,
+        security32=places.security.astype(np.float32),
+        appeal=appeal,
+        conditions=conditions,
+        nbr=places.nbr,
+        nbr_value=road,
+        dist_km=places.dist_km,
+        settle_ok=np.isin(places.kind, (PlaceKind.ORIGIN, PlaceKind.TOWN)),
+        abroad=places.abroad,
+        return_elsewhere_place=return_elsewhere_place,
+        back_share=rules.back_share(tally.returned_by_origin, tally.ever_displaced_by_origin),
+        events=events,
+        month=month,
+        aid_coverage=places.aid_coverage,
+        asset_protection=p.aid.asset_protection,
+        trap_factor=places.trap_factor,
+        info_bonus=info_bonus,
+        package=package,
+        takeup=takeup,
+    )
+
+
+def decide_and_move(
+    pop: Population,
+    tally: Tally,
+    ctx: Context,
+    p: Any,
+    rng: np.random.Generator,
+    rng_housing: np.random.Generator,
+) -> Flows:
+    """One month of household decisions (steps 1-5 of ``rules``), vectorized over households."""
+    d = p.decision
+    flows = Flows()
+    away = np.flatnonzero(
+        (pop.status == Status.INTERNALLY_DISPLACED) | (pop.status == Status.REFUGEE)
+    )
+
+    # 1. Time away, beliefs about home, assets.
+    pop.months_displaced[away] += 1
+    home = pop.origin[away]
+    rate = rules.learning_rate(
+        d,
+        info_bonus=ctx.info_bonus,
+        ties=pop.ties[away].astype(np.float64),
+        back=ctx.back_share[home],
+    )
+    for belief, truth in (
+        (pop.belief_security, ctx.security),
+        (pop.belief_conditions, ctx.conditions),
+    ):
+        belief[away] = rules.learn(belief[away].astype(np.float64), truth[home], rate)
+    keep = rules.asset_retention(
+        d, cover=ctx.aid_coverage[pop.place[away]], protection=ctx.asset_protection
+    )
+    pop.assets[away] *= keep.astype(np.float32)
+
+    # 2. Threat, trauma and deliberation.
+    threatened = rules.threatened(ctx.security32[pop.place], pop.threshold)
+    pop.trauma[:] = rules.trauma_recovered(d, pop.trauma)
+    t_ids = np.flatnonzero(threatened)
+    pop.trauma[t_ids] = rules.trauma_exposed(d, pop.trauma[t_ids].astype(np.float64))
+    review = np.zeros(pop.n, dtype=bool)
+    review[away[rules.reviews(d, rng.random(len(away), dtype=np.float32))]] = True
+    idx = np.flatnonzero(threatened | review)
+    del review, away, home, rate, keep
+
+    # 3-4. Choice and capability, chunk by chunk.
+    for start in range(0, len(idx), CHUNK):
+        chunk = idx[start : start + CHUNK]
+        uu = rng.random((len(chunk), 4), dtype=np.float32)
+        _choose_and_act(pop, tally, ctx, d, chunk, threatened[chunk], uu, flows)
+
+    # 5. Violence destroys homes of absent households (housing stream).
+    flows.homes_destroyed = destroy_homes(pop, ctx, p.conflict.destruction_scale, rng_housing)
+    return flows
+
+
+def _choose_and_act(
+    pop: Population,
+    tally: Tally,
+    ctx: Context,
+    d: Any,
+    idx: np.ndarray,
+    threat: np.ndarray,
+    uu: np.ndarray,
+    flows: Flows,
+) -> None:
+    """Choice among stay, move, return, settle for households ``idx``, then act.
+
+    ``uu`` holds four uniforms per household: the choice, the destination of
+    a move, being trapped or able to pay the journey, and return elsewhere.
+    """
+    place, origin, status = pop.place[idx], pop.origin[idx], pop.status[idx]
+    is_away = (status == Status.INTERNALLY_DISPLACED) | (status == Status.REFUGEE)
+    home_lost = pop.housing[idx] != Housing.INTACT
+    nbr = ctx.nbr[place]
+    value = rules.move_values(nbr, ctx.nbr_value[place], origin)
+    pkg = ctx.package
+    util = np.empty((len(idx), len(Choice)))
+    (
+        util[:, Choice.STAY],
+        util[:, Choice.MOVE],
+        util[:, Choice.RETURN],
+        util[:, Choice.SETTLE],
+    ) = rules.utilities(
+        d,
+        pkg,
+        appeal=ctx.appeal[place],
+        security=ctx.security[place],
+        threshold=pop.threshold[idx].astype(np.float64),
+        threat=threat,
+        away=is_away,
+        months_displaced=pop.months_displaced[idx],
+        inclusive=rules.inclusive_value(value),
+        settle_ok=ctx.settle_ok[place],
+        dist_home=ctx.dist_km[place, origin],
+        belief_security=pop.belief_security[idx].astype(np.float64),
+        belief_conditions=pop.belief_conditions[idx].astype(np.float64),
+        size=pop.size[idx],
+        home_lost=home_lost,
+    )
+    choice = rules.logit_draw(util, uu[:, 0])
+
+    # Moves: destination by logit among neighbours; fleeing may be blocked.
+    sel = np.flatnonzero(choice == Choice.MOVE)
+    dest = nbr[sel, rules.logit_draw(value[sel], uu[sel, 1])]
+    trapped_p = rules.trapped_chance(
+        d,
+        frail=pop.older[idx[sel]] | pop.disability[idx[sel]],
+        trap_factor=ctx.trap_factor[place[sel]],
+    )
+    blocked = threat[sel] & (uu[sel, 2] < trapped_p)
+    flows.trapped += int(blocked.sum())
+    sel, dest = sel[~blocked], dest[~blocked]
+    ids = idx[sel]
+    was = status[sel]
+    new_status = np.where(ctx.abroad[dest], Status.REFUGEE, Status.INTERNALLY_DISPLACED)
+    newly = ~is_away[sel]  # from home (or a settled place): a new displacement
+    flows.new_displacements += int(newly.sum())
+    flows.redisplacements += int((was[newly] == Status.RETURNED).sum())
+    flows.secondary_moves += int((~newly).sum())
+    fled = ids[newly]
+    pop.times_displaced[fled] = np.minimum(pop.times_displaced[fled].astype(np.int16) + 1, 255)
+    first = fled[pop.times_displaced[fled] == 1]
+    tally.ever_displaced_by_origin += np.bincount(pop.origin[first], minlength=tally.n_places)
+    pop.months_displaced[fled] = 0
+    pop.returned_elsewhere[fled] = False
+    pop.belief_security[fled] = ctx.security[pop.origin[fled]]
+    pop.belief_conditions[fled] = ctx.conditions[pop.origin[fled]]
+    tally.move(pop, ids, dest.astype(np.int16), new_status.astype(np.int8))
+
+    # Returns: capability to pay the journey, a package if one is funded, return elsewhere.
+    sel = np.flatnonzero(choice == Choice.RETURN)
+    flows.intending_return += len(sel)
+    ids = idx[sel]
+    size = pop.size[ids]
+    assets = pop.assets[ids].astype(np.float64)
+    able = uu[sel, 2] < rules.capability(assets, rules.trip_cost(d, size))
+    if pkg.offered and not ctx.takeup.exhausted:
+        takes = rules.package_takeup(
+            pkg,
+            ctx.takeup,
+            able=uu[sel, 2] < rules.package_capability(d, pkg, assets=assets, size=size),
+            price=pkg.cost(size, home_lost[sel]),
+        )
+        able = takes | able
+        got = ids[takes]
+        pop.assisted[got] = True
+        pop.support_months[got] = pkg.food_months
+        pop.assets[got] += (pkg.cash_per_person * pop.size[got]).astype(np.float32)
+    flows.unable_to_return += int((~able).sum())
+    sel, ids = sel[able], ids[able]
+    pop.return_month[ids] = ctx.month
+    alt = ctx.return_elsewhere_place[pop.origin[ids]]
+    elsewhere = rules.returns_elsewhere(d, home_lost=home_lost[sel], u=uu[sel, 3], alternative=alt)
+    dest = np.where(elsewhere, alt, pop.origin[ids]).astype(np.int16)
+    new_status = np.where(elsewhere, Status.SETTLED_ELSEWHERE, Status.RETURNED).astype(np.int8)
+    pop.returned_elsewhere[ids] = elsewhere
+    flows.new_returns += int((~elsewhere).sum())
+    flows.returns_elsewhere += int(elsewhere.sum())
+    tally.move(pop, ids, dest, new_status)
+
+    # Local integration where one is.
+    ids = idx[choice == Choice.SETTLE]
+    flows.settlements += len(ids)
+    tally.move(pop, ids, pop.place[ids], np.full(len(ids), Status.SETTLED_ELSEWHERE, np.int8))
+
+
+def destroy_homes(pop: Population, ctx: Context, scale: float, rng: np.random.Generator) -> int:
+    """Homes of absent households at a violent origin are destroyed (see ``rules``)."""
+    p_destroy = rules.destruction_chance(ctx.events, scale)
+    if not (p_destroy > 0).any():
+        return 0
+    ids = np.flatnonzero(
+        (pop.place != pop.origin) & (pop.housing == Housing.INTACT) & (p_destroy[pop.origin] > 0)
+    )
+    hit = ids[rng.random(len(ids)) < p_destroy[pop.origin[ids]]]
+    pop.housing[hit] = Housing.DESTROYED
+    return len(hit)

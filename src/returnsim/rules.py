@@ -1,0 +1,270 @@
+"""The household rule: every formula of a household's month, with its equation and source.
+
+This module is the one place where the decision rule is written. Its
+functions are elementwise: they take NumPy arrays (the vectorized engine,
+``engine.py``, passes every deliberating household at once) or single
+values (the per-object engine, ``reference.py``, passes one ``Household``
+agent's), and give the same numbers either way. Storage (the population
+arrays, float32 rounding on write), the order of random draws and counting
+flows belong to the engines, not here.
+
+``d`` is the ``decision`` section of the scenario's parameters
+(:func:`returnsim.param.params`); every weight has its unit, range and
+source in the registry (``returnsim describe decision``).
+
+The month of a household, in order:
+
+1. **Beliefs** (displaced only). Beliefs about security and conditions at
+   home move toward the truth at the learning rate
+   ``r = min(1, info_rate + info_bonus + ties_info_rate x ties x back_share)``:
+   information lags, and grows with social ties and with the share of one's
+   origin already back (network learning; Koser & Kuschminder 2015,
+   Alrababah et al. 2023). Assets run down by ``asset_depletion`` a month,
+   less where aid covers needs.
+2. **Threat and trauma.** Under threat when security here is below one's
+   own threshold; trauma decays by ``trauma_recovery`` and, under threat,
+   rises by ``trauma_rate x (1 - trauma)``. The threatened deliberate; the
+   displaced review at ``review_rate`` a month.
+3. **Choice.** A random-utility (logit) choice among stay, move, return and
+   settle (:func:`utilities`), destinations of a move by logit among the
+   neighbours (nested logit), drawn by inverse CDF (:func:`logit_draw`).
+4. **Capability.** A flight may be blocked (:func:`trapped_chance`); a
+   return goes only if the journey can be paid (:func:`capability`), with a
+   return package if one is on offer and funded (:func:`package_takeup`);
+   one whose home is lost may settle nearby instead (return elsewhere).
+5. **Homes destroyed.** Violence at an origin destroys homes of absent
+   households (:func:`destruction_chance`).
+
+The value of each place this month, which the choice reads, is
+:func:`place_values`.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+if TYPE_CHECKING:
+    from returnsim.households import PackageTakeUp, PackageTerms
+    from returnsim.param import Section
+
+F32 = np.float32
+
+
+# ------------------------------------------------------------ place values
+def place_values(
+    p: Any,
+    *,
+    services: np.ndarray,
+    livelihood: np.ndarray,
+    education: np.ndarray,
+    cohesion: np.ndarray,
+    security: np.ndarray,
+    presence: np.ndarray,
+    aid_coverage: np.ndarray,
+    crowding: np.ndarray,
+    nbr: np.ndarray,
+    nbr_km: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Conditions, appeal and the value of each road, per place (``p``: all sections).
+
+        conditions_j = w_services x services_j + w_livelihood x livelihood_j
+                       + w_education x education_j + w_cohesion x cohesion_j
+                       + presence_weight x presence_j + aid.appeal_weight x aid_coverage_j
+        appeal_j     = w_security x security_j + conditions_j - crowding_cost x crowding_j
+        road_jk      = appeal_k - distance_cost x km_jk / 100        (-inf for padding)
+
+    ``services`` are per household (diluted by crowding); ``presence`` is the
+    visible protection of peacekeepers (``conflict.presence``).
+    """
+    d = p.decision
+    conditions = (
+        d.w_services * services
+        + d.w_livelihood * livelihood
+        + d.w_education * education
+        + d.w_cohesion * cohesion
+        + p.peacekeeping.presence_weight * presence
+        + p.aid.appeal_weight * aid_coverage
+    )
+    appeal = d.w_security * security + conditions - d.crowding_cost * crowding
+    km = np.where(nbr >= 0, nbr_km, 0.0)  # padding is inf: 0 x inf would be NaN
+    road = np.where(nbr >= 0, appeal[nbr] - d.distance_cost * km / 100.0, -np.inf)
+    return conditions, appeal, road
+
+
+def back_share(returned: np.ndarray, ever_displaced: np.ndarray) -> np.ndarray:
+    """Per origin: the share of its ever-displaced households now back home."""
+    return returned / np.maximum(ever_displaced, 1)
+
+
+# ------------------------------------------------------------- 1. beliefs
+def learning_rate(d: Section, *, info_bonus: float, ties: Any, back: Any) -> Any:
+    """r = min(1, info_rate + info_bonus + ties_info_rate x ties x back_share_origin)."""
+    return np.minimum(1.0, d.info_rate + info_bonus + d.ties_info_rate * ties * back)
+
+
+def learn(belief: Any, truth: Any, rate: Any) -> Any:
+    """Belief moves toward the truth: b + r x (truth - b)."""
+    return belief + rate * (truth - belief)
+
+
+def asset_retention(d: Section, *, cover: Any, protection: float) -> Any:
+    """Share of assets kept this month away from home: 1 - depletion x (1 - protection x cover)."""
+    return 1.0 - d.asset_depletion * (1.0 - protection * cover)
+
+
+# ------------------------------------------------------- 2. threat, trauma
+def threatened(security32: Any, threshold: Any) -> Any:
+    """Under threat: security here (float32, as thresholds are stored) below one's threshold."""
+    return security32 < threshold
+
+
+def trauma_recovered(d: Section, trauma: Any) -> Any:
+    """Trauma fades by ``trauma_recovery`` a month (in float32, as it is stored)."""
+    return trauma * F32(1.0 - d.trauma_recovery)
+
+
+def trauma_exposed(d: Section, trauma: Any) -> Any:
+    """Under threat trauma rises: t + trauma_rate x (1 - t)."""
+    return trauma + d.trauma_rate * (1.0 - trauma)
+
+
+def reviews(d: Section, u: Any) -> Any:
+    """A displaced household reviews its situation this month (uniform ``u``, float32)."""
+    return u < F32(d.review_rate)
+
+
+# ------------------------------------------------------------- 3. choice
+def move_values(nbr: Any, road: Any, origin: Any) -> Any:
+    """Value of each neighbour for a move: the road's value, never home (-inf)."""
+    return np.where(nbr == np.asarray(origin)[..., None], -np.inf, road)
+
+
+def inclusive_value(values: Any) -> Any:
+    """Log-sum over neighbours, top + log sum exp(v - top): the value of moving (nested logit)."""
+    top = np.max(values, axis=-1, initial=-np.inf)
+    with np.errstate(invalid="ignore"):
+        return top + np.log(np.exp(values - np.asarray(top)[..., None]).sum(axis=-1))
+
+
+def utilities(
+    d: Section,
+    pkg: PackageTerms,
+    *,
+    appeal: Any,
+    security: Any,
+    threshold: Any,
+    threat: Any,
+    away: Any,
+    months_displaced: Any,
+    inclusive: Any,
+    settle_ok: Any,
+    dist_home: Any,
+    belief_security: Any,
+    belief_conditions: Any,
+    size: Any,
+    home_lost: Any,
+) -> tuple[Any, Any, Any, Any]:
+    """Utility of staying, moving, returning and settling (-inf: not an option).
+
+        shortfall = 1 - security_here / threshold   when under threat, else 0
+        fade      = 0.5 ^ (months_displaced / attachment_halflife)
+        U_stay    = appeal_here - danger_penalty x shortfall - displacement_hardship x away
+        U_move    = inclusive value of the neighbours - move_cost
+                    (the displaced, or those under threat; never straight home)
+        U_return  = w_security x belief_security + belief_conditions + attachment x fade
+                    + utility_per_usd x cash - housing_penalty x home_lost - move_cost
+                    - distance_cost x km_home / 100
+                    only if away, home reachable and belief_security >= threshold - relief
+                    (safety first: Alrababah et al. 2023; escorted convoys give ``relief``;
+                    a cash grant on offer adds value, Burundi 2007)
+        U_settle  = U_stay - settle_weight x fade   where local integration is possible
+
+    Attachment to home halves every ``attachment_halflife`` months, so return
+    intent declines and settling gains with time displaced.
+    """
+    shortfall = np.where(threat, 1.0 - security / threshold, 0.0)
+    fade = 0.5 ** (months_displaced / d.attachment_halflife)
+    stay = appeal - d.danger_penalty * shortfall - d.displacement_hardship * away
+    move = np.where((away | threat) & np.isfinite(inclusive), inclusive - d.move_cost, -np.inf)
+    may_return = away & (belief_security >= threshold - pkg.relief) & np.isfinite(dist_home)
+    cash = pkg.cash_per_person * size * pkg.offered
+    ret = np.where(
+        may_return,
+        d.w_security * belief_security
+        + belief_conditions
+        + d.attachment * fade
+        + pkg.utility_per_usd * cash
+        - d.housing_penalty * home_lost
+        - d.move_cost
+        - d.distance_cost * np.where(may_return, dist_home, 0.0) / 100.0,
+        -np.inf,
+    )
+    settle = np.where(away & settle_ok, stay - d.settle_weight * fade, -np.inf)
+    return stay, move, ret, settle
+
+
+def logit_draw(util: np.ndarray, u: np.ndarray) -> np.ndarray:
+    """Column chosen in each row with logit probabilities exp(U) / sum exp(U).
+
+    Inverse-CDF draw with one uniform per row; -inf marks an unavailable
+    option. Every row must have at least one finite utility.
+    """
+    top = util.max(axis=1, keepdims=True)
+    cdf = np.cumsum(np.exp(util - top), axis=1)
+    # The first option whose cumulative weight exceeds u x total.
+    k = (u[:, None] * cdf[:, -1:] >= cdf).sum(axis=1)
+    return np.minimum(k, util.shape[1] - 1)
+
+
+# --------------------------------------------------------- 4. capability
+def trapped_chance(d: Section, *, frail: Any, trap_factor: Any) -> Any:
+    """Chance that a flight is blocked: trapped_share x (1 + older or disabled) x trap_factor.
+
+    Twice as often with an older or disabled member; escorted corridors
+    lower ``trap_factor``.
+    """
+    return d.trapped_share * (1 + frail) * trap_factor
+
+
+def capability(assets: Any, cost: Any) -> Any:
+    """Chance of being able to pay a journey: assets / (assets + cost); 1 when it is free."""
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.where(cost > 0, assets / (assets + cost), 1.0)
+
+
+def trip_cost(d: Section, size: Any) -> Any:
+    """The journey home for a household of ``size`` persons, USD."""
+    return d.trip_cost_per_person * size
+
+
+def package_capability(d: Section, pkg: PackageTerms, *, assets: Any, size: Any) -> Any:
+    """With a package: its cash adds to what one has and its transport pays the fare."""
+    fare = np.maximum(d.trip_cost_per_person - pkg.transport_per_person, 0.0)
+    return capability(assets + pkg.cash_per_person * size, fare * size)
+
+
+def package_takeup(
+    pkg: PackageTerms, takeup: PackageTakeUp, *, able: np.ndarray, price: np.ndarray
+) -> np.ndarray:
+    """Who of those able to go with a package gets one: packages go in household order
+    while the month's funds last; the first that cannot be paid ends the offer for the month.
+    Updates ``takeup`` (spending so far, exhausted)."""
+    used = np.cumsum(np.concatenate(([takeup.used], np.where(able, price, 0.0))))[1:]
+    takes = able & (used <= pkg.funds)
+    takeup.exhausted = bool((able & ~takes).any())
+    if takes.any():
+        takeup.used = float(used[takes][-1])
+    return takes
+
+
+def returns_elsewhere(d: Section, *, home_lost: Any, u: Any, alternative: Any) -> Any:
+    """A returnee whose home is lost settles nearby instead, with ``return_elsewhere_share``."""
+    return home_lost & (u < d.return_elsewhere_share) & (alternative >= 0)
+
+
+# ------------------------------------------------------ 5. homes destroyed
+def destruction_chance(events: np.ndarray, scale: float) -> np.ndarray:
+    """Chance that an absent household's intact home is destroyed: 1 - exp(-events / scale)."""
+    return 1.0 - np.exp(-events / scale)
