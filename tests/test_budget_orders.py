@@ -6,10 +6,12 @@ from __future__ import annotations
 import io
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from returnsim import ReturnModel
 from returnsim.interventions import DEFAULT_PRIORITIES, LEVERS
+from returnsim.places import Places
 from returnsim.scenario import load
 
 FULL = Path(__file__).absolute().parents[1] / "scenarios" / "full_response.toml"
@@ -69,10 +71,10 @@ def test_no_lever_writes_attributes_on_the_model(monkeypatch) -> None:
     for stage in ("allocate", "settle"):
         run = getattr(model.budget, stage)
 
-        def watched(month, run=run) -> None:
+        def watched(month, run=run, **kw) -> None:
             acting[0] = True
             try:
-                run(month)
+                run(month, **kw)
             finally:
                 acting[0] = False
 
@@ -80,3 +82,43 @@ def test_no_lever_writes_attributes_on_the_model(monkeypatch) -> None:
     model.run()
     assert model.levers["coordination"].spent_total > 0  # the lever did act
     assert writes == []
+
+
+def _place_arrays(places) -> dict[str, np.ndarray]:
+    return {k: v.copy() for k, v in vars(places).items() if isinstance(v, np.ndarray)}
+
+
+def test_levers_write_no_place_array_conditions_are_derived(monkeypatch) -> None:
+    """A lever changes only its own contribution; the places' base levels, cohesion and
+    aid coverage are derived from the contributions (Places.refresh). With the derivation
+    switched off every lever still acts, but no place condition moves off the scenario's."""
+    spec = load(FULL, SMALL)
+    live = ReturnModel(spec, rng=3)
+    live.run()
+    p = live.places
+    assert (p.base_services > p.scenario_base["services"]).any()  # reconstruction
+    assert (p.cohesion > p.scenario_cohesion).any()  # reconciliation, mediators
+    assert (p.base_livelihood > p.scenario_base["livelihood"]).any()  # livelihood markets
+    assert (p.base_education > p.scenario_base["education"]).any()  # schools, classes
+    assert live.levers["aid"].delivered_total > 0
+
+    monkeypatch.setattr(Places, "refresh", lambda self: None)
+    model = ReturnModel(spec, rng=3)
+    changed = []
+    for lever in model.levers.values():
+
+        def watched(month, funds, apply=lever.apply, key=lever.key) -> float:
+            before = _place_arrays(model.places)
+            out = apply(month, funds)
+            after = _place_arrays(model.places)
+            changed.extend(f"{key}: {k}" for k in before if not np.array_equal(before[k], after[k]))
+            return out
+
+        lever.apply = watched
+    model.run()
+    assert changed == []
+    assert sum(lv.spent_total for lv in model.levers.values()) > 0  # they did act
+    p = model.places
+    assert (p.base_services == p.scenario_base["services"]).all()
+    assert (p.cohesion == p.scenario_cohesion).all()
+    assert (p.aid_coverage == 0).all()

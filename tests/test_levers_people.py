@@ -195,10 +195,10 @@ def _origin_cohesion(m: ReturnModel) -> np.ndarray:
 
 def test_reconciliation_raises_cohesion_and_cuts_disputes() -> None:
     for seed in (1, 2):
-        record = lambda m: (_origin_cohesion(m), m.places.disputes.sum())  # noqa: E731
+        record = lambda m: (_origin_cohesion(m), m.levers["reconciliation"].disputes.sum())  # noqa: E731
         m0, rows0 = trace({}, seed, record)
         m1, rows1 = trace({**ON["reconciliation"], "reconciliation.end": 30}, seed, record)
-        base = m0.places.base_cohesion[m0.places.origins]
+        base = m0.places.scenario_cohesion[m0.places.origins]
         coh0 = np.array([r[0] for r in rows0])
         coh1 = np.array([r[0] for r in rows1])
         assert np.allclose(coh0, base), "without the programme cohesion stays at its base"
@@ -292,8 +292,8 @@ def test_mediators_record_coverage_and_raise_acceptance() -> None:
     lever = m1.levers["protection"]
     t = lever.places
     assert (lever.coverage[t] > 0).all() and (lever.female_coverage[t] > 0).all()
-    assert (m1.places.cohesion >= m1.places.base_cohesion).all()
-    assert (m1.places.cohesion > m1.places.base_cohesion).any()
+    assert (m1.places.cohesion >= m1.places.scenario_cohesion).all()
+    assert (m1.places.cohesion > m1.places.scenario_cohesion).any()
     men_only, _ = run({"protection.mediators": 30, "protection.female_mediator_share": 0.0}, 7)
     assert (men_only.levers["protection"].female_coverage == 0).all()
 

@@ -7,12 +7,15 @@ The month (``ReturnModel.step``), in this fixed order (as in Starsim):
 3. mission: resizes to its mandate, is paid (from the budget if it is in it),
    redeploys when due;
 4. violence: events per place, suppressed where troops and police are;
-5. place conditions: services and livelihood move toward targets that
-   insecurity lowers; dated camp closures, assistance cuts and droughts
-   (``shocks.py``) hold them under their caps;
+5. place conditions: services, livelihood and schooling move toward base
+   levels that insecurity lowers; dated camp closures, assistance cuts and
+   droughts (``shocks.py``) set caps that hold them under a share of base;
 6. levers: funded in ``budget.priorities`` order, then each acts with its
    grant in its fixed phase order (``interventions``; priority decides only
-   who is paid when money is short);
+   who is paid when money is short); a lever changes only its own
+   contribution and household columns, and the places' base levels,
+   cohesion and aid coverage are derived again after each
+   (``Places.refresh``);
 7. households: the value of each place (``rules.place_values``), then the
    household rule (``rules.py``), vectorized (``engine.py``) or one agent at a
    time (``reference.py``);
@@ -144,8 +147,8 @@ class ReturnModel(mesa.Model):
         places.update_conditions(
             recovery=s["dynamics.recovery_rate"], damage=s["dynamics.insecurity_damage"]
         )
-        self.shocks.apply(month)
-        self.budget.allocate(month)
+        places.hold_under(self.shocks.apply(month))
+        self.budget.allocate(month, acted=places.refresh)
         ctx = self.context()
         if self.engine is None:
             self.flows = decide_and_move(

@@ -1,10 +1,26 @@
 """The places network: origins, towns, camps, border points and their conditions.
 
 Each place carries security (from the violence process), services,
-livelihood and social cohesion, all indices in [0, 1], plus a capacity in
-households. Places are linked by roads (``[[routes]]``); households move one
-road at a time, except that a return journey may cross several (its cost is
-the shortest-path distance home).
+livelihood, schooling and social cohesion, all indices in [0, 1], plus a
+capacity in households. Places are linked by roads (``[[routes]]``);
+households move one road at a time, except that a return journey may cross
+several (its cost is the shortest-path distance home).
+
+Conditions are derived, never written by the levers or the shocks:
+
+- each lever owns a :class:`Contribution` (what it adds to each place's base
+  level of services, livelihood and schooling, to acceptance of returnees,
+  and the share of needs its aid covers);
+  ``base = scenario value + sum of contributions`` and
+  ``cohesion = clip(scenario cohesion + sum of contributions, 0, 1)``
+  (:meth:`Places.refresh`);
+- services, livelihood and schooling drift each month toward the base
+  lowered by insecurity (:meth:`Places.update_conditions`); a rise from an
+  ``immediate`` contribution shows at once (classes and jobs start), others
+  arrive at the recovery rate (built facilities fill up);
+- the shocks' :class:`Caps` (camp closures, assistance cuts, droughts) then
+  hold them under a share of the base and scale camp capacity
+  (:meth:`Places.hold_under`).
 """
 
 from __future__ import annotations
@@ -31,6 +47,38 @@ class PlaceKind(IntEnum):
     BORDER = 4
 
 
+CONDITIONS = ("services", "livelihood", "education")
+
+
+class Contribution:
+    """One lever's effect on the conditions of every place (arrays by place id, 0: none).
+
+    ``services``, ``livelihood``, ``education``: additions to the base level;
+    ``cohesion``: addition to acceptance of returnees; ``aid_coverage``: the
+    share of needs met this month (0-1). The lever writes only these arrays;
+    :meth:`Places.refresh` sums them.
+    """
+
+    def __init__(self, key: str, n: int, *, immediate: bool) -> None:
+        self.key = key
+        #: rises of livelihood and schooling show at once, not at the recovery rate
+        self.immediate = immediate
+        self.services = np.zeros(n)
+        self.livelihood = np.zeros(n)
+        self.education = np.zeros(n)
+        self.cohesion = np.zeros(n)
+        self.aid_coverage = np.zeros(n)
+
+
+class Caps:
+    """The shocks' limits this month, as multipliers by place (1: no limit)."""
+
+    def __init__(self, n: int) -> None:
+        self.capacity = np.ones(n)  # of the scenario's capacity (camp closures)
+        self.services = np.ones(n)  # of base services (assistance cuts)
+        self.livelihood = np.ones(n)  # of base livelihood (assistance cuts, droughts)
+
+
 class Places:
     """Place attributes and conditions as arrays indexed by place id."""
 
@@ -43,12 +91,19 @@ class Places:
         self.kind = np.array([PlaceKind[p["kind"].upper()] for p in rows], dtype=np.int8)
         self.abroad = np.array([p["abroad"] for p in rows], dtype=bool)
         cap = np.array([p["capacity"] for p in rows], dtype=np.float64)
-        self.capacity = np.where(cap > 0, cap, np.inf)
+        #: the scenario's capacity in households (inf: no limit); shocks may lower ``capacity``
+        self.scenario_capacity = np.where(cap > 0, cap, np.inf)
+        self.capacity = self.scenario_capacity.copy()
         self.origin_share = np.array([p["origin_share"] for p in rows], dtype=np.float64)
         self.base_violence = np.array([p["violence"] for p in rows], dtype=np.float64)
-        self.base_services = np.array([p["services"] for p in rows], dtype=np.float64)
-        self.base_livelihood = np.array([p["livelihood"] for p in rows], dtype=np.float64)
-        self.cohesion = np.array([p["cohesion"] for p in rows], dtype=np.float64)
+        services = np.array([p["services"] for p in rows], dtype=np.float64)
+        #: the scenario's levels, before any lever (schooling starts at the services level)
+        self.scenario_base = {
+            "services": services,
+            "livelihood": np.array([p["livelihood"] for p in rows], dtype=np.float64),
+            "education": services.copy(),
+        }
+        self.scenario_cohesion = np.array([p["cohesion"] for p in rows], dtype=np.float64)
         self.initial_damage = np.array([p["housing_damage"] for p in rows], dtype=np.float64)
         self.initial_occupied = np.array([p["housing_occupied"] for p in rows], dtype=np.float64)
         self.pos = {p["name"]: (p["x"], p["y"]) for p in rows}
@@ -70,22 +125,25 @@ class Places:
                 self.nbr[i, j] = other
                 self.nbr_km[i, j] = data["km"]
 
-        self.base_cohesion = self.cohesion.copy()
-        #: schooling available (enrolment and quality), 0-1; starts at the services level
-        self.base_education = self.base_services.copy()
+        # Derived from the scenario and the contributions (refresh); read-only for levers.
+        self.base_services = services.copy()
+        self.base_livelihood = self.scenario_base["livelihood"].copy()
+        #: schooling available (enrolment and quality), 0-1
+        self.base_education = services.copy()
+        self.cohesion = self.scenario_cohesion.copy()
+        self.aid_coverage = np.zeros(n)
+        self.contributions: list[Contribution] = []
+        self._seen: dict[str, dict[str, np.ndarray]] = {}
 
         # Dynamic conditions, updated monthly by the model.
         self.services = self.base_services.copy()
         self.livelihood = self.base_livelihood.copy()
         self.education = self.base_education.copy()
-        #: land and property disputes this month (reconciliation lowers them)
-        self.disputes = np.zeros(n)
         self.security = np.ones(n)
         self.occupancy = np.zeros(n)
         self.troops = np.zeros(n)
         self.police = np.zeros(n)
         self.observers = np.zeros(n)
-        self.aid_coverage = np.zeros(n)
         #: multiplier on the chance of being trapped when fleeing (escorted corridors < 1)
         self.trap_factor = np.ones(n)
         corridors = [self.index[name] for name in scenario["peacekeeping.corridors"]]
@@ -113,6 +171,58 @@ class Places:
         self.services += recovery * (self.base_services * factor - self.services)
         self.livelihood += recovery * (self.base_livelihood * factor - self.livelihood)
         self.education += recovery * (self.base_education * factor - self.education)
+
+    def contribution(self, key: str, *, immediate: bool = False) -> Contribution:
+        """A new, empty contribution of lever ``key``, summed from now on."""
+        c = Contribution(key, self.n, immediate=immediate)
+        self.contributions.append(c)
+        if immediate:
+            self._seen[key] = {x: np.zeros(self.n) for x in ("livelihood", "education")}
+        return c
+
+    def refresh(self) -> None:
+        """Derive base levels, cohesion and aid coverage from the contributions.
+
+        base_x = scenario_x + sum of contributions to x (x: services,
+        livelihood, schooling); a rise of an immediate contribution to
+        livelihood or schooling is added to the current level at once (a fall
+        works through the monthly drift); levels stay at most 1.
+        """
+        cs = self.contributions
+        for x in CONDITIONS:
+            base = self.scenario_base[x].copy()
+            for c in cs:
+                base += getattr(c, x)
+            getattr(self, f"base_{x}")[:] = base
+        for c in cs:
+            if c.immediate:
+                for x, seen in self._seen[c.key].items():
+                    now = getattr(c, x)
+                    if (now != seen).any():
+                        level = getattr(self, x)
+                        level += np.maximum(now - seen, 0.0)
+                        np.minimum(level, 1.0, out=level)
+                        seen[:] = now
+        cohesion = self.scenario_cohesion.copy()
+        for c in cs:
+            cohesion += c.cohesion
+        self.cohesion[:] = np.clip(cohesion, 0.0, 1.0)
+        aid = np.zeros(self.n)
+        for c in cs:
+            aid += c.aid_coverage
+        self.aid_coverage[:] = np.minimum(aid, 1.0)
+
+    def hold_under(self, caps: Caps) -> None:
+        """Apply the shocks' caps: camp capacity, services and livelihood at most cap x base."""
+        self.capacity[:] = np.where(
+            caps.capacity == 1.0,
+            self.scenario_capacity,
+            np.maximum(self.scenario_capacity * caps.capacity, 1.0),  # finite crowding
+        )
+        for x in ("services", "livelihood"):
+            cap = getattr(caps, x)
+            level, base = getattr(self, x), getattr(self, f"base_{x}")
+            level[:] = np.where(cap < 1.0, np.minimum(level, cap * base), level)
 
     def effective_services(self) -> np.ndarray:
         """Services per household, diluted where a place is over capacity."""

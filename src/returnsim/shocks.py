@@ -1,9 +1,10 @@
 """Policy triggers and shocks that act on places: camp closures, cessation, drought.
 
 These are not levers (nobody pays for them): they are dated events of a
-scenario that change the conditions households face. They act on place
-arrays only, once a month after place conditions are updated and before
-the levers and the households act, so the decision rule is unchanged.
+scenario that change the conditions households face. Each month, after
+place conditions drift and before the levers and the households act, they
+set caps (``places.Caps``) that ``Places.hold_under`` applies; they write no
+place array themselves.
 
 - **Camp capacity** (``camps.capacity``, a [month, multiplier] schedule):
   the capacity of the target camps is their scenario capacity times the
@@ -35,7 +36,7 @@ import numpy as np
 
 from returnsim.errors import InputError
 from returnsim.param import Param, schedule_at
-from returnsim.places import PlaceKind
+from returnsim.places import Caps, PlaceKind
 
 if TYPE_CHECKING:
     from returnsim.world import World
@@ -104,7 +105,6 @@ class Shocks:
 
     def __init__(self, model: World) -> None:
         s, places = model.spec, model.places
-        self.places = places
         self.s = s
         names = s["camps.targets"]
         if names:
@@ -116,38 +116,36 @@ class Shocks:
             self.drought_places = np.array([places.index[n] for n in names], dtype=np.int64)
         else:
             self.drought_places = places.origins
-        self.base_capacity = places.capacity[self.camps].copy()
-        if s["camps.capacity"] and not np.isfinite(self.base_capacity).all():
-            name = places.names[int(self.camps[~np.isfinite(self.base_capacity)][0])]
+        base_capacity = places.scenario_capacity[self.camps]
+        if s["camps.capacity"] and not np.isfinite(base_capacity).all():
+            name = places.names[int(self.camps[~np.isfinite(base_capacity)][0])]
             raise InputError(
                 f"{s.source}: camps.capacity: camp '{name}' has no capacity limit "
                 f"(give places.{name}.capacity > 0 to close it)"
             )
+        #: this month's limits on the places (``Places.hold_under`` applies them)
+        self.caps = Caps(places.n)
         #: this month's multipliers (reported for plots and tests)
         self.capacity_factor = 1.0
         self.assistance_factor = 1.0
         self.drought_severity = 0.0
 
-    def apply(self, month: int) -> None:
-        """Set this month's camp capacity and hold conditions under their caps."""
-
-        s, places = self.s, self.places
+    def apply(self, month: int) -> Caps:
+        """This month's caps: camp capacity, and services and livelihood as shares of base."""
+        s, caps = self.s, self.caps
         self.capacity_factor = schedule_at(s["camps.capacity"], month, default=1.0, linear=False)
         self.assistance_factor = schedule_at(
             s["camps.assistance"], month, default=1.0, linear=False
         )
         self.drought_severity = schedule_at(s["drought.schedule"], month, default=0.0, linear=False)
+        caps.capacity[:] = caps.services[:] = caps.livelihood[:] = 1.0
         c = self.camps
         if s["camps.capacity"]:
-            # At least one household's room, so crowding stays finite.
-            places.capacity[c] = np.maximum(self.base_capacity * self.capacity_factor, 1.0)
+            caps.capacity[c] = self.capacity_factor
         if self.assistance_factor < 1.0:
-            cap = self.assistance_factor
-            places.services[c] = np.minimum(places.services[c], cap * places.base_services[c])
-            places.livelihood[c] = np.minimum(places.livelihood[c], cap * places.base_livelihood[c])
+            caps.services[c] = self.assistance_factor
+            caps.livelihood[c] = self.assistance_factor
         if self.drought_severity > 0.0:
             d = self.drought_places
-            keep = 1.0 - self.drought_severity
-            places.livelihood[d] = np.minimum(
-                places.livelihood[d], keep * places.base_livelihood[d]
-            )
+            caps.livelihood[d] = np.minimum(caps.livelihood[d], 1.0 - self.drought_severity)
+        return caps

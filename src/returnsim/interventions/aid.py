@@ -101,6 +101,8 @@ class Aid(Lever):
 
     def __init__(self, model: object) -> None:
         super().__init__(model)
+        #: the share of needs met at each place this month
+        self.effect = model.places.contribution(self.key)
         self.lost_total = 0.0
         self.delivered_total = 0.0
         self.breaks = 0
@@ -111,7 +113,8 @@ class Aid(Lever):
     def apply(self, month: int, funds: float) -> float:
         s, places = self.s, self.model.places
         broken = self.model.streams["interventions"].random() < s["aid.pipeline_break_monthly"]
-        places.aid_coverage[:] = 0.0
+        coverage = self.effect.aid_coverage
+        coverage[:] = 0.0
         if funds <= 0 or broken:
             self.breaks += bool(broken and funds > 0)
             return 0.0
@@ -129,7 +132,7 @@ class Aid(Lever):
         need = persons * s["aid.cost_per_person_month"] / np.maximum(arrive, 1e-9)
         share = funds * persons / persons.sum()
         spend = np.minimum(share, need)
-        places.aid_coverage[t] = np.minimum(
+        coverage[t] = np.minimum(
             1.0, spend * arrive / np.maximum(persons * s["aid.cost_per_person_month"], 1e-9)
         )
         self.lost_total += float((spend * (1.0 - arrive)).sum())

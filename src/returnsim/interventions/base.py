@@ -16,6 +16,11 @@ fade and coverage lapse. A lever may define ``summary() -> dict`` with its
 own accounts (participants, homes rebuilt...); it goes into summary.json.
 
 Effects act on conditions or household state, never on outcomes directly.
+A lever's effect on places is its own :class:`returnsim.places.Contribution`
+(``model.places.contribution(key)``): it writes those arrays and its own
+household columns, never an array of the places or an attribute of the
+model; the places derive their conditions from every contribution after
+each lever acts (``Places.refresh``).
 """
 
 from __future__ import annotations
@@ -25,7 +30,7 @@ from typing import TYPE_CHECKING, ClassVar
 import numpy as np
 
 from returnsim.param import Param
-from returnsim.places import PlaceKind
+from returnsim.places import Contribution, PlaceKind, Places
 
 if TYPE_CHECKING:
     from returnsim.world import World
@@ -134,22 +139,24 @@ class Lever:
 
 
 class CohesionGain:
-    """One lever's own addition to ``places.cohesion``, kept apart so levers compose.
+    """One lever's own addition to acceptance of returnees (its contribution's ``cohesion``).
 
-    ``set(new)`` writes the change from the previous gain into the places'
-    cohesion; a lever that never raises cohesion never touches the array.
+    ``set(new)`` replaces the gain and derives the places' cohesion again
+    (``Places.refresh``), so the next step of the same lever reads it.
     """
 
-    def __init__(self, places: object) -> None:
+    def __init__(self, places: Places, effect: Contribution) -> None:
         self.places = places
-        self.gain = np.zeros(places.n)
+        self.effect = effect
+
+    @property
+    def gain(self) -> np.ndarray:
+        return self.effect.cohesion
 
     def set(self, new: np.ndarray) -> None:
-        changed = new != self.gain
-        if changed.any():
-            c = self.places.cohesion
-            c[changed] = np.clip(c[changed] + new[changed] - self.gain[changed], 0.0, 1.0)
-            self.gain = new
+        if (new != self.effect.cohesion).any():
+            self.effect.cohesion[:] = new
+            self.places.refresh()
 
     def push(self, share: np.ndarray) -> None:
         """Close ``share`` of the gap between cohesion and 1 (diminishing returns)."""

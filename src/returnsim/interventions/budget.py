@@ -14,6 +14,7 @@ usually financed by assessed contributions, not programme budgets).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from returnsim.param import Param
@@ -103,12 +104,14 @@ class Budget:
         self.peacekeeping_total += paid
         return paid / cost
 
-    def allocate(self, month: int) -> None:
+    def allocate(self, month: int, *, acted: Callable[[], None] = lambda: None) -> None:
         """Fund the levers in priority order, then let each act in phase order with its grant.
 
         Every request is made before any lever acts, so what a lever asks for
         cannot depend on which levers were funded before it; inactive levers
         get nothing. What a lever does not commit goes back to the room.
+        ``acted`` runs after each lever acts (the model derives place conditions
+        from the levers' contributions there).
         """
         grants = {}
         for lever in self.by_priority:
@@ -119,6 +122,7 @@ class Budget:
             grant = grants[lever.key]
             lever.committed = min(max(lever.apply(month, grant), 0.0), grant)
             self.room += grant - lever.committed
+            acted()
 
     def settle(self, month: int) -> None:
         """Book what each lever actually spent; return unspent commitments to the room."""

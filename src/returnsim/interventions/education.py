@@ -20,10 +20,10 @@ there) closes a share of its schooling gap:
                                 + materials_gain x c_materials) x efficiency
 
 where ``base`` is the place's schooling index without this lever. The bonus
-is added to ``places.base_education`` while the support lasts (diminishing
-returns toward 1) and withdrawn as it ends; a rise also lifts
-``places.education`` at once, while a fall works through the places' usual
-drift toward their base (``dynamics.recovery_rate``).
+is the lever's contribution to the place's base schooling while the support
+lasts (diminishing returns toward 1) and is withdrawn as it ends; a rise
+also lifts schooling at once (an immediate contribution), while a fall works
+through the places' usual drift toward their base (``dynamics.recovery_rate``).
 Money is committed when support is given (courses and kits up front).
 """
 
@@ -168,7 +168,8 @@ class Education(Lever):
         self.course_left = np.zeros(n, dtype=np.int16)  # months of catch-up course left
         self.followed = np.zeros(n, dtype=bool)  # children followed a catch-up course
         self.kit_left = np.zeros(n, dtype=np.int16)  # months the materials still last
-        self.bonus = np.zeros(self.model.places.n)  # schooling index this lever adds
+        #: the schooling index this lever adds at each place (rises show at once)
+        self.effect = self.model.places.contribution(K, immediate=True)
         self.child_months = 0  # enrolment support given
         self.catchup_children = 0
         self.kits = 0
@@ -179,7 +180,7 @@ class Education(Lever):
         return self.s[f"{K}.monthly_budget"]
 
     def apply(self, month: int, funds: float) -> float:
-        if funds <= 0 and not self.bonus.any():
+        if funds <= 0 and not self.effect.education.any():
             return 0.0
         pop, places = self.model.pop, self.model.places
         self.month_spent = dict.fromkeys(LINES, 0.0)
@@ -204,14 +205,10 @@ class Education(Lever):
             ids = np.flatnonzero(who)
             cover = np.bincount(pop.place[ids], weights=pop.children[ids], minlength=places.n)
             gain = gain + s[f"{K}.{line}_gain"] * cover / np.maximum(children, 1)
-        base = places.base_education - self.bonus
-        bonus = (1.0 - base) * np.minimum(gain, 1.0) * self.efficiency
-        places.base_education += bonus - self.bonus
+        base = places.base_education - self.effect.education
         # Support given lifts schooling at once; support withdrawn fades at the
-        # places' recovery rate (update_conditions), as base_education falls.
-        places.education += np.maximum(bonus - self.bonus, 0.0)
-        np.minimum(places.education, 1.0, out=places.education)
-        self.bonus = bonus
+        # places' recovery rate, as the base falls (Places.refresh).
+        self.effect.education[:] = (1.0 - base) * np.minimum(gain, 1.0) * self.efficiency
         return sum(self.month_spent.values())
 
     def _enrol(self, funds: float, children: np.ndarray) -> np.ndarray:

@@ -250,7 +250,8 @@ class Livelihood(Lever):
         self.programme = np.zeros(n, dtype=np.int8)  # NONE, TRAINING, EMPLOYMENT or LOAN
         self.months_left = np.zeros(n, dtype=np.int16)
         self.served = np.zeros(n, dtype=bool)
-        self.market = np.zeros(self.model.places.n)  # livelihood added to each place
+        #: livelihood added to each place by the programmes (rises show at once)
+        self.effect = self.model.places.contribution(K, immediate=True)
         self.decay = np.float32(0.5 ** (1.0 / s[f"{K}.boost_halflife_months"]))
         seq = self.model.streams["interventions"].bit_generator.seed_seq
         self._seed = (seq.entropy, tuple(seq.spawn_key))
@@ -377,9 +378,7 @@ class Livelihood(Lever):
         inside = np.bincount(pop.place[self.programme != NONE], minlength=places.n)
         share = inside / np.maximum(self.model.tally.households, 1)
         market = self.s[f"{K}.market_effect"] * share * self.efficiency
-        places.base_livelihood += market - self.market
-        places.livelihood += np.maximum(market - self.market, 0.0)  # falls work via the drift
-        self.market = market
+        self.effect.livelihood[:] = market  # rises show at once, falls work via the drift
 
     def summary(self) -> dict[str, float]:
         """Participants, completions, loans and defaults, for reports."""

@@ -209,7 +209,8 @@ class Protection(Lever):
     def __init__(self, model: object) -> None:
         super().__init__(model)
         n = model.places.n
-        self.cohesion = CohesionGain(model.places)
+        self.effect = model.places.contribution(self.key)
+        self.cohesion = CohesionGain(model.places, self.effect)
         #: per place: share of households a mediator reaches, and of female-headed ones
         self.coverage = np.zeros(n)
         self.female_coverage = np.zeros(n)

@@ -25,7 +25,7 @@ planned programme runs everywhere:
   institutions; cost per community-month) raise residents' trust in
   institutions toward 1.
 
-Land disputes per place and month (``places.disputes``) come from returnees
+Land disputes per place and month (``disputes``) come from returnees
 whose home is occupied or destroyed (EVIDENCE.md: housing):
 
     disputes = dispute_rate x returnees_with_lost_home x (1 - cohesion)
@@ -185,9 +185,12 @@ class Reconciliation(Lever):
     def __init__(self, model: object) -> None:
         super().__init__(model)
         n = model.places.n
-        self.cohesion = CohesionGain(model.places)
+        self.effect = model.places.contribution(self.key)
+        self.cohesion = CohesionGain(model.places, self.effect)
         #: share of each place's communities trained in dispute resolution
         self.trained = np.zeros(n)
+        #: land and property disputes this month, by place
+        self.disputes = np.zeros(n)
         self.disputes_total = 0.0
         self.dialogues_month = 0.0
         self.trained_month = 0.0
@@ -256,14 +259,14 @@ class Reconciliation(Lever):
         s, k, places, pop = self.s, self.key, self.model.places, self.model.pop
         lost = (pop.status == hh.Status.RETURNED) & (pop.housing != hh.Housing.INTACT)
         claimants = np.bincount(pop.origin[lost], minlength=places.n)
-        places.disputes[:] = (
+        self.disputes[:] = (
             s[f"{k}.dispute_rate"]
             * claimants
             * (1.0 - places.cohesion)
             * (1.0 - s[f"{k}.dispute_reduction"] * self.trained)
         )
-        self.disputes_total += float(places.disputes.sum())
+        self.disputes_total += float(self.disputes.sum())
         if self.cohesion.gain.any():
-            per_household = places.disputes / np.maximum(self.model.tally.households, 1)
+            per_household = self.disputes / np.maximum(self.model.tally.households, 1)
             loss = s[f"{k}.dispute_erosion"] * per_household
             self.cohesion.set(np.maximum(self.cohesion.gain - loss, 0.0))

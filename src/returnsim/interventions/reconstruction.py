@@ -251,6 +251,8 @@ class Reconstruction(Lever):
         self.home_persons = np.bincount(pop.origin, weights=pop.size, minlength=n)
         #: share of the facility standard missing at the start (1 - base services)
         self.initial_gap = 1.0 - self.model.places.base_services.copy()
+        #: services and schooling added by the facilities built (they fill at the recovery rate)
+        self.effect = self.model.places.contribution(self.key)
         self.queue: list[Project] = []
         self.earmarked = np.zeros(pop.n, dtype=bool)
         self.capacity = np.full(n, s[f"{K}.governance_baseline"])
@@ -385,9 +387,10 @@ class Reconstruction(Lever):
             delivered = reach * q
             self.facilities_completed[p.kind] += p.units * q
             w = s[f"{K}.{p.kind}_services_weight"]
-            places.base_services[p.place] += w * delivered * (1.0 - places.base_services[p.place])
+            self.effect.services[p.place] += w * delivered * (1.0 - places.base_services[p.place])
             w = self.education_weight[p.kind]
-            places.base_education[p.place] += w * delivered * (1.0 - places.base_education[p.place])
+            self.effect.education[p.place] += w * delivered * (1.0 - places.base_education[p.place])
+            places.refresh()  # the next facility at this place sees this one
 
     def summary(self) -> dict[str, float]:
         """What was built and what it cost, for reports."""
