@@ -9,7 +9,6 @@ magic numbers.
 
 from __future__ import annotations
 
-from dataclasses import fields
 from pathlib import Path
 from typing import Any
 
@@ -99,7 +98,7 @@ def trace(overrides: dict[str, Any], seed: int, record: Any) -> tuple[ReturnMode
 
 
 def same_population(a: Population, b: Population) -> bool:
-    return all(np.array_equal(getattr(a, f.name), getattr(b, f.name)) for f in fields(a))
+    return all(np.array_equal(x, getattr(b, name)) for name, x in a.columns().items())
 
 
 @pytest.fixture(scope="module")

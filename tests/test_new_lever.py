@@ -1,5 +1,6 @@
 """Adding a lever is one file listed once: the copy of the package with a throwaway lever
-prices and funds it, sweeps it as a lever and documents it, with no other edit."""
+prices and funds it, sweeps it as a lever, documents it, adds its household column and
+its contribution to the places, with no other edit."""
 
 from __future__ import annotations
 
@@ -30,11 +31,20 @@ class CashForWork(Lever):
     key = "cash_for_work"
     phase = 65
     priority = 15
+    columns = {"wage_months": "uint8"}  # noqa: RUF012
+
+    def __init__(self, model) -> None:
+        super().__init__(model)
+        self.effect = model.places.contribution(self.key)
 
     def request(self, month: int) -> float:
         return self.s["cash_for_work.monthly_budget"]
 
     def apply(self, month: int, funds: float) -> float:
+        pop = self.model.pop
+        if funds > 0:
+            pop.wage_months[self.mask[pop.place]] += 1
+            self.effect.livelihood[self.places] = 0.01
         return funds
 '''
 
@@ -59,6 +69,10 @@ print(json.dumps({
     "column": float(ts["spending_cash_for_work"].sum()),
     "kind": default_kind("cash_for_work.monthly_budget"),
     "documented": "cash_for_work" in odd.levers() and "`cash_for_work`" in odd.phases(),
+    "wage_months": int(model.pop.wage_months.sum()),
+    "livelihood_added": float(
+        (model.places.base_livelihood - model.places.scenario_base["livelihood"]).max()
+    ),
 }))
 """
 
@@ -97,3 +111,5 @@ def test_a_new_lever_is_one_file_listed_once(tmp_path: Path) -> None:
     assert "cash_for_work" in got["choices"]
     assert got["spent"] == 3000.0 and got["column"] == 3000.0  # funded and priced, 3 months
     assert got["kind"] == "lever" and got["documented"]
+    assert got["wage_months"] > 0  # its household column, declared in its file
+    assert abs(got["livelihood_added"] - 0.01) < 1e-12  # its contribution to the places

@@ -10,6 +10,7 @@ households at once and ``reference.py`` to one ``Household`` agent at a time.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field, fields
 from enum import IntEnum
 
@@ -78,10 +79,36 @@ class Population:
     belief_conditions: np.ndarray  # float32, believed value of services etc. at home
     documented: np.ndarray  # bool, has civil documentation
     return_month: np.ndarray  # int16, month of the latest return (-1: none)
-    assisted: np.ndarray  # bool, went home with a return package
-    support_months: np.ndarray  # uint8, months of post-return food and shelter support left
-    livelihood_boost: np.ndarray  # float32, 0-1, gain from livelihood programmes (fades)
-    loan: np.ndarray  # float32, USD of microloan outstanding
+    #: columns declared by levers (``Lever.columns``: owned by one lever, read by the
+    #: rule or the outcomes), by name; read and written as attributes (``pop.loan``)
+    declared: dict[str, np.ndarray] = field(default_factory=dict)
+
+    def __getattr__(self, name: str) -> np.ndarray:  # reached only for a declared column
+        if name == "declared":
+            raise AttributeError(name)
+        try:
+            return self.declared[name]
+        except KeyError:
+            raise AttributeError(f"Population has no column {name!r}") from None
+
+    def __setattr__(self, name: str, value: np.ndarray) -> None:
+        if name in _CORE or name == "declared":
+            object.__setattr__(self, name, value)
+        elif name in self.declared:  # e.g. ``pop.loan *= ...``
+            self.declared[name] = value
+        else:
+            raise AttributeError(f"Population has no column {name!r}")
+
+    def declare(self, name: str, dtype: str) -> None:
+        """Add a lever's column, zero for every household."""
+        if name in self.columns():
+            raise ValueError(f"household column {name!r} is declared twice")
+        self.declared[name] = np.zeros(self.n, dtype=dtype)
+
+    def columns(self) -> dict[str, np.ndarray]:
+        """Every column, core and declared, by name."""
+        core = {f.name: getattr(self, f.name) for f in fields(self) if f.name != "declared"}
+        return core | self.declared
 
     @property
     def n(self) -> int:
@@ -93,7 +120,10 @@ class Population:
         return self.older | self.disability | self.protection_risk
 
     def nbytes(self) -> int:
-        return sum(getattr(self, f.name).nbytes for f in fields(self))
+        return sum(a.nbytes for a in self.columns().values())
+
+
+_CORE = frozenset(f.name for f in fields(Population))
 
 
 @dataclass(frozen=True)
@@ -168,8 +198,15 @@ class Flows:
     homes_destroyed: int = 0
 
 
-def init_population(scenario: Settings, places: Places, rng: np.random.Generator) -> Population:
-    """Draw the households of a scenario (population stream)."""
+def init_population(
+    scenario: Settings,
+    places: Places,
+    rng: np.random.Generator,
+    *,
+    columns: Iterable[tuple[str, str]] = (),
+) -> Population:
+    """Draw the households of a scenario (population stream); add the levers' ``columns``
+    (name and dtype each; a name given twice is an error)."""
     s = scenario
     n = s["households.count"]
     origins = places.origins
@@ -234,7 +271,7 @@ def init_population(scenario: Settings, places: Places, rng: np.random.Generator
     )
     housing[occupied] = Housing.OCCUPIED
     documented = rng.random(n) >= s["households.undocumented_share"]
-    return Population(
+    pop = Population(
         size=size,
         female_head=female_head,
         head_age=head_age,
@@ -262,11 +299,10 @@ def init_population(scenario: Settings, places: Places, rng: np.random.Generator
         belief_conditions=np.zeros(n, dtype=np.float32),
         documented=documented,
         return_month=np.full(n, -1, dtype=np.int16),
-        assisted=np.zeros(n, dtype=bool),
-        support_months=np.zeros(n, dtype=np.uint8),
-        livelihood_boost=np.zeros(n, dtype=np.float32),
-        loan=np.zeros(n, dtype=np.float32),
     )
+    for name, dtype in columns:
+        pop.declare(name, dtype)
+    return pop
 
 
 class Tally:

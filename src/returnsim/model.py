@@ -39,10 +39,18 @@ import numpy as np
 from returnsim import conflict, reintegration
 from returnsim.conflict import ViolenceProcess
 from returnsim.engine import build_context, decide_and_move
-from returnsim.households import Context, Flows, Population, Status, Tally, init_population
+from returnsim.households import (
+    Context,
+    Flows,
+    PackageTakeUp,
+    PackageTerms,
+    Population,
+    Status,
+    Tally,
+    init_population,
+)
 from returnsim.interventions import LEVERS, Budget
 from returnsim.interventions.coordination import efficiency
-from returnsim.interventions.return_package import ReturnPackage
 from returnsim.param import Params, Settings, params, schedule_at
 from returnsim.peacekeeping import Mission
 from returnsim.places import PlaceKind, Places
@@ -105,7 +113,12 @@ class ReturnModel(mesa.Model):
 
         self.places = Places(spec)
         self.violence = ViolenceProcess(self.places.base_violence, spec)
-        self.pop: Population = init_population(spec, self.places, self.streams["population"])
+        self.pop: Population = init_population(
+            spec,
+            self.places,
+            self.streams["population"],
+            columns=[column for cls in LEVERS for column in cls.columns.items()],
+        )
         self.tally = Tally(self.pop, self.places.n)
         self.places.occupancy = self.tally.households.astype(np.float64)
         self.levers = {cls.key: cls(self) for cls in LEVERS}
@@ -178,6 +191,10 @@ class ReturnModel(mesa.Model):
     def context(self) -> Context:
         """Place-level values the households' decision rule reads this month."""
         places = self.places
+        offers = [o for lever in self.levers.values() if (o := lever.offer()) is not None]
+        if len(offers) > 1:
+            raise RuntimeError("more than one lever offers a return package")
+        terms, takeup = offers[0] if offers else (PackageTerms(), PackageTakeUp())
         return build_context(
             self.p,
             places,
@@ -187,8 +204,8 @@ class ReturnModel(mesa.Model):
             month=self.steps,
             return_elsewhere_place=self._alt_home,
             info_bonus=self.info_bonus,
-            package=self.levers[ReturnPackage.key].terms,
-            takeup=self.levers[ReturnPackage.key].takeup,
+            package=terms,
+            takeup=takeup,
         )
 
     def _return_elsewhere_places(self) -> np.ndarray:

@@ -33,6 +33,7 @@ from returnsim.param import Param
 from returnsim.places import Contribution, PlaceKind, Places
 
 if TYPE_CHECKING:
+    from returnsim.households import PackageTakeUp, PackageTerms
     from returnsim.world import World
 
 MAX_MONTH = 1200
@@ -92,8 +93,9 @@ class Lever:
     phase: ClassVar[int] = 0
     #: Its default place in the funding order when money is short (lower is paid first).
     priority: ClassVar[int] = 0
-    #: The household columns it owns (``Population`` fields only it writes).
-    columns: ClassVar[tuple[str, ...]] = ()
+    #: The household columns it owns and others read (the rule, the outcomes), with their
+    #: dtypes; the model adds them to ``Population`` (zero at the start).
+    columns: ClassVar[dict[str, str]] = {}
 
     def __init__(self, model: World) -> None:
         self.model = model
@@ -127,6 +129,11 @@ class Lever:
     def apply(self, month: int, funds: float) -> float:
         """Act with at most ``funds`` USD; return USD committed."""
         return 0.0
+
+    def offer(self) -> tuple[PackageTerms, PackageTakeUp] | None:
+        """A return package on offer this month and its take-up ledger, read by the
+        household rule (``rules.package_takeup``); None for a lever that offers none."""
+        return None
 
     def settle(self, month: int) -> float:
         """USD actually spent this month (default: all that was committed)."""

@@ -36,6 +36,8 @@ numbers).
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 import numpy as np
 
 from returnsim.interventions.base import Lever, number, window
@@ -233,7 +235,8 @@ class Livelihood(Lever):
     default_places = "in_country"
     phase = 60
     priority = 60
-    columns = ("livelihood_boost", "loan")
+    #: gain from the programmes (0-1, fades), USD of microloan outstanding
+    columns: ClassVar[dict[str, str]] = {"livelihood_boost": "float32", "loan": "float32"}
 
     def __init__(self, model: object) -> None:
         super().__init__(model)

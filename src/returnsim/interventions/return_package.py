@@ -20,6 +20,7 @@ order while the month's funds last; the rest travel unassisted (if they can).
 from __future__ import annotations
 
 from dataclasses import replace
+from typing import ClassVar
 
 import numpy as np
 
@@ -134,7 +135,8 @@ class ReturnPackage(Lever):
     key = "return_package"
     phase = 40
     priority = 40
-    columns = ("assisted", "support_months")
+    #: went home with a package; months of post-return food and shelter support left
+    columns: ClassVar[dict[str, str]] = {"assisted": "bool", "support_months": "uint8"}
 
     def __init__(self, model: object) -> None:
         super().__init__(model)
@@ -187,6 +189,10 @@ class ReturnPackage(Lever):
         self.terms = replace(self.base, funds=funds, offered=offered) if offered else PackageTerms()
         self.takeup = PackageTakeUp()
         return funds if offered else 0.0
+
+    def offer(self) -> tuple[PackageTerms, PackageTakeUp]:
+        """This month's package terms and its take-up ledger, which the household rule reads."""
+        return self.terms, self.takeup
 
     def settle(self, month: int) -> float:
         return self.takeup.used
