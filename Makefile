@@ -30,7 +30,7 @@ test: $(STAMP) ## Lint, check formatting and the import layers, and run the test
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/lint-imports
-	$(PY) -m pytest
+	$(PY) -m pytest -n 2 --dist loadfile
 
 lint: $(STAMP) ## Check code style, formatting (ruff) and the import layers (import-linter)
 	$(VENV)/bin/ruff check .

@@ -38,7 +38,7 @@ class CashForWork(Lever):
         self.effect = model.places.contribution(self.key)
 
     def request(self, month: int) -> float:
-        return self.s["cash_for_work.monthly_budget"]
+        return self.p.monthly_budget
 
     def apply(self, month: int, funds: float) -> float:
         pop = self.model.pop

@@ -16,6 +16,7 @@ import pytest
 
 from returnsim import ReturnModel, Status
 from returnsim.conflict import ViolenceProcess, presence, suppression
+from returnsim.param import Params, params
 from returnsim.rules import logit_draw
 from returnsim.scenario import Scenario, default
 
@@ -266,12 +267,12 @@ def test_free_journey_needs_no_assets(run_model) -> None:
 
 
 # --------------------------------------------------------- conflict functions
-def _spec(**values: float) -> Scenario:
-    return default().with_overrides({f"peacekeeping.{k}": v for k, v in values.items()})
+def _spec(**values: float) -> Params:
+    return params(default().with_overrides({f"peacekeeping.{k}": v for k, v in values.items()}))
 
 
 def test_suppression_is_one_without_personnel() -> None:
-    s = default()
+    s = params(default())
     zero = np.zeros(4)
     assert np.array_equal(suppression(zero, zero, s), np.ones(4))
     assert np.array_equal(presence(zero, zero, s), np.zeros(4))
@@ -279,20 +280,20 @@ def test_suppression_is_one_without_personnel() -> None:
 
 @pytest.mark.parametrize("arm", ["troops", "police"])
 def test_suppression_decreasing_with_diminishing_returns(arm: str) -> None:
-    s = default()
+    s = params(default())
     personnel = np.linspace(0.0, 20000.0 if arm == "troops" else 2000.0, 41)
     zero = np.zeros_like(personnel)
     left = suppression(personnel, zero, s) if arm == "troops" else suppression(zero, personnel, s)
     step = np.diff(left)
     assert (step < 0).all()  # every extra unit suppresses more
     assert (np.diff(step) > 0).all()  # ... but less than the one before
-    floor = 1.0 - s[f"peacekeeping.{'troop' if arm == 'troops' else 'police'}_suppression"]
+    floor = 1.0 - s.peacekeeping[f"{'troop' if arm == 'troops' else 'police'}_suppression"]
     assert (left > floor).all() and (left <= 1.0).all()
     assert left[-1] == pytest.approx(floor, abs=1e-3)
 
 
 def test_suppression_arms_combine_multiplicatively() -> None:
-    s = default()
+    s = params(default())
     t, p, z = np.array([3000.0]), np.array([200.0]), np.zeros(1)
     both = suppression(t, p, s)
     assert both == pytest.approx(suppression(t, z, s) * suppression(z, p, s))
@@ -313,8 +314,9 @@ def test_security_index_mapping() -> None:
     s = default().with_overrides(
         {"conflict.security_scale": 10.0, "conflict.perception_memory": 0.0}
     )
+    p = params(s)
     base = np.array([0.0, 5.0, 40.0, 400.0])
-    vp = ViolenceProcess(base, s)
+    vp = ViolenceProcess(base, p)
     sec = vp.step(1.0, np.ones(4), np.zeros(4), np.random.default_rng(0))
     assert sec[0] == 1.0  # no violence: fully secure
     assert np.allclose(sec, 1.0 / (1.0 + vp.events / 10.0))
@@ -323,7 +325,7 @@ def test_security_index_mapping() -> None:
     assert (np.diff(sec[order]) <= 0).all()
     # Perceived violence equal to the scale reads as security 0.5.
     # Perception smooths: half last month's, half this month's (none, all suppressed).
-    vp.s = s.with_overrides({"conflict.perception_memory": 0.5})
+    vp.p = params(s.with_overrides({"conflict.perception_memory": 0.5}))
     vp.perceived = np.full(4, 20.0)
     sec2 = vp.step(1.0, np.zeros(4), np.ones(4), np.random.default_rng(0))
     assert (vp.events == 0).all()
@@ -332,7 +334,7 @@ def test_security_index_mapping() -> None:
 
 
 def test_suppressed_violence_has_lower_rate() -> None:
-    s = default()
+    s = params(default())
     base = np.full(3, 50.0)
     free = ViolenceProcess(base, s)
     kept = ViolenceProcess(base, s)

@@ -19,35 +19,32 @@ from __future__ import annotations
 import numpy as np
 from scipy.stats import poisson
 
-from returnsim.param import Settings
+from returnsim.param import Params
 
 
-def suppression(troops: np.ndarray, police: np.ndarray, scenario: Settings) -> np.ndarray:
+def suppression(troops: np.ndarray, police: np.ndarray, p: Params) -> np.ndarray:
     """Share of violence that remains given troops and police at each place.
 
     Each arm removes up to its maximum share, approached exponentially:
     1 - a x (1 - exp(-personnel / scale)). Arms combine multiplicatively.
     """
-    t = 1 - scenario["peacekeeping.troop_suppression"] * (
-        1 - np.exp(-troops / scenario["peacekeeping.troop_scale"])
-    )
-    p = 1 - scenario["peacekeeping.police_suppression"] * (
-        1 - np.exp(-police / scenario["peacekeeping.police_scale"])
-    )
-    return t * p
+    pk = p.peacekeeping
+    by_troops = 1 - pk.troop_suppression * (1 - np.exp(-troops / pk.troop_scale))
+    by_police = 1 - pk.police_suppression * (1 - np.exp(-police / pk.police_scale))
+    return by_troops * by_police
 
 
-def presence(troops: np.ndarray, police: np.ndarray, scenario: Settings) -> np.ndarray:
+def presence(troops: np.ndarray, police: np.ndarray, p: Params) -> np.ndarray:
     """Peacekeeping presence in [0, 1]: 1 - the share of violence remaining."""
-    return 1.0 - suppression(troops, police, scenario)
+    return 1.0 - suppression(troops, police, p)
 
 
 class ViolenceProcess:
     """Monthly violent events per place."""
 
-    def __init__(self, base_violence: np.ndarray, scenario: Settings) -> None:
+    def __init__(self, base_violence: np.ndarray, p: Params) -> None:
         self.base = base_violence
-        self.s = scenario
+        self.p = p
         n = len(base_violence)
         self.excitation = np.zeros(n)
         self.perceived = np.zeros(n)
@@ -59,24 +56,22 @@ class ViolenceProcess:
         self, level: float, remaining: np.ndarray, presence: np.ndarray, rng: np.random.Generator
     ) -> np.ndarray:
         """Draw this month's events; return the security index per place."""
-        s = self.s
+        p = self.p
         # Draw every random number every month, whatever is used, so that runs
         # differing in levers see the same conflict randomness.
         u_flare = rng.random(len(self.base))
-        self.excitation = s["conflict.memory"] * self.excitation + self.events
-        if level < s["conflict.peace_level"]:
-            risk = s["conflict.recurrence_monthly"] * (
-                1 - s["peacekeeping.recurrence_reduction"] * presence
+        self.excitation = p.conflict.memory * self.excitation + self.events
+        if level < p.conflict.peace_level:
+            risk = p.conflict.recurrence_monthly * (
+                1 - p.peacekeeping.recurrence_reduction * presence
             )
             flare = (u_flare < risk) & (self.base > 0)
             self.flare_ups += int(flare.sum())
-            self.excitation += np.where(flare, s["conflict.flare_events"], 0.0)
-        self.rate = (
-            self.base * level + s["conflict.self_excitation"] * self.excitation
-        ) * remaining
+            self.excitation += np.where(flare, p.conflict.flare_events, 0.0)
+        self.rate = (self.base * level + p.conflict.self_excitation * self.excitation) * remaining
         # Inverse-CDF draws: one uniform per place whatever the rate, so runs
         # that differ in troops keep sharing the conflict stream (common random numbers).
         self.events = np.maximum(poisson.ppf(rng.random(len(self.base)), self.rate), 0.0)
-        m = s["conflict.perception_memory"]
+        m = p.conflict.perception_memory
         self.perceived = m * self.perceived + (1 - m) * self.events
-        return 1.0 / (1.0 + self.perceived / s["conflict.security_scale"])
+        return 1.0 / (1.0 + self.perceived / p.conflict.security_scale)

@@ -16,7 +16,7 @@ from enum import IntEnum
 
 import numpy as np
 
-from returnsim.param import Settings
+from returnsim.param import Params
 from returnsim.places import PlaceKind, Places
 
 
@@ -199,38 +199,37 @@ class Flows:
 
 
 def init_population(
-    scenario: Settings,
+    p: Params,
     places: Places,
     rng: np.random.Generator,
     *,
     columns: Iterable[tuple[str, str]] = (),
 ) -> Population:
     """Draw the households of a scenario (population stream); add the levers' ``columns``
-    (name and dtype each; a name given twice is an error)."""
-    s = scenario
-    n = s["households.count"]
+    (name and dtype each; a name given twice is an error). ``p``: the scenario's parameters."""
+    n = p.households.count
     origins = places.origins
     share = places.origin_share[origins] / places.origin_share[origins].sum()
     origin = rng.choice(origins, size=n, p=share).astype(np.int16)
-    size = np.clip(1 + rng.poisson(s["households.mean_size"] - 1, n), 1, 30).astype(np.uint8)
-    female_head = rng.random(n) < s["households.female_head_share"]
+    size = np.clip(1 + rng.poisson(p.households.mean_size - 1, n), 1, 30).astype(np.uint8)
+    female_head = rng.random(n) < p.households.female_head_share
     head_age = np.clip(
-        rng.normal(s["households.head_age_mean"], s["households.head_age_sd"], n), 18, 90
+        rng.normal(p.households.head_age_mean, p.households.head_age_sd, n), 18, 90
     ).astype(np.uint8)
-    children = rng.binomial(size - 1, s["households.child_share"]).astype(np.uint8)
-    older = rng.random(n) < s["households.older_member_share"]
-    disability = rng.random(n) < s["households.disability_share"]
-    protection_risk = rng.random(n) < s["households.protection_risk_share"]
+    children = rng.binomial(size - 1, p.households.child_share).astype(np.uint8)
+    older = rng.random(n) < p.households.older_member_share
+    disability = rng.random(n) < p.households.disability_share
+    protection_risk = rng.random(n) < p.households.protection_risk_share
     assets = (
-        s["households.assets_median"] * rng.lognormal(0.0, s["households.assets_spread"], n)
+        p.households.assets_median * rng.lognormal(0.0, p.households.assets_spread, n)
     ).astype(np.float32)
     skills = rng.beta(2, 2, n).astype(np.float32)
     trust = rng.beta(2, 2, n).astype(np.float32)
     ties = rng.beta(2, 2, n).astype(np.float32)
     vulnerable = older | disability | protection_risk
     threshold = np.clip(
-        rng.normal(s["decision.safety_threshold"], s["decision.safety_threshold_sd"], n)
-        + s["decision.vulnerable_threshold_shift"] * vulnerable,
+        rng.normal(p.decision.safety_threshold, p.decision.safety_threshold_sd, n)
+        + p.decision.vulnerable_threshold_shift * vulnerable,
         0.05,
         0.95,
     ).astype(np.float32)
@@ -241,8 +240,8 @@ def init_population(
     place = origin.copy()
     status = np.full(n, Status.AT_ORIGIN, dtype=np.int8)
     u = rng.random(n)
-    idp = u < s["households.initial_idp_share"]
-    ref = ~idp & (u < s["households.initial_idp_share"] + s["households.initial_refugee_share"])
+    idp = u < p.households.initial_idp_share
+    ref = ~idp & (u < p.households.initial_idp_share + p.households.initial_refugee_share)
     for mask, want_abroad, st in (
         (idp, False, Status.INTERNALLY_DISPLACED),
         (ref, True, Status.REFUGEE),
@@ -256,21 +255,20 @@ def init_population(
             if len(sel) == 0:
                 continue
             w = np.exp(
-                -np.nan_to_num(places.dist_km[o, hosts], posinf=1e9)
-                / s["households.host_distance_km"]
+                -np.nan_to_num(places.dist_km[o, hosts], posinf=1e9) / p.households.host_distance_km
             )
             w = w / w.sum() if w.sum() > 0 else np.full(len(hosts), 1 / len(hosts))
             place[sel] = rng.choice(hosts, size=len(sel), p=w)
         status[mask] = st
     displaced = idp | ref
-    months = np.where(
-        displaced, rng.integers(0, s["households.initial_months_max"] + 1, n), 0
-    ).astype(np.int16)
+    months = np.where(displaced, rng.integers(0, p.households.initial_months_max + 1, n), 0).astype(
+        np.int16
+    )
     occupied = (
         displaced & (housing == Housing.INTACT) & (rng.random(n) < places.initial_occupied[origin])
     )
     housing[occupied] = Housing.OCCUPIED
-    documented = rng.random(n) >= s["households.undocumented_share"]
+    documented = rng.random(n) >= p.households.undocumented_share
     pop = Population(
         size=size,
         female_head=female_head,
@@ -293,7 +291,7 @@ def init_population(
         ties=ties,
         threshold=threshold,
         # Those displaced at the start fled violence: they believe home unsafe.
-        belief_security=np.where(displaced, s["households.initial_belief_security"], 1.0).astype(
+        belief_security=np.where(displaced, p.households.initial_belief_security, 1.0).astype(
             np.float32
         ),
         belief_conditions=np.zeros(n, dtype=np.float32),

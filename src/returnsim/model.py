@@ -102,19 +102,20 @@ class ReturnModel(mesa.Model):
                 f"not {type(scenario).__name__}"
             )
         spec = scenario.with_overrides(overrides) if overrides else scenario
-        seed = int(spec["scenario.seed"] if rng is None else rng)
+        p = params(spec)
+        seed = int(p.scenario.seed if rng is None else rng)
         super().__init__(rng=seed)
         self.spec = spec
         #: the scenario's values as attribute views: ``self.p.decision.info_rate``
-        self.p: Params = params(spec)
+        self.p: Params = p
         self.seed = seed
-        self.months = spec["scenario.months"]
+        self.months = self.p.scenario.months
         self.streams = spawn_streams(seed)
 
         self.places = Places(spec)
-        self.violence = ViolenceProcess(self.places.base_violence, spec)
+        self.violence = ViolenceProcess(self.places.base_violence, p)
         self.pop: Population = init_population(
-            spec,
+            p,
             self.places,
             self.streams["population"],
             columns=[column for cls in LEVERS for column in cls.columns.items()],
@@ -122,18 +123,18 @@ class ReturnModel(mesa.Model):
         self.tally = Tally(self.pop, self.places.n)
         self.places.occupancy = self.tally.households.astype(np.float64)
         self.levers = {cls.key: cls(self) for cls in LEVERS}
-        self.budget = Budget(spec, list(self.levers.values()))
+        self.budget = Budget(self.p.budget, list(self.levers.values()))
         self.mission = Mission(self)
         self.shocks = Shocks(self)
         self._alt_home = self._return_elsewhere_places()
-        self.level = spec["conflict.intensity"] * schedule_at(
-            spec["conflict.schedule"], 0, default=1.0, linear=False
+        self.level = self.p.conflict.intensity * schedule_at(
+            self.p.conflict.schedule, 0, default=1.0, linear=False
         )
         self.flows = Flows()
         self.person_months_exposed = 0.0
         self.persons_exposed = 0.0
 
-        if spec["scenario.engine"] == "agents":
+        if self.p.scenario.engine == "agents":
             from returnsim.reference import AgentEngine
 
             self.engine = AgentEngine(self)
@@ -146,19 +147,19 @@ class ReturnModel(mesa.Model):
     # ----------------------------------------------------------------- step
     def step(self) -> None:
         """Advance one month: stages 1-9 of the module docstring, in that order."""
-        s, places = self.spec, self.places
+        p, places = self.p, self.places
         month = self.steps
-        self.level = s["conflict.intensity"] * schedule_at(
-            s["conflict.schedule"], month, default=1.0, linear=False
+        self.level = p.conflict.intensity * schedule_at(
+            p.conflict.schedule, month, default=1.0, linear=False
         )
         self.budget.open_month()
         self.mission.step(month)
-        remaining = conflict.suppression(places.troops, places.police, s)
+        remaining = conflict.suppression(places.troops, places.police, p)
         places.security = self.violence.step(
             self.level, remaining, 1.0 - remaining, self.streams["conflict"]
         )
         places.update_conditions(
-            recovery=s["dynamics.recovery_rate"], damage=s["dynamics.insecurity_damage"]
+            recovery=p.dynamics.recovery_rate, damage=p.dynamics.insecurity_damage
         )
         places.hold_under(self.shocks.apply(month))
         self.budget.allocate(month, acted=places.refresh)
@@ -198,7 +199,7 @@ class ReturnModel(mesa.Model):
         return build_context(
             self.p,
             places,
-            presence=conflict.presence(places.troops, places.police, self.spec),
+            presence=conflict.presence(places.troops, places.police, self.p),
             tally=self.tally,
             events=self.violence.events,
             month=self.steps,
@@ -233,14 +234,14 @@ class ReturnModel(mesa.Model):
     def coordination(self) -> float:
         """Inter-agency coordination this month (0-1), as the coordination lever set it."""
         if "levers" not in self.__dict__:  # while the levers are being built
-            return self.spec["coordination.baseline"]
+            return self.p.coordination.baseline
         return self.levers["coordination"].level
 
     @property
     def coordination_efficiency(self) -> float:
         """Share of every lever's spending that reaches people, given coordination."""
         if "levers" not in self.__dict__:
-            return efficiency(self.coordination, self.spec["coordination.duplication_loss"])
+            return efficiency(self.coordination, self.p.coordination.duplication_loss)
         return self.levers["coordination"].delivered
 
     @property

@@ -150,7 +150,7 @@ def headline(model: ReturnModel) -> dict[str, Any]:
     returns_total = int(returns.sum())
     returns_elsewhere = int(_series(model, "returns_elsewhere").sum())
     overall = household_outcomes(pop, None, household_scores(model))
-    horizon = model.spec["outcomes.horizon_months"]
+    horizon = model.p.outcomes.horizon_months
     return {
         "households": overall["households"],
         "ever_displaced": overall["ever_displaced"],

@@ -285,7 +285,7 @@ def run_provenance(model: ReturnModel, argv: Sequence[str], wall_seconds: float)
             "digest": spec.digest(),
             "overrides": spec.overrides,
         },
-        "engine": spec["scenario.engine"],
+        "engine": model.p.scenario.engine,
         "months": int(model.steps),
         "households": int(model.pop.n),
         **provenance(argv),
@@ -304,7 +304,7 @@ def write_run(
     write_json(folder / "summary.json", summary)
     write_json(folder / "run.json", provenance)
     names = ["timeseries.csv", "summary.json", "run.json"]
-    kw = {"title": model.spec.name, "start_year": model.spec["scenario.start_year"]}
+    kw = {"title": model.spec.name, "start_year": model.p.scenario.start_year}
     figures = {"stocks.png": plots.stocks}
     if plot:
         figures |= {

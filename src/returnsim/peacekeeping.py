@@ -36,9 +36,9 @@ class Arm(StrEnum):
 
 
 UNIT_SIZE_KEY = {
-    Arm.TROOPS: "peacekeeping.battalion_size",
-    Arm.POLICE: "peacekeeping.police_unit_size",
-    Arm.OBSERVERS: "peacekeeping.observer_team_size",
+    Arm.TROOPS: "battalion_size",
+    Arm.POLICE: "police_unit_size",
+    Arm.OBSERVERS: "observer_team_size",
 }
 
 
@@ -57,8 +57,8 @@ class Mission:
 
     def __init__(self, model: World) -> None:
         self.model = model
-        s = model.spec
-        self.strategy = s["peacekeeping.strategy"]
+        p = model.p
+        self.strategy = p.peacekeeping.strategy
         self.units: dict[Arm, list[PeacekeepingUnit]] = {arm: [] for arm in Arm}
         places = model.places
         self.eligible = np.flatnonzero(~places.abroad)
@@ -66,11 +66,11 @@ class Mission:
 
     def authorised(self, month: int) -> dict[Arm, int]:
         """Personnel by arm this month: authorised strength within the mandate ceiling."""
-        s = self.model.spec
-        if month < s["peacekeeping.deploy_month"]:
+        p = self.model.p
+        if month < p.peacekeeping.deploy_month:
             return dict.fromkeys(Arm, 0)
-        troops, police = s["peacekeeping.troops"], s["peacekeeping.police"]
-        ceiling = schedule_at(s["peacekeeping.ceiling"], month, default=np.inf, linear=True)
+        troops, police = p.peacekeeping.troops, p.peacekeeping.police
+        ceiling = schedule_at(p.peacekeeping.ceiling, month, default=np.inf, linear=True)
         uniformed = troops + police
         scale = min(1.0, ceiling / uniformed) if uniformed > 0 else 1.0
         # Round the total down so it never exceeds the ceiling; police take the remainder.
@@ -79,16 +79,14 @@ class Mission:
         return {
             Arm.TROOPS: kept_troops,
             Arm.POLICE: min(police, total - kept_troops),
-            Arm.OBSERVERS: s["peacekeeping.observers"],
+            Arm.OBSERVERS: p.peacekeeping.observers,
         }
 
     def step(self, month: int) -> None:
         """Pay for, resize and (when due) redeploy the mission for this month."""
-        s = self.model.spec
+        p = self.model.p
         strength = self.authorised(month)
-        cost = (strength[Arm.TROOPS] + strength[Arm.POLICE]) * s[
-            "peacekeeping.cost_per_person_month"
-        ]
+        cost = (strength[Arm.TROOPS] + strength[Arm.POLICE]) * p.peacekeeping.cost_per_person_month
         # Within the budget, a mission that cannot be paid in full shrinks.
         paid = self.model.budget.pay_peacekeeping(cost)
         changed = False
@@ -96,7 +94,7 @@ class Mission:
             if arm != Arm.OBSERVERS:
                 personnel = int(personnel * paid)
             changed |= self._resize(arm, personnel)
-        due = month % self.model.spec["peacekeeping.redeploy_every"] == 0
+        due = month % self.model.p.peacekeeping.redeploy_every == 0
         if changed or due:
             self._deploy()
         places = self.model.places
@@ -110,7 +108,7 @@ class Mission:
                 out[unit.place] += unit.strength
 
     def _resize(self, arm: Arm, personnel: int) -> bool:
-        size = self.model.spec[UNIT_SIZE_KEY[arm]]
+        size = self.model.p.peacekeeping[UNIT_SIZE_KEY[arm]]
         full, rest = divmod(personnel, size)
         strengths = [size] * full + ([rest] if rest else [])
         units = self.units[arm]
@@ -132,7 +130,7 @@ class Mission:
             need = places.origin_share[candidates]
         elif self.strategy == "hotspot":
             candidates = self.eligible
-            w = model.spec["peacekeeping.hotspot_base_weight"]
+            w = model.p.peacekeeping.hotspot_base_weight
             need = model.violence.perceived[candidates] + w * places.base_violence[candidates]
         else:  # return_areas
             candidates = self.origins

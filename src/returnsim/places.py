@@ -33,6 +33,8 @@ import numpy as np
 from scipy.sparse import csr_array
 from scipy.sparse.csgraph import shortest_path
 
+from returnsim.param import params
+
 if TYPE_CHECKING:
     from returnsim.param import Settings
 
@@ -83,6 +85,7 @@ class Places:
     """Place attributes and conditions as arrays indexed by place id."""
 
     def __init__(self, scenario: Settings) -> None:
+        p = params(scenario)
         rows = scenario.places
         self.names: list[str] = [p["name"] for p in rows]
         self.index = {name: i for i, name in enumerate(self.names)}
@@ -146,10 +149,10 @@ class Places:
         self.observers = np.zeros(n)
         #: multiplier on the chance of being trapped when fleeing (escorted corridors < 1)
         self.trap_factor = np.ones(n)
-        corridors = [self.index[name] for name in scenario["peacekeeping.corridors"]]
-        self.trap_factor[corridors] = 1.0 - scenario["peacekeeping.corridor_protection"]
+        corridors = [self.index[name] for name in p.peacekeeping.corridors]
+        self.trap_factor[corridors] = 1.0 - p.peacekeeping.corridor_protection
         self.safe_zones = np.array(
-            [self.index[name] for name in scenario["peacekeeping.safe_zones"]], dtype=np.int64
+            [self.index[name] for name in p.peacekeeping.safe_zones], dtype=np.int64
         )
 
     @property

@@ -45,7 +45,7 @@ MONTHLY_SAMPLE = 50_000
 
 def indicators(model: World, ids: np.ndarray | slice) -> dict[str, dict[str, np.ndarray]]:
     """Indicator values for households ``ids``, grouped by dimension."""
-    pop, places, s = model.pop, model.places, model.spec
+    pop, places, p = model.pop, model.places, model.p
     place = pop.place[ids]
     at_home = place == pop.origin[ids]
     support = pop.support_months[ids] > 0
@@ -59,7 +59,7 @@ def indicators(model: World, ids: np.ndarray | slice) -> dict[str, dict[str, np.
         np.maximum(cover, support.astype(np.float64)), np.minimum(1.0, 2 * livelihood)
     )
     assets = pop.assets[ids].astype(np.float64)
-    median = max(s["households.assets_median"], 1.0)
+    median = max(p.households.assets_median, 1.0)
     debt_free = 1.0 - pop.loan[ids] / (pop.loan[ids] + assets + median)
     security = places.security[place]
     return {
@@ -100,7 +100,7 @@ def scores(
     out = {
         dim: np.clip(np.mean(list(ind.values()), axis=0), 0.0, 1.0) for dim, ind in values.items()
     }
-    cut = model.spec["outcomes.reintegration_threshold"]
+    cut = model.p.outcomes.reintegration_threshold
     out["sustainable"] = np.logical_and.reduce([out[d] >= cut for d in DIMENSIONS])
     return out
 
@@ -113,12 +113,12 @@ def criteria(
     ``values``: the indicators of ``ids`` if already computed.
     """
     values = indicators(model, ids) if values is None else values
-    pop, s = model.pop, model.spec
+    pop, p = model.pop, model.p
     met = {
         "safety": values["psychosocial"]["no_wish_to_leave"] > 0,
-        "standard_of_living": (values["social"]["services"] >= s["outcomes.solution_services_min"])
-        & (values["economic"]["food_security"] >= s["outcomes.solution_food_min"]),
-        "livelihood": values["economic"]["livelihood"] >= s["outcomes.solution_livelihood_min"],
+        "standard_of_living": (values["social"]["services"] >= p.outcomes.solution_services_min)
+        & (values["economic"]["food_security"] >= p.outcomes.solution_food_min),
+        "livelihood": values["economic"]["livelihood"] >= p.outcomes.solution_livelihood_min,
         "housing_land_property": pop.housing[ids] == Housing.INTACT,
         "documentation": pop.documented[ids],
     }

@@ -104,23 +104,23 @@ class Shocks:
     """Dated camp closures, assistance cuts and droughts of a scenario."""
 
     def __init__(self, model: World) -> None:
-        s, places = model.spec, model.places
-        self.s = s
-        names = s["camps.targets"]
+        p, places = model.p, model.places
+        self.p = p
+        names = p.camps.targets
         if names:
             self.camps = np.array([places.index[n] for n in names], dtype=np.int64)
         else:
             self.camps = np.flatnonzero(places.kind == PlaceKind.REFUGEE_CAMP)
-        names = s["drought.targets"]
+        names = p.drought.targets
         if names:
             self.drought_places = np.array([places.index[n] for n in names], dtype=np.int64)
         else:
             self.drought_places = places.origins
         base_capacity = places.scenario_capacity[self.camps]
-        if s["camps.capacity"] and not np.isfinite(base_capacity).all():
+        if p.camps.capacity and not np.isfinite(base_capacity).all():
             name = places.names[int(self.camps[~np.isfinite(base_capacity)][0])]
             raise InputError(
-                f"{s.source}: camps.capacity: camp '{name}' has no capacity limit "
+                f"{model.spec.source}: camps.capacity: camp '{name}' has no capacity limit "
                 f"(give places.{name}.capacity > 0 to close it)"
             )
         #: this month's limits on the places (``Places.hold_under`` applies them)
@@ -132,15 +132,13 @@ class Shocks:
 
     def apply(self, month: int) -> Caps:
         """This month's caps: camp capacity, and services and livelihood as shares of base."""
-        s, caps = self.s, self.caps
-        self.capacity_factor = schedule_at(s["camps.capacity"], month, default=1.0, linear=False)
-        self.assistance_factor = schedule_at(
-            s["camps.assistance"], month, default=1.0, linear=False
-        )
-        self.drought_severity = schedule_at(s["drought.schedule"], month, default=0.0, linear=False)
+        p, caps = self.p, self.caps
+        self.capacity_factor = schedule_at(p.camps.capacity, month, default=1.0, linear=False)
+        self.assistance_factor = schedule_at(p.camps.assistance, month, default=1.0, linear=False)
+        self.drought_severity = schedule_at(p.drought.schedule, month, default=0.0, linear=False)
         caps.capacity[:] = caps.services[:] = caps.livelihood[:] = 1.0
         c = self.camps
-        if s["camps.capacity"]:
+        if p.camps.capacity:
             caps.capacity[c] = self.capacity_factor
         if self.assistance_factor < 1.0:
             caps.services[c] = self.assistance_factor

@@ -108,11 +108,11 @@ class Aid(Lever):
         self.breaks = 0
 
     def request(self, month: int) -> float:
-        return self.s["aid.monthly_budget"]
+        return self.p.monthly_budget
 
     def apply(self, month: int, funds: float) -> float:
-        s, places = self.s, self.model.places
-        broken = self.model.streams["interventions"].random() < s["aid.pipeline_break_monthly"]
+        places = self.model.places
+        broken = self.model.streams["interventions"].random() < self.p.pipeline_break_monthly
         coverage = self.effect.aid_coverage
         coverage[:] = 0.0
         if funds <= 0 or broken:
@@ -123,17 +123,17 @@ class Aid(Lever):
         if persons.sum() <= 0:
             return 0.0
         loss = (
-            s["aid.max_loss"]
+            self.p.max_loss
             * (1.0 - places.security[t])
-            * (1.0 - s["aid.secured_share"])
+            * (1.0 - self.p.secured_share)
             * (1.0 - self.model.coordination)
         )
         arrive = (1.0 - loss) * self.efficiency  # share of a dollar that reaches people
-        need = persons * s["aid.cost_per_person_month"] / np.maximum(arrive, 1e-9)
+        need = persons * self.p.cost_per_person_month / np.maximum(arrive, 1e-9)
         share = funds * persons / persons.sum()
         spend = np.minimum(share, need)
         coverage[t] = np.minimum(
-            1.0, spend * arrive / np.maximum(persons * s["aid.cost_per_person_month"], 1e-9)
+            1.0, spend * arrive / np.maximum(persons * self.p.cost_per_person_month, 1e-9)
         )
         self.lost_total += float((spend * (1.0 - arrive)).sum())
         self.delivered_total += float((spend * arrive).sum())

@@ -99,11 +99,13 @@ class Lever:
 
     def __init__(self, model: World) -> None:
         self.model = model
-        self.s = model.spec
+        #: this lever's parameters as attributes (``self.p.monthly_budget``); others' are
+        #: ``model.p.<section>.<name>``
+        self.p = model.p[self.key]
         self.committed = 0.0
         self.spent_total = 0.0
         self.spent_month = 0.0
-        names = self.s[f"{self.key}.targets"]
+        names = self.p.targets
         places = model.places
         if names:
             self.places = np.array([places.index[n] for n in names], dtype=np.int64)
@@ -120,7 +122,7 @@ class Lever:
         self.mask[self.places] = True
 
     def active(self, month: int) -> bool:
-        return self.s[f"{self.key}.start"] <= month <= self.s[f"{self.key}.end"]
+        return self.p.start <= month <= self.p.end
 
     def request(self, month: int) -> float:
         """USD the lever would spend this month with no budget limit."""

@@ -17,7 +17,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from returnsim.param import Param
+from returnsim.param import Param, Section
 
 if TYPE_CHECKING:
     from returnsim.interventions.base import Lever
@@ -70,12 +70,12 @@ def params(default_priorities: tuple[str, ...]) -> tuple[Param, ...]:
 class Budget:
     """Allocates money to levers each month and keeps the accounts."""
 
-    def __init__(self, spec: dict | object, levers: list[Lever]) -> None:
-        """``levers`` in their phase order (the order they act in)."""
-        self.total = float(spec["budget.total"])
-        self.ceiling = float(spec["budget.monthly_ceiling"])
-        self.include_peacekeeping = bool(spec["budget.include_peacekeeping"])
-        rank = {key: i for i, key in enumerate(spec["budget.priorities"])}
+    def __init__(self, p: Section, levers: list[Lever]) -> None:
+        """``p``: the ``budget`` parameters; ``levers`` in their phase order (acting order)."""
+        self.total = float(p.total)
+        self.ceiling = float(p.monthly_ceiling)
+        self.include_peacekeeping = bool(p.include_peacekeeping)
+        rank = {key: i for i, key in enumerate(p.priorities)}
         self.levers = list(levers)  # phase order: acting, settling and summing
         self.by_priority = sorted(levers, key=lambda lv: rank.get(lv.key, len(rank)))
         self.spent = 0.0

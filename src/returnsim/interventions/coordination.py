@@ -74,16 +74,15 @@ class Coordination(Lever):
     def __init__(self, model: object) -> None:
         super().__init__(model)
         #: coordination this month (0-1) and the share of spending it lets reach people
-        self.level = self.s["coordination.baseline"]
-        self.delivered = efficiency(self.level, self.s["coordination.duplication_loss"])
+        self.level = self.p.baseline
+        self.delivered = efficiency(self.level, self.p.duplication_loss)
 
     def request(self, month: int) -> float:
-        return min(self.s["coordination.monthly_budget"], self.s["coordination.full_cost_month"])
+        return min(self.p.monthly_budget, self.p.full_cost_month)
 
     def apply(self, month: int, funds: float) -> float:
-        s = self.s
-        base = s["coordination.baseline"]
-        level = base + (1.0 - base) * min(1.0, funds / s["coordination.full_cost_month"])
+        base = self.p.baseline
+        level = base + (1.0 - base) * min(1.0, funds / self.p.full_cost_month)
         self.level = level
-        self.delivered = efficiency(level, s["coordination.duplication_loss"])
+        self.delivered = efficiency(level, self.p.duplication_loss)
         return funds

@@ -162,8 +162,8 @@ class Education(Lever):
 
     def __init__(self, model: object) -> None:
         super().__init__(model)
-        s, n = self.s, self.model.pop.n
-        shares = np.array([s[f"{K}.{line}_share"] for line in LINES])
+        n = self.model.pop.n
+        shares = np.array([self.p[f"{line}_share"] for line in LINES])
         self.shares = shares / shares.sum() if shares.sum() > 0 else shares
         self.course_left = np.zeros(n, dtype=np.int16)  # months of catch-up course left
         self.followed = np.zeros(n, dtype=bool)  # children followed a catch-up course
@@ -177,7 +177,7 @@ class Education(Lever):
         self.month_spent = dict.fromkeys(LINES, 0.0)
 
     def request(self, month: int) -> float:
-        return self.s[f"{K}.monthly_budget"]
+        return self.p.monthly_budget
 
     def apply(self, month: int, funds: float) -> float:
         if funds <= 0 and not self.effect.education.any():
@@ -195,16 +195,15 @@ class Education(Lever):
             group = priority(pop.status[cand])
             self._catchup(funds * self.shares[1], cand, group)
             self._materials(funds * self.shares[2], cand, group)
-        s = self.s
         reached = {
             "catchup": self.course_left > 0,
             "materials": self.kit_left > 0,
         }
-        gain = s[f"{K}.enrolment_gain"] * enrolled
+        gain = self.p.enrolment_gain * enrolled
         for line, who in reached.items():
             ids = np.flatnonzero(who)
             cover = np.bincount(pop.place[ids], weights=pop.children[ids], minlength=places.n)
-            gain = gain + s[f"{K}.{line}_gain"] * cover / np.maximum(children, 1)
+            gain = gain + self.p[f"{line}_gain"] * cover / np.maximum(children, 1)
         base = places.base_education - self.effect.education
         # Support given lifts schooling at once; support withdrawn fades at the
         # places' recovery rate, as the base falls (Places.refresh).
@@ -214,7 +213,7 @@ class Education(Lever):
     def _enrol(self, funds: float, children: np.ndarray) -> np.ndarray:
         """Child-months of enrolment support by place; returns coverage per place."""
         kids = np.where(self.mask, children, 0.0)
-        cost = self.s[f"{K}.enrolment_cost"]
+        cost = self.p.enrolment_cost
         funded = np.zeros_like(kids)
         if kids.sum() > 0:
             funded = np.minimum(kids, np.floor(funds * kids / kids.sum() / cost + 1e-9))
@@ -233,22 +232,22 @@ class Education(Lever):
         return take
 
     def _catchup(self, funds: float, cand: np.ndarray, group: np.ndarray) -> None:
-        s, pop = self.s, self.model.pop
+        pop = self.model.pop
         ok = (group < 2) & ~self.followed[cand] & (self.course_left[cand] == 0)
-        cost = s[f"{K}.catchup_cost"]
+        cost = self.p.catchup_cost
         queue = in_order(cand[ok], group[ok], limit=int(funds // cost) + 1)
         take = self._buy("catchup", queue, funds, cost)
-        self.course_left[take] = s[f"{K}.catchup_months"]
+        self.course_left[take] = self.p.catchup_months
         self.followed[take] = True
         self.catchup_children += int(pop.children[take].sum())
 
     def _materials(self, funds: float, cand: np.ndarray, group: np.ndarray) -> None:
-        s, pop = self.s, self.model.pop
+        pop = self.model.pop
         ok = self.kit_left[cand] == 0
-        cost = s[f"{K}.materials_cost"]
+        cost = self.p.materials_cost
         queue = in_order(cand[ok], group[ok], limit=int(funds // cost) + 1)
         take = self._buy("materials", queue, funds, cost)
-        self.kit_left[take] = s[f"{K}.materials_months"]
+        self.kit_left[take] = self.p.materials_months
         self.kits += int(pop.children[take].sum())
 
     def summary(self) -> dict[str, float]:

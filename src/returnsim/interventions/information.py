@@ -106,26 +106,25 @@ class Information(Lever):
         return ids[np.argsort(-pop.months_displaced[ids], kind="stable")]
 
     def _campaign_cost(self) -> float:
-        return self.s["information.campaign"] * self.s["information.campaign_cost_month"]
+        return self.p.campaign * self.p.campaign_cost_month
 
     def request(self, month: int) -> float:
-        visits = self.s["information.visits_per_month"]
+        visits = self.p.visits_per_month
         if visits > 0:
             visits = min(visits, len(self._queue()))
-        return self._campaign_cost() + visits * self.s["information.cost_per_visit"]
+        return self._campaign_cost() + visits * self.p.cost_per_visit
 
     def apply(self, month: int, funds: float) -> float:
-        s = self.s
         self.info_bonus = self.campaign_share = 0.0
         self.visits_month = 0
         self.visitors = np.zeros(0, dtype=np.int64)
         campaign = min(funds, self._campaign_cost())
         if campaign > 0:
             self.campaign_share = campaign / self._campaign_cost()
-            learning = s["information.campaign_learning"]
+            learning = self.p.campaign_learning
             self.info_bonus = learning * self.campaign_share * self.efficiency
-        cost = s["information.cost_per_visit"]
-        n = min(s["information.visits_per_month"], int((funds - campaign) // cost))
+        cost = self.p.cost_per_visit
+        n = min(self.p.visits_per_month, int((funds - campaign) // cost))
         if n > 0:
             self._visit(n)
         return campaign + self.visits_month * cost

@@ -240,14 +240,14 @@ class Livelihood(Lever):
 
     def __init__(self, model: object) -> None:
         super().__init__(model)
-        s, n = self.s, self.model.pop.n
-        shares = np.array([s[f"{K}.{p}_share"] for p in PROGRAMMES])
+        n = self.model.pop.n
+        shares = np.array([self.p[f"{p}_share"] for p in PROGRAMMES])
         self.shares = shares / shares.sum() if shares.sum() > 0 else shares
         self.cost = np.array(
             [
-                s[f"{K}.training_cost"],
-                s[f"{K}.employment_cost"],
-                s[f"{K}.loan_size"] + s[f"{K}.loan_admin_cost"],
+                self.p.training_cost,
+                self.p.employment_cost,
+                self.p.loan_size + self.p.loan_admin_cost,
             ]
         )
         self.programme = np.zeros(n, dtype=np.int8)  # NONE, TRAINING, EMPLOYMENT or LOAN
@@ -255,7 +255,7 @@ class Livelihood(Lever):
         self.served = np.zeros(n, dtype=bool)
         #: livelihood added to each place by the programmes (rises show at once)
         self.effect = self.model.places.contribution(K, immediate=True)
-        self.decay = np.float32(0.5 ** (1.0 / s[f"{K}.boost_halflife_months"]))
+        self.decay = np.float32(0.5 ** (1.0 / self.p.boost_halflife_months))
         seq = self.model.streams["interventions"].bit_generator.seed_seq
         self._seed = (seq.entropy, tuple(seq.spawn_key))
         self.enrolled = np.zeros(3, dtype=np.int64)  # by programme, cumulative
@@ -266,7 +266,7 @@ class Livelihood(Lever):
         self.defaults = 0
 
     def request(self, month: int) -> float:
-        return self.s[f"{K}.monthly_budget"]
+        return self.p.monthly_budget
 
     @property
     def participants(self) -> int:
@@ -286,7 +286,7 @@ class Livelihood(Lever):
     def apply(self, month: int, funds: float) -> float:
         pop = self.model.pop
         pop.livelihood_boost *= self.decay
-        pop.assets += pop.livelihood_boost * np.float32(self.s[f"{K}.savings_gain"])
+        pop.assets += pop.livelihood_boost * np.float32(self.p.savings_gain)
         if self.enrolled.any():
             self._loans(month)
             self._complete()
@@ -296,24 +296,24 @@ class Livelihood(Lever):
 
     def _raise(self, ids: np.ndarray, gain: str) -> None:
         """Raise the boost of ``ids`` by ``gain`` (share of the gap), scaled by efficiency."""
-        g = np.float32(self.s[f"{K}.{gain}"] * self.efficiency)
+        g = np.float32(self.p[f"{gain}"] * self.efficiency)
         boost = self.model.pop.livelihood_boost
         boost[ids] += g * (np.float32(1.0) - boost[ids])
 
     def _loans(self, month: int) -> None:
         """Defaults first (written off), then instalments from assets."""
-        s, pop = self.s, self.model.pop
+        pop = self.model.pop
         ids = np.flatnonzero(self.programme == LOAN)
         if len(ids) == 0:
             return
-        p = s[f"{K}.default_max"] * (1.0 - self.model.places.livelihood[pop.place[ids]])
+        p = self.p.default_max * (1.0 - self.model.places.livelihood[pop.place[ids]])
         gone = self._uniforms(month)[ids] < p
         self.defaults += int(gone.sum())
         self.written_off += float(pop.loan[ids[gone]].sum())
         pop.loan[ids[gone]] = 0.0
         self.programme[ids[gone]] = NONE
         ids = ids[~gone]
-        due = np.float32(s[f"{K}.loan_size"] / s[f"{K}.loan_term"])
+        due = np.float32(self.p.loan_size / self.p.loan_term)
         pay = np.minimum(np.minimum(due, pop.loan[ids]), np.maximum(pop.assets[ids], 0))
         pop.assets[ids] -= pay
         pop.loan[ids] -= pay
@@ -332,7 +332,7 @@ class Livelihood(Lever):
         ids = ids[self.months_left[ids] <= 0]
         kind = self.programme[ids]
         trained = ids[kind == TRAINING]
-        g = np.float32(self.s[f"{K}.training_skill_gain"] * self.efficiency)
+        g = np.float32(self.p.training_skill_gain * self.efficiency)
         pop.skills[trained] += g * (np.float32(1.0) - pop.skills[trained])
         self._raise(trained, "training_boost")
         self._raise(ids[kind == EMPLOYMENT], "employment_boost")
@@ -341,7 +341,7 @@ class Livelihood(Lever):
 
     def _enrol(self, funds: float) -> float:
         """New participants in priority order, programmes interleaved by their funded numbers."""
-        s, pop = self.s, self.model.pop
+        pop = self.model.pop
         ids = np.flatnonzero(self.mask[pop.place] & (self.programme == NONE))
         group = priority(pop.status[ids])
         ids, group = ids[group < 2], group[group < 2]
@@ -362,9 +362,9 @@ class Livelihood(Lever):
         self.programme[ids] = kind
         self.served[ids] = True
         for k, name in ((TRAINING, "training"), (EMPLOYMENT, "employment")):
-            self.months_left[ids[kind == k]] = s[f"{K}.{name}_months"]
+            self.months_left[ids[kind == k]] = self.p[f"{name}_months"]
         borrowers = ids[kind == LOAN]
-        size = np.float32(s[f"{K}.loan_size"])
+        size = np.float32(self.p.loan_size)
         pop.loan[borrowers] = size
         pop.assets[borrowers] += size
         self._raise(borrowers, "loan_boost")
@@ -380,7 +380,7 @@ class Livelihood(Lever):
         places, pop = self.model.places, self.model.pop
         inside = np.bincount(pop.place[self.programme != NONE], minlength=places.n)
         share = inside / np.maximum(self.model.tally.households, 1)
-        market = self.s[f"{K}.market_effect"] * share * self.efficiency
+        market = self.p.market_effect * share * self.efficiency
         self.effect.livelihood[:] = market  # rises show at once, falls work via the drift
 
     def summary(self) -> dict[str, float]:

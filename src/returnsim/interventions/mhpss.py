@@ -98,24 +98,24 @@ class MHPSS(Lever):
         self.served = np.zeros(0, dtype=np.int64)
 
     def request(self, month: int) -> float:
-        return self.s["mhpss.mobile_teams"] * self.s["mhpss.cost_per_team_month"]
+        return self.p.mobile_teams * self.p.cost_per_team_month
 
     def apply(self, month: int, funds: float) -> float:
-        s, pop = self.s, self.model.pop
-        cost = s["mhpss.cost_per_team_month"]
-        self.teams_month = min(s["mhpss.mobile_teams"], int(funds // cost))
+        pop = self.model.pop
+        cost = self.p.cost_per_team_month
+        self.teams_month = min(self.p.mobile_teams, int(funds // cost))
         self.served = np.zeros(0, dtype=np.int64)
         self.served_month = 0
         if self.teams_month <= 0:
             return 0.0
-        capacity = int(self.teams_month * s["mhpss.caseload_per_team_month"] * self.efficiency)
-        need = np.flatnonzero(self.mask[pop.place] & (pop.trauma > s["mhpss.min_trauma"]))
+        capacity = int(self.teams_month * self.p.caseload_per_team_month * self.efficiency)
+        need = np.flatnonzero(self.mask[pop.place] & (pop.trauma > self.p.min_trauma))
         if 0 < capacity < len(need):
             need = need[np.argpartition(-pop.trauma[need], capacity - 1)[:capacity]]
         elif capacity <= 0:
             need = need[:0]
         self.served = np.sort(need)
-        pop.trauma[self.served] *= np.float32(1.0 - s["mhpss.effect_per_session"])
+        pop.trauma[self.served] *= np.float32(1.0 - self.p.effect_per_session)
         self.served_month = len(self.served)
         self.served_total += self.served_month
         return self.teams_month * cost

@@ -252,28 +252,26 @@ class Protection(Lever):
 
     # ------------------------------------------------------------ spending
     def _costs(self) -> tuple[float, float, float, float]:
-        s, k = self.s, self.key
         shelter, legal = 0, 0.0
-        if s[f"{k}.safe_accommodation"] > 0:
-            shelter = min(s[f"{k}.safe_accommodation"], len(self._shelter_queue(self._at_risk())))
-        if s[f"{k}.legal_aid_monthly_budget"] > 0:
+        if self.p.safe_accommodation > 0:
+            shelter = min(self.p.safe_accommodation, len(self._shelter_queue(self._at_risk())))
+        if self.p.legal_aid_monthly_budget > 0:
             legal = (
-                len(self._undocumented()) * s[f"{k}.documentation_cost_per_case"]
-                + len(self._claimants()) * s[f"{k}.hlp_cost_per_case_month"]
+                len(self._undocumented()) * self.p.documentation_cost_per_case
+                + len(self._claimants()) * self.p.hlp_cost_per_case_month
             )
         return (
-            shelter * s[f"{k}.accommodation_cost_household_month"],
-            s[f"{k}.monitoring"] * len(self.places) * s[f"{k}.monitoring_cost_place_month"],
-            s[f"{k}.mediators"] * s[f"{k}.mediator_cost_month"],
-            min(s[f"{k}.legal_aid_monthly_budget"], legal),
+            shelter * self.p.accommodation_cost_household_month,
+            self.p.monitoring * len(self.places) * self.p.monitoring_cost_place_month,
+            self.p.mediators * self.p.mediator_cost_month,
+            min(self.p.legal_aid_monthly_budget, legal),
         )
 
     def request(self, month: int) -> float:
         return float(sum(self._costs()))
 
     def apply(self, month: int, funds: float) -> float:
-        s, k = self.s, self.key
-        self.cohesion.relax(s["reconciliation.relax_rate"])
+        self.cohesion.relax(self.model.p.reconciliation.relax_rate)
         self.coverage[:] = 0.0
         self.female_coverage[:] = 0.0
         self.sheltered = np.zeros(0, dtype=np.int64)
@@ -286,42 +284,42 @@ class Protection(Lever):
         left -= self._shelter(left)
         left -= self._monitor(left)
         left -= self._mediate(left)
-        legal = min(left, s[f"{k}.legal_aid_monthly_budget"])
+        legal = min(left, self.p.legal_aid_monthly_budget)
         left -= self._legal_aid(legal)
         return funds - left
 
     def _shelter(self, funds: float) -> float:
-        s, k, pop = self.s, self.key, self.model.pop
-        cost = s[f"{k}.accommodation_cost_household_month"]
-        slots = min(s[f"{k}.safe_accommodation"], int(funds // cost))
+        pop = self.model.pop
+        cost = self.p.accommodation_cost_household_month
+        slots = min(self.p.safe_accommodation, int(funds // cost))
         if slots <= 0:
             return 0.0
         self.sheltered = self._shelter_queue(self._at_risk())[:slots]
-        keep = 1.0 - s[f"{k}.accommodation_relief"] * self.efficiency
+        keep = 1.0 - self.p.accommodation_relief * self.efficiency
         pop.trauma[self.sheltered] *= np.float32(keep)
         return len(self.sheltered) * cost
 
     def _monitor(self, funds: float) -> float:
-        s, k, pop = self.s, self.key, self.model.pop
-        full = s[f"{k}.monitoring"] * len(self.places) * s[f"{k}.monitoring_cost_place_month"]
+        pop = self.model.pop
+        full = self.p.monitoring * len(self.places) * self.p.monitoring_cost_place_month
         if full <= 0 or funds <= 0:
             return 0.0
         self.monitored_share = min(1.0, funds / full)
         ids = np.flatnonzero(self._at_risk() & self.mask[pop.place])
         relief = (
-            s[f"{k}.monitoring_relief"]
+            self.p.monitoring_relief
             * self.monitored_share
             * self.efficiency
-            * s["decision.trauma_rate"]
+            * self.model.p.decision.trauma_rate
         )
         tr = pop.trauma[ids].astype(np.float64)
         pop.trauma[ids] = np.maximum(tr - relief * (1.0 - tr), 0.0).astype(np.float32)
         return self.monitored_share * full
 
     def _mediate(self, funds: float) -> float:
-        s, k, pop = self.s, self.key, self.model.pop
-        cost = s[f"{k}.mediator_cost_month"]
-        n = min(s[f"{k}.mediators"], int(funds // cost))
+        pop = self.model.pop
+        cost = self.p.mediator_cost_month
+        n = min(self.p.mediators, int(funds // cost))
         if n <= 0:
             return 0.0
         self.mediators_month = n
@@ -330,18 +328,18 @@ class Protection(Lever):
         if households.sum() <= 0:
             return n * cost
         mediators = n * households / households.sum()
-        reach = s[f"{k}.households_per_mediator"] * self.efficiency
+        reach = self.p.households_per_mediator * self.efficiency
         self.coverage[t] = np.minimum(1.0, mediators * reach / np.maximum(households, 1.0))
         women = np.bincount(pop.place[pop.female_head], minlength=self.model.places.n)[t]
-        female_reach = mediators * s[f"{k}.female_mediator_share"] * reach
+        female_reach = mediators * self.p.female_mediator_share * reach
         self.female_coverage[t] = np.minimum(1.0, female_reach / np.maximum(women, 1.0))
-        self.cohesion.push(s[f"{k}.mediator_effect"] * self.coverage)
+        self.cohesion.push(self.p.mediator_effect * self.coverage)
         return n * cost
 
     def _legal_aid(self, funds: float) -> float:
-        s, k, pop = self.s, self.key, self.model.pop
-        doc_cost = s[f"{k}.documentation_cost_per_case"]
-        hlp_cost = s[f"{k}.hlp_cost_per_case_month"]
+        pop = self.model.pop
+        doc_cost = self.p.documentation_cost_per_case
+        hlp_cost = self.p.hlp_cost_per_case_month
         if funds < min(doc_cost, hlp_cost):
             return 0.0
         queue = self._undocumented()
@@ -352,7 +350,7 @@ class Protection(Lever):
         spent = cases * doc_cost
         queue = self._claimants()
         claims = min(len(queue), int((funds - spent) // hlp_cost))
-        won = self._whole("hlp", claims * s[f"{k}.hlp_success_monthly"] * self.efficiency)
+        won = self._whole("hlp", claims * self.p.hlp_success_monthly * self.efficiency)
         pop.housing[queue[:won]] = hh.Housing.INTACT
         self.homes_restored += won
         self.cases_month = {"docs": cases, "hlp": claims}

@@ -199,28 +199,25 @@ class Reconciliation(Lever):
     def communities(self) -> np.ndarray:
         """Resident communities at the target places (0 elsewhere)."""
         c = np.zeros(self.model.places.n)
-        c[self.places] = (
-            self.model.tally.households[self.places]
-            / self.s[f"{self.key}.households_per_community"]
-        )
+        c[self.places] = self.model.tally.households[self.places] / self.p.households_per_community
         return c
 
     def _needs(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """USD per place this month for training, dialogues and trust-building."""
-        s, k, com = self.s, self.key, self.communities()
-        training = (1.0 - self.trained) * com * s[f"{k}.training_cost_per_community"]
-        dialogues = com * s[f"{k}.dialogues_per_community_month"] * s[f"{k}.dialogue_cost"]
-        trust = com * s[f"{k}.trust_cost_per_community_month"]
+        com = self.communities()
+        training = (1.0 - self.trained) * com * self.p.training_cost_per_community
+        dialogues = com * self.p.dialogues_per_community_month * self.p.dialogue_cost
+        trust = com * self.p.trust_cost_per_community_month
         return training, dialogues, trust
 
     def request(self, month: int) -> float:
         need = sum(float(x.sum()) for x in self._needs())
-        return min(self.s[f"{self.key}.monthly_budget"], need)
+        return min(self.p.monthly_budget, need)
 
     def apply(self, month: int, funds: float) -> float:
-        s, k, places = self.s, self.key, self.model.places
-        self.trained *= 1.0 - s[f"{k}.training_attrition"]
-        self.cohesion.relax(s[f"{k}.relax_rate"])
+        places = self.model.places
+        self.trained *= 1.0 - self.p.training_attrition
+        self.cohesion.relax(self.p.relax_rate)
         self.dialogues_month = self.trained_month = self.trust_community_months = 0.0
         spent = 0.0
         training, dialogues, trust = self._needs()
@@ -234,14 +231,14 @@ class Reconciliation(Lever):
             self.trained_month = float(f * ((1.0 - self.trained) * com).sum())
             self.trained[t] += f * eff * (1.0 - self.trained[t])
             # Dialogues: f x planned dialogues per community, diminishing returns.
-            per_com = f * s[f"{k}.dialogues_per_community_month"]
+            per_com = f * self.p.dialogues_per_community_month
             self.dialogues_month = float(per_com * com.sum())
             close = np.zeros(places.n)
-            close[t] = 1.0 - (1.0 - s[f"{k}.dialogue_effect"]) ** (per_com * eff)
+            close[t] = 1.0 - (1.0 - self.p.dialogue_effect) ** (per_com * eff)
             self.cohesion.push(close)
             # Trust-building: residents' trust in institutions rises toward 1.
             self.trust_community_months = float(f * com.sum())
-            self._build_trust(f * eff * s[f"{k}.trust_effect"])
+            self._build_trust(f * eff * self.p.trust_effect)
             spent = f * need
         self._disputes()
         return min(spent, funds)
@@ -256,17 +253,17 @@ class Reconciliation(Lever):
 
     def _disputes(self) -> None:
         """Land disputes this month; they erode the acceptance gained."""
-        s, k, places, pop = self.s, self.key, self.model.places, self.model.pop
+        places, pop = self.model.places, self.model.pop
         lost = (pop.status == hh.Status.RETURNED) & (pop.housing != hh.Housing.INTACT)
         claimants = np.bincount(pop.origin[lost], minlength=places.n)
         self.disputes[:] = (
-            s[f"{k}.dispute_rate"]
+            self.p.dispute_rate
             * claimants
             * (1.0 - places.cohesion)
-            * (1.0 - s[f"{k}.dispute_reduction"] * self.trained)
+            * (1.0 - self.p.dispute_reduction * self.trained)
         )
         self.disputes_total += float(self.disputes.sum())
         if self.cohesion.gain.any():
             per_household = self.disputes / np.maximum(self.model.tally.households, 1)
-            loss = s[f"{k}.dispute_erosion"] * per_household
+            loss = self.p.dispute_erosion * per_household
             self.cohesion.set(np.maximum(self.cohesion.gain - loss, 0.0))

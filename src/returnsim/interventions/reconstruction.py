@@ -244,9 +244,9 @@ class Reconstruction(Lever):
 
     def __init__(self, model: object) -> None:
         super().__init__(model)
-        s, pop, n = self.s, self.model.pop, self.model.places.n
-        total = sum(s[f"{K}.{name}_share"] for name in NAMES)
-        self.shares = {name: s[f"{K}.{name}_share"] / total if total else 0.0 for name in NAMES}
+        pop, n = self.model.pop, self.model.places.n
+        total = sum(self.p[f"{name}_share"] for name in NAMES)
+        self.shares = {name: self.p[f"{name}_share"] / total if total else 0.0 for name in NAMES}
         #: people who call each place home (the catchment of its facilities)
         self.home_persons = np.bincount(pop.origin, weights=pop.size, minlength=n)
         #: share of the facility standard missing at the start (1 - base services)
@@ -255,7 +255,7 @@ class Reconstruction(Lever):
         self.effect = self.model.places.contribution(self.key)
         self.queue: list[Project] = []
         self.earmarked = np.zeros(pop.n, dtype=bool)
-        self.capacity = np.full(n, s[f"{K}.governance_baseline"])
+        self.capacity = np.full(n, self.p.governance_baseline)
         self.house_carry = np.zeros(n)  # fractional completed houses carried forward
         self.funded = {f[0]: np.zeros(n) for f in FACILITIES}  # units funded per place
         self.spent_on = dict.fromkeys(NAMES, 0.0)
@@ -264,11 +264,11 @@ class Reconstruction(Lever):
         self.houses_failed = 0
         self.facilities_completed = {f[0]: 0.0 for f in FACILITIES}
         self.education_weight = {
-            f[0]: s[f"{K}.{f[0]}_education_weight"] if f[6] else 0.0 for f in FACILITIES
+            f[0]: self.p[f"{f[0]}_education_weight"] if f[6] else 0.0 for f in FACILITIES
         }
 
     def request(self, month: int) -> float:
-        return self.s[f"{K}.monthly_budget"]
+        return self.p.monthly_budget
 
     # ------------------------------------------------------------- helpers
     def _persons(self) -> np.ndarray:
@@ -277,7 +277,7 @@ class Reconstruction(Lever):
 
     def _facility_need(self, name: str) -> np.ndarray:
         """Facility-equivalents still missing at each target place (gap x standard - funded)."""
-        standard = self._persons() / self.s[f"{K}.{name}_catchment"]
+        standard = self._persons() / self.p[f"{name}_catchment"]
         need = standard * self.initial_gap - self.funded[name]
         return np.where(self.mask, np.maximum(need, 0.0), 0.0)
 
@@ -311,8 +311,7 @@ class Reconstruction(Lever):
 
     def _govern(self, funds: float, busy: np.ndarray) -> float:
         """Administration capacity this month at places with works to manage."""
-        s = self.s
-        base, full = s[f"{K}.governance_baseline"], s[f"{K}.governance_full_cost"]
+        base, full = self.p.governance_baseline, self.p.governance_full_cost
         n_busy = int(busy.sum())
         each = min(funds / n_busy, full) if n_busy and funds > 0 else 0.0
         self.capacity[:] = base
@@ -322,17 +321,17 @@ class Reconstruction(Lever):
         return spent
 
     def _build_months(self, name: str, place: int | np.ndarray) -> np.ndarray:
-        months = self.s[f"{K}.{name}_months"]
-        cut = 1.0 - self.s[f"{K}.governance_speedup"] * self.capacity[place]
+        months = self.p[f"{name}_months"]
+        cut = 1.0 - self.p.governance_speedup * self.capacity[place]
         return np.maximum(1, np.ceil(months * cut - 1e-9)).astype(np.int64)
 
     def _quality(self, place: int) -> float:
         """Share of a completing batch that is delivered."""
-        fail = self.s[f"{K}.failure_max"] * (1.0 - self.capacity[place])
+        fail = self.p.failure_max * (1.0 - self.capacity[place])
         return (1.0 - fail) * self.efficiency
 
     def _start_houses(self, month: int, funds: float, homes: np.ndarray) -> float:
-        cost = self.s[f"{K}.house_cost"]
+        cost = self.p.house_cost
         homes = homes[: int(funds // cost)]
         if len(homes) == 0:
             return 0.0
@@ -348,7 +347,7 @@ class Reconstruction(Lever):
         return spent
 
     def _start_facilities(self, month: int, name: str, funds: float) -> float:
-        cost = self.s[f"{K}.{name}_cost"]
+        cost = self.p[f"{name}_cost"]
         need = self._facility_need(name) * cost
         if funds <= 0 or need.sum() <= 0:
             return 0.0
@@ -382,11 +381,10 @@ class Reconstruction(Lever):
                 self.houses_rebuilt += len(ok)
                 self.houses_failed += len(p.homes) - built
                 continue
-            s = self.s
-            reach = min(1.0, p.units * s[f"{K}.{p.kind}_catchment"] / max(persons[p.place], 1.0))
+            reach = min(1.0, p.units * self.p[f"{p.kind}_catchment"] / max(persons[p.place], 1.0))
             delivered = reach * q
             self.facilities_completed[p.kind] += p.units * q
-            w = s[f"{K}.{p.kind}_services_weight"]
+            w = self.p[f"{p.kind}_services_weight"]
             self.effect.services[p.place] += w * delivered * (1.0 - places.base_services[p.place])
             w = self.education_weight[p.kind]
             self.effect.education[p.place] += w * delivered * (1.0 - places.base_education[p.place])

@@ -140,22 +140,20 @@ class ReturnPackage(Lever):
 
     def __init__(self, model: object) -> None:
         super().__init__(model)
-        s = self.s
         self.terms = PackageTerms()
         #: this month's take-up, written by the household rule as packages go
         self.takeup = PackageTakeUp()
         self.base = PackageTerms(
-            cash_per_person=s["return_package.cash_per_person"],
-            transport_per_person=s["return_package.transport_per_person"],
-            per_person_cost=s["return_package.cash_per_person"]
-            + s["return_package.transport_per_person"]
-            + s["return_package.food_months"] * s["return_package.food_cost_per_person_month"],
-            per_household_cost=s["return_package.escort_cost_per_household"]
-            * s["return_package.escorts"],
-            shelter_kit=s["return_package.shelter_kit"],
-            utility_per_usd=s["return_package.utility_per_100usd"] / 100.0,
-            relief=s["return_package.escort_relief"] * s["return_package.escorts"],
-            food_months=s["return_package.food_months"],
+            cash_per_person=self.p.cash_per_person,
+            transport_per_person=self.p.transport_per_person,
+            per_person_cost=self.p.cash_per_person
+            + self.p.transport_per_person
+            + self.p.food_months * self.p.food_cost_per_person_month,
+            per_household_cost=self.p.escort_cost_per_household * self.p.escorts,
+            shelter_kit=self.p.shelter_kit,
+            utility_per_usd=self.p.utility_per_100usd / 100.0,
+            relief=self.p.escort_relief * self.p.escorts,
+            food_months=self.p.food_months,
         )
 
     def request(self, month: int) -> float:
@@ -177,8 +175,8 @@ class ReturnPackage(Lever):
         if len(could) == 0:
             return 0.0
         cost = b.cost(pop.size[could].astype(np.float64), pop.housing[could] != Housing.INTACT)
-        expected = float(cost.sum()) * self.s["decision.review_rate"]
-        return min(self.s["return_package.monthly_budget"], RESERVE_MARGIN * expected)
+        expected = float(cost.sum()) * self.model.p.decision.review_rate
+        return min(self.p.monthly_budget, RESERVE_MARGIN * expected)
 
     def apply(self, month: int, funds: float) -> float:
         """Offer packages this month with ``funds``; support of earlier returnees runs down."""
