@@ -19,7 +19,107 @@ from __future__ import annotations
 import numpy as np
 from scipy.stats import poisson
 
-from returnsim.param import Params
+from returnsim.param import Param, Params
+
+#: The ``conflict.*`` parameters, declared beside the code that reads them (the registry,
+#: ``returnsim.parameters``, gathers every module's).
+PARAMS: tuple[Param, ...] = (
+    Param(
+        key="conflict.intensity",
+        default=1.0,
+        unit="x default",
+        doc="Multiplier on every place's baseline violence: 0 is peace, 1 the scenario's level",
+        source="scenario",
+        low=0.0,
+        high=10.0,
+    ),
+    Param(
+        key="conflict.schedule",
+        default=[[0, 1.0]],
+        unit="[month, level]",
+        doc="Conflict level by month (piecewise constant): peace deals, ceasefires, relapses",
+        source="scenario",
+        low=0.0,
+        high=10.0,
+        kind="schedule",
+    ),
+    Param(
+        key="conflict.self_excitation",
+        default=0.2,
+        unit="events per past event",
+        doc="Hawkes-type excitation: each event raises next month's rate by this many events "
+        "(times the memory decay)",
+        source="self-exciting conflict event models (Lewis et al. 2012; Zammit-Mangion et al. "
+        "2012)",
+        low=0.0,
+        high=0.9,
+    ),
+    Param(
+        key="conflict.memory",
+        default=0.5,
+        unit="per month",
+        doc="Share of excitation carried to the next month",
+        source="assumption",
+        low=0.0,
+        high=0.95,
+    ),
+    Param(
+        key="conflict.security_scale",
+        default=15.0,
+        unit="events per month",
+        doc="Violence at which a place's security index falls to 0.5",
+        source="assumption calibrated so ~20 deaths/month reads as insecure",
+        low=0.5,
+        high=50.0,
+    ),
+    Param(
+        key="conflict.perception_memory",
+        default=0.5,
+        unit="per month",
+        doc="Weight of last month's perceived violence in this month's (smoothing)",
+        source="assumption",
+        low=0.0,
+        high=0.95,
+    ),
+    Param(
+        key="conflict.peace_level",
+        default=0.5,
+        unit="conflict level",
+        doc="Conflict level below which the country is at peace and flare-ups can occur",
+        source="assumption",
+        low=0.0,
+        high=3.0,
+    ),
+    Param(
+        key="conflict.recurrence_monthly",
+        default=0.004,
+        unit="per place-month",
+        doc="Chance that a place at peace (level below conflict.peace_level) has a violent "
+        "flare-up",
+        source="Collier, Hoeffler & Soderbom 2008: ~40% of post-conflict countries relapse "
+        "within a decade",
+        low=0.0,
+        high=0.1,
+    ),
+    Param(
+        key="conflict.flare_events",
+        default=20.0,
+        unit="events",
+        doc="Violent events added to a place's excitation by a flare-up",
+        source="assumption",
+        low=0.0,
+        high=500.0,
+    ),
+    Param(
+        key="conflict.destruction_scale",
+        default=1500.0,
+        unit="events",
+        doc="Violence that destroys 63% of the empty homes of a place in a month",
+        source="assumption",
+        low=1.0,
+        high=10_000.0,
+    ),
+)
 
 
 def suppression(troops: np.ndarray, police: np.ndarray, p: Params) -> np.ndarray:

@@ -119,7 +119,7 @@ def decide_and_move(
 
     # 2. Threat, trauma and deliberation.
     threatened = rules.threatened(ctx.security32[pop.place], pop.threshold)
-    pop.trauma[:] = rules.trauma_recovered(d, pop.trauma)
+    pop.trauma *= rules.trauma_remaining(d)
     t_ids = np.flatnonzero(threatened)
     pop.trauma[t_ids] = rules.trauma_exposed(d, pop.trauma[t_ids].astype(np.float64))
     review = np.zeros(pop.n, dtype=bool)

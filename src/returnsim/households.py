@@ -16,8 +16,171 @@ from enum import IntEnum
 
 import numpy as np
 
-from returnsim.param import Params
+from returnsim.param import Param, Params
 from returnsim.places import PlaceKind, Places
+
+#: The ``households.*`` parameters, declared beside the code that reads them (the registry,
+#: ``returnsim.parameters``, gathers every module's).
+PARAMS: tuple[Param, ...] = (
+    Param(
+        key="households.count",
+        default=20_000,
+        unit="households",
+        doc="Number of household agents",
+        source="user",
+        low=1,
+        high=50_000_000,
+        kind="int",
+    ),
+    Param(
+        key="households.mean_size",
+        default=5.0,
+        unit="persons",
+        doc="Mean household size (1 + Poisson)",
+        source="UN DESA Household Size database: about 5 in conflict-affected sub-Saharan Africa",
+        low=1.0,
+        high=12.0,
+    ),
+    Param(
+        key="households.female_head_share",
+        default=0.3,
+        unit="share",
+        doc="Share of households headed by a woman",
+        source="UNHCR/IOM displacement profiles: commonly 25-40% among displaced",
+        low=0.0,
+        high=1.0,
+    ),
+    Param(
+        key="households.older_member_share",
+        default=0.2,
+        unit="share",
+        doc="Share of households with a member aged 60+",
+        source="assumption (DHS-type profiles)",
+        low=0.0,
+        high=1.0,
+    ),
+    Param(
+        key="households.disability_share",
+        default=0.25,
+        unit="share",
+        doc="Share of households with a member with a disability",
+        source="WHO World Report on Disability 2011: 15% of people; per household higher",
+        low=0.0,
+        high=1.0,
+    ),
+    Param(
+        key="households.protection_risk_share",
+        default=0.05,
+        unit="share",
+        doc="Share of households with a member at specific protection risk "
+        "(e.g. for gender identity or sexual orientation, unaccompanied children)",
+        source="assumption",
+        low=0.0,
+        high=1.0,
+    ),
+    Param(
+        key="households.assets_median",
+        default=150.0,
+        unit="USD",
+        doc="Median liquid assets per household (lognormal)",
+        source="assumption",
+        low=0.0,
+        high=1e6,
+    ),
+    Param(
+        key="households.assets_spread",
+        default=0.8,
+        unit="log USD",
+        doc="Standard deviation of log assets (the lognormal's sigma)",
+        source="assumption (wealth in poor rural populations is roughly lognormal)",
+        low=0.0,
+        high=2.5,
+    ),
+    Param(
+        key="households.head_age_mean",
+        default=40.0,
+        unit="years",
+        doc="Mean age of household heads (normal, clipped to 18-90)",
+        source="assumption (DHS surveys: heads of households average about 40-45 years in "
+        "sub-Saharan Africa)",
+        low=20.0,
+        high=70.0,
+    ),
+    Param(
+        key="households.head_age_sd",
+        default=12.0,
+        unit="years",
+        doc="Standard deviation of the age of household heads",
+        source="assumption (DHS surveys)",
+        low=0.0,
+        high=25.0,
+    ),
+    Param(
+        key="households.child_share",
+        default=0.55,
+        unit="share",
+        doc="Chance that a member other than the head is a child (binomial)",
+        source="UN DESA World Population Prospects: about half the population of "
+        "conflict-affected sub-Saharan countries is under 18",
+        low=0.0,
+        high=0.9,
+    ),
+    Param(
+        key="households.initial_months_max",
+        default=12,
+        unit="months",
+        doc="Those displaced at the start have been away 0 to this many months (uniform)",
+        source="assumption",
+        low=0,
+        high=240,
+        kind="int",
+    ),
+    Param(
+        key="households.initial_belief_security",
+        default=0.2,
+        unit="security index",
+        doc="What those displaced at the start believe of security at home (they fled violence)",
+        source="assumption",
+        low=0.0,
+        high=1.0,
+    ),
+    Param(
+        key="households.host_distance_km",
+        default=200.0,
+        unit="km",
+        doc="Those displaced at the start are placed by weights exp(-distance / this)",
+        source="assumption (most displaced people stay near home; UNHCR Global Trends)",
+        low=10.0,
+        high=5000.0,
+    ),
+    Param(
+        key="households.undocumented_share",
+        default=0.2,
+        unit="share",
+        doc="Share of households lacking civil documentation at month 0",
+        source="assumption (NRC: lack of documentation is common among the displaced)",
+        low=0.0,
+        high=1.0,
+    ),
+    Param(
+        key="households.initial_idp_share",
+        default=0.0,
+        unit="share",
+        doc="Share of households internally displaced at month 0",
+        source="scenario",
+        low=0.0,
+        high=1.0,
+    ),
+    Param(
+        key="households.initial_refugee_share",
+        default=0.0,
+        unit="share",
+        doc="Share of households refugees abroad at month 0",
+        source="scenario",
+        low=0.0,
+        high=1.0,
+    ),
+)
 
 
 class Status(IntEnum):

@@ -21,10 +21,218 @@ from typing import TYPE_CHECKING
 import mesa
 import numpy as np
 
-from returnsim.param import schedule_at
+from returnsim.param import Param, schedule_at
 
 if TYPE_CHECKING:
     from returnsim.world import World
+
+
+HULTMAN = "Hultman, Kathman & Shannon 2013 (EVIDENCE.md: peacekeeping, violence)"
+
+#: The ``peacekeeping.*`` parameters, declared beside the code that reads them (the registry,
+#: ``returnsim.parameters``, gathers every module's).
+PARAMS: tuple[Param, ...] = (
+    Param(
+        key="peacekeeping.troops",
+        default=0,
+        unit="personnel",
+        doc="Authorised troop strength",
+        source="scenario",
+        low=0,
+        high=200_000,
+        kind="int",
+    ),
+    Param(
+        key="peacekeeping.police",
+        default=0,
+        unit="personnel",
+        doc="Authorised UN police strength",
+        source="scenario",
+        low=0,
+        high=50_000,
+        kind="int",
+    ),
+    Param(
+        key="peacekeeping.observers",
+        default=0,
+        unit="personnel",
+        doc="Military observers (no effect on violence, per Hultman et al.)",
+        source=HULTMAN,
+        low=0,
+        high=10_000,
+        kind="int",
+    ),
+    Param(
+        key="peacekeeping.strategy",
+        default="static",
+        unit="",
+        doc="Deployment: static (even across origin areas), hotspot (where violence is), "
+        "return_areas (where returnees are and are expected)",
+        source="design card",
+        kind="str",
+        choices=("static", "hotspot", "return_areas"),
+    ),
+    Param(
+        key="peacekeeping.deploy_month",
+        default=0,
+        unit="month",
+        doc="Month the force starts deploying",
+        source="scenario",
+        low=0,
+        high=1200,
+        kind="int",
+    ),
+    Param(
+        key="peacekeeping.ceiling",
+        default=[],
+        unit="[month, personnel]",
+        doc="Mandate ceiling on uniformed personnel by month (linear between points; "
+        "drawdown); empty means no ceiling",
+        source="scenario",
+        low=0,
+        high=200_000,
+        kind="schedule",
+    ),
+    Param(
+        key="peacekeeping.redeploy_every",
+        default=3,
+        unit="months",
+        doc="How often units are redeployed",
+        source="assumption",
+        low=1,
+        high=120,
+        kind="int",
+    ),
+    Param(
+        key="peacekeeping.battalion_size",
+        default=850,
+        unit="troops",
+        doc="Troops per infantry battalion unit",
+        source="UN DPO: infantry battalions of about 850",
+        low=50,
+        high=5000,
+        kind="int",
+    ),
+    Param(
+        key="peacekeeping.police_unit_size",
+        default=140,
+        unit="police",
+        doc="Officers per formed police unit",
+        source="UN DPO: formed police units of about 140",
+        low=10,
+        high=1000,
+        kind="int",
+    ),
+    Param(
+        key="peacekeeping.observer_team_size",
+        default=10,
+        unit="observers",
+        doc="Observers per team",
+        source="assumption",
+        low=1,
+        high=100,
+        kind="int",
+    ),
+    Param(
+        key="peacekeeping.troop_suppression",
+        default=0.98,
+        unit="share",
+        doc="Largest share of violence troops can suppress where deployed",
+        source=HULTMAN + ": ~100 deaths/month fall below 2 with ~8,000 troops",
+        low=0.0,
+        high=1.0,
+    ),
+    Param(
+        key="peacekeeping.troop_scale",
+        default=1500.0,
+        unit="troops per place",
+        doc="Troops at a place that deliver 63% of the largest suppression (diminishing returns)",
+        source=HULTMAN + "; 2014: ~10,000 troops cut battle deaths ~70%",
+        low=100.0,
+        high=20_000.0,
+    ),
+    Param(
+        key="peacekeeping.police_suppression",
+        default=0.9,
+        unit="share",
+        doc="Largest share of violence against civilians police can suppress",
+        source=HULTMAN,
+        low=0.0,
+        high=1.0,
+    ),
+    Param(
+        key="peacekeeping.police_scale",
+        default=60.0,
+        unit="police per place",
+        doc="Police at a place that deliver 63% of their largest suppression",
+        source=HULTMAN + ": ~500 UN police bring civilian deaths near 0",
+        low=5.0,
+        high=2000.0,
+    ),
+    Param(
+        key="peacekeeping.hotspot_base_weight",
+        default=0.01,
+        unit="weight",
+        doc="Weight of baseline violence beside perceived violence in the hotspot strategy's "
+        "need (orders quiet places by their underlying risk)",
+        source="assumption",
+        low=0.0,
+        high=1.0,
+    ),
+    Param(
+        key="peacekeeping.recurrence_reduction",
+        default=0.6,
+        unit="share",
+        doc="Cut in flare-up risk at a place with full peacekeeping presence",
+        source="Fortna 2008: peacekeeping cuts the risk of war recurring by 50-75%",
+        low=0.0,
+        high=1.0,
+    ),
+    Param(
+        key="peacekeeping.presence_weight",
+        default=0.5,
+        unit="utils",
+        doc="Value households place on full peacekeeping presence at a place",
+        source="assumption",
+        low=0.0,
+        high=3.0,
+    ),
+    Param(
+        key="peacekeeping.safe_zones",
+        default=[],
+        unit="places",
+        doc="Places declared safe zones: each gets a unit of every arm before the strategy "
+        "assigns the rest",
+        source="scenario",
+        kind="places",
+    ),
+    Param(
+        key="peacekeeping.corridors",
+        default=[],
+        unit="places",
+        doc="Places on escorted safe-passage corridors: fleeing from them is rarely blocked",
+        source="scenario",
+        kind="places",
+    ),
+    Param(
+        key="peacekeeping.corridor_protection",
+        default=0.8,
+        unit="share",
+        doc="Cut in the chance of being trapped when fleeing along an escorted corridor",
+        source="assumption",
+        low=0.0,
+        high=1.0,
+    ),
+    Param(
+        key="peacekeeping.cost_per_person_month",
+        default=6000.0,
+        unit="USD",
+        doc="All-in mission cost per uniformed person-month",
+        source="UN peacekeeping budget ~USD 6.5bn a year for ~90,000 uniformed personnel (2019-20)",
+        low=0.0,
+        high=50_000.0,
+    ),
+)
 
 
 class Arm(StrEnum):

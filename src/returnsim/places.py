@@ -33,10 +33,34 @@ import numpy as np
 from scipy.sparse import csr_array
 from scipy.sparse.csgraph import shortest_path
 
-from returnsim.param import params
+from returnsim.param import Param, params
 
 if TYPE_CHECKING:
     from returnsim.param import Settings
+
+
+#: The ``dynamics.*`` parameters, declared beside the code that reads them (the registry,
+#: ``returnsim.parameters``, gathers every module's).
+PARAMS: tuple[Param, ...] = (
+    Param(
+        key="dynamics.recovery_rate",
+        default=0.05,
+        unit="per month",
+        doc="Rate at which services and livelihood move toward their target",
+        source="assumption",
+        low=0.0,
+        high=1.0,
+    ),
+    Param(
+        key="dynamics.insecurity_damage",
+        default=0.6,
+        unit="share",
+        doc="Share of services and livelihood lost at zero security",
+        source="assumption",
+        low=0.0,
+        high=1.0,
+    ),
+)
 
 
 class PlaceKind(IntEnum):

@@ -116,7 +116,7 @@ class Household(mesa.Agent):
             )
             self.assets = float(F32(self.assets) * F32(keep))
         self.threatened = bool(rules.threatened(ctx.security32[self.place], self.threshold))
-        self.trauma = float(rules.trauma_recovered(d, F32(self.trauma)))
+        self.trauma = float(F32(self.trauma) * rules.trauma_remaining(d))
         if self.threatened:
             self.trauma = _f32(rules.trauma_exposed(d, self.trauma))
         # The threatened must deliberate; the displaced review now and then (each

@@ -31,9 +31,64 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from returnsim.households import Housing, Status
+from returnsim.param import Param
 
 if TYPE_CHECKING:
     from returnsim.world import World
+
+
+#: The ``outcomes.*`` parameters, declared beside the code that reads them (the registry,
+#: ``returnsim.parameters``, gathers every module's).
+PARAMS: tuple[Param, ...] = (
+    Param(
+        key="outcomes.reintegration_threshold",
+        default=0.5,
+        unit="score 0-1",
+        doc="Score every reintegration dimension must reach for a household to count as "
+        "sustainably reintegrated",
+        source="assumption in the manner of IOM's Reintegration "
+        "Sustainability Index (programme-set cut-offs)",
+        low=0.1,
+        high=0.9,
+    ),
+    Param(
+        key="outcomes.solution_services_min",
+        default=0.4,
+        unit="index 0-1",
+        doc="Access to services needed for the durable-solution standard-of-living criterion",
+        source="assumption (IRIS/EGRIS criteria; the cut-off is set here)",
+        low=0.0,
+        high=1.0,
+    ),
+    Param(
+        key="outcomes.solution_food_min",
+        default=0.5,
+        unit="index 0-1",
+        doc="Food security needed for the durable-solution standard-of-living criterion",
+        source="assumption (IRIS/EGRIS criteria; the cut-off is set here)",
+        low=0.0,
+        high=1.0,
+    ),
+    Param(
+        key="outcomes.solution_livelihood_min",
+        default=0.4,
+        unit="index 0-1",
+        doc="Livelihood needed for the durable-solution livelihood criterion",
+        source="assumption (IRIS/EGRIS criteria; the cut-off is set here)",
+        low=0.0,
+        high=1.0,
+    ),
+    Param(
+        key="outcomes.horizon_months",
+        default=24,
+        unit="months",
+        doc="Horizon N for the headline 'returns within N months' of the start",
+        source="user",
+        low=1,
+        high=1200,
+        kind="int",
+    ),
+)
 
 DIMENSIONS = ("economic", "social", "psychosocial")
 CRITERIA = ("safety", "standard_of_living", "livelihood", "housing_land_property", "documentation")

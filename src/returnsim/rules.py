@@ -45,9 +45,261 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from returnsim.param import Param
+
 if TYPE_CHECKING:
     from returnsim.households import PackageTakeUp, PackageTerms
     from returnsim.param import Section
+
+
+BEAMAN = "Beaman et al. 2021 (EVIDENCE.md: return and conditions)"
+ALRABABAH = "Alrababah et al. 2023: safety works as a threshold (EVIDENCE.md)"
+
+#: The ``decision.*`` parameters, declared beside the code that reads them (the registry,
+#: ``returnsim.parameters``, gathers every module's).
+PARAMS: tuple[Param, ...] = (
+    Param(
+        key="decision.review_rate",
+        default=0.2,
+        unit="per month",
+        doc="Chance a household not under threat reconsiders its location this month",
+        source="assumption",
+        low=0.01,
+        high=1.0,
+    ),
+    Param(
+        key="decision.safety_threshold",
+        default=0.4,
+        unit="security index",
+        doc="Mean security a household needs to stay, or to consider returning",
+        source=ALRABABAH,
+        low=0.1,
+        high=0.9,
+    ),
+    Param(
+        key="decision.safety_threshold_sd",
+        default=0.15,
+        unit="security index",
+        doc="Spread of the safety threshold among households",
+        source="assumption",
+        low=0.0,
+        high=0.3,
+    ),
+    Param(
+        key="decision.vulnerable_threshold_shift",
+        default=0.1,
+        unit="security index",
+        doc="Extra safety a household with a vulnerable member needs",
+        source="assumption",
+        low=0.0,
+        high=0.3,
+    ),
+    Param(
+        key="decision.w_security",
+        default=3.0,
+        unit="utils per index unit",
+        doc="Weight of security in the value of a place",
+        source=BEAMAN + ": +1 SD security ~ +6% returns",
+        low=0.0,
+        high=10.0,
+    ),
+    Param(
+        key="decision.w_services",
+        default=1.9,
+        unit="utils per index unit",
+        doc="Weight of services (health, education, water, shelter)",
+        source=BEAMAN + ": +1 SD services ~ +3.8% returns (0.63 x security)",
+        low=0.0,
+        high=10.0,
+    ),
+    Param(
+        key="decision.w_livelihood",
+        default=1.5,
+        unit="utils per index unit",
+        doc="Weight of livelihood (jobs, land, markets)",
+        source="assumption",
+        low=0.0,
+        high=10.0,
+    ),
+    Param(
+        key="decision.w_education",
+        default=0.5,
+        unit="utils per index unit",
+        doc="Weight of schooling available at a place",
+        source="assumption (schooling is part of the services Beaman et al. 2021 find draw "
+        "returns)",
+        low=0.0,
+        high=10.0,
+    ),
+    Param(
+        key="decision.w_cohesion",
+        default=0.5,
+        unit="utils per index unit",
+        doc="Weight of social cohesion and acceptance",
+        source="assumption",
+        low=0.0,
+        high=5.0,
+    ),
+    Param(
+        key="decision.danger_penalty",
+        default=3.0,
+        unit="utils",
+        doc="Disutility of staying where security is below one's threshold, times the "
+        "shortfall (1 - security / threshold)",
+        source=ALRABABAH,
+        low=0.0,
+        high=10.0,
+    ),
+    Param(
+        key="decision.displacement_hardship",
+        default=1.5,
+        unit="utils",
+        doc="Disutility of life in displacement beyond the place's conditions: no land or "
+        "home of one's own, rent, dependency",
+        source="assumption (IDMC/JIPS profiles find the displaced worse off than their hosts)",
+        low=0.0,
+        high=5.0,
+    ),
+    Param(
+        key="decision.move_cost",
+        default=1.0,
+        unit="utils",
+        doc="Fixed cost of any move",
+        source="assumption",
+        low=0.0,
+        high=5.0,
+    ),
+    Param(
+        key="decision.distance_cost",
+        default=0.5,
+        unit="utils per 100 km",
+        doc="Cost of distance travelled",
+        source="assumption",
+        low=0.0,
+        high=5.0,
+    ),
+    Param(
+        key="decision.crowding_cost",
+        default=2.0,
+        unit="utils per capacity",
+        doc="Disutility of a place per unit of occupancy beyond its capacity",
+        source="assumption",
+        low=0.0,
+        high=10.0,
+    ),
+    Param(
+        key="decision.attachment",
+        default=3.0,
+        unit="utils",
+        doc="Attachment to home when displacement begins (hope to return)",
+        source="EVIDENCE.md: ~75% of Syrian refugees hope to return one day",
+        low=0.0,
+        high=10.0,
+    ),
+    Param(
+        key="decision.attachment_halflife",
+        default=36.0,
+        unit="months",
+        doc="Months of displacement that halve attachment (return intent declines)",
+        source="IDMC/JIPS: after 5+ years ~69.5% of IDPs intend to stay",
+        low=6.0,
+        high=240.0,
+    ),
+    Param(
+        key="decision.settle_weight",
+        default=5.0,
+        unit="utils",
+        doc="Reluctance to give up return and settle where one is; fades with attachment",
+        source="assumption (EVIDENCE.md fact 9: the longer displaced, the more intend to stay)",
+        low=0.0,
+        high=10.0,
+    ),
+    Param(
+        key="decision.housing_penalty",
+        default=2.0,
+        unit="utils",
+        doc="Disutility of returning to a destroyed or occupied home",
+        source="EVIDENCE.md: destroyed or occupied property strongly lowers return",
+        low=0.0,
+        high=10.0,
+    ),
+    Param(
+        key="decision.return_elsewhere_share",
+        default=0.5,
+        unit="share",
+        doc="Chance that a returnee with a destroyed or occupied home settles in a nearby "
+        "place instead",
+        source="EVIDENCE.md fact 12: some return to places other than origin",
+        low=0.0,
+        high=1.0,
+    ),
+    Param(
+        key="decision.info_rate",
+        default=0.1,
+        unit="per month",
+        doc="Monthly rate at which displaced households' beliefs about home catch up with "
+        "conditions there (information lag)",
+        source="assumption",
+        low=0.0,
+        high=1.0,
+    ),
+    Param(
+        key="decision.ties_info_rate",
+        default=0.5,
+        unit="per month",
+        doc="Extra learning per unit of social ties times the share of their origin already "
+        "back home",
+        source="assumption (network learning of conditions at origin)",
+        low=0.0,
+        high=2.0,
+    ),
+    Param(
+        key="decision.trip_cost_per_person",
+        default=30.0,
+        unit="USD",
+        doc="Cost of a return journey per person; capability = assets / (assets + cost)",
+        source="assumption (UNHCR transport grants of similar size)",
+        low=0.0,
+        high=1000.0,
+    ),
+    Param(
+        key="decision.trapped_share",
+        default=0.1,
+        unit="share",
+        doc="Chance that a household that decides to flee cannot leave (doubled with an older "
+        "or disabled member)",
+        source="assumption",
+        low=0.0,
+        high=1.0,
+    ),
+    Param(
+        key="decision.trauma_rate",
+        default=0.05,
+        unit="per month",
+        doc="Rise in trauma for each month under threat",
+        source="assumption",
+        low=0.0,
+        high=1.0,
+    ),
+    Param(
+        key="decision.trauma_recovery",
+        default=0.02,
+        unit="per month",
+        doc="Monthly natural recovery of trauma",
+        source="assumption",
+        low=0.0,
+        high=1.0,
+    ),
+    Param(
+        key="decision.asset_depletion",
+        default=0.01,
+        unit="per month",
+        doc="Share of assets a displaced household spends each month",
+        source="assumption",
+        low=0.0,
+        high=0.5,
+    ),
+)
 
 F32 = np.float32
 
@@ -120,9 +372,9 @@ def threatened(security32: Any, threshold: Any) -> Any:
     return security32 < threshold
 
 
-def trauma_recovered(d: Section, trauma: Any) -> Any:
-    """Trauma fades by ``trauma_recovery`` a month (in float32, as it is stored)."""
-    return trauma * F32(1.0 - d.trauma_recovery)
+def trauma_remaining(d: Section) -> np.float32:
+    """Share of trauma left after a month: 1 - trauma_recovery (float32, as trauma is stored)."""
+    return F32(1.0 - d.trauma_recovery)
 
 
 def trauma_exposed(d: Section, trauma: Any) -> Any:
