@@ -67,6 +67,7 @@ def check_month(model: ReturnModel, before: np.ndarray) -> None:
     assert delta[Status.AT_ORIGIN] <= 0  # nobody becomes never-displaced again
     assert min(vars(f).values()) >= 0
     assert f.redisplacements <= f.new_displacements
+    assert f.need_displacements <= f.new_displacements
     assert f.new_returns + f.returns_elsewhere + f.unable_to_return == f.intending_return
 
     # Place conditions are indices in [0, 1]; occupancy is the count of households.
@@ -166,6 +167,7 @@ def test_invariants_in_an_eventful_run(baseline_path, engine: str) -> None:
             "households.initial_idp_share": 0.2,
             "households.initial_refugee_share": 0.1,
             "conflict.schedule": [[0, 1.0], [8, 0.0], [30, 2.0], [40, 0.0]],
+            "drought.schedule": [[12, 0.9], [24, 0.0]],  # flight for want at peace
             "conflict.destruction_scale": 100.0,
             "decision.attachment_halflife": 12.0,
             "peacekeeping.troops": 0,

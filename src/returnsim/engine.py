@@ -72,6 +72,14 @@ def build_context(
         abroad=places.abroad,
         return_elsewhere_place=return_elsewhere_place,
         back_share=rules.back_share(tally.returned_by_origin, tally.ever_displaced_by_origin),
+        deprivation=rules.deprivation(
+            p.decision,
+            livelihood=places.livelihood,
+            services=places.services,
+            base_livelihood=places.base_livelihood,
+            base_services=places.base_services,
+            aid_coverage=places.aid_coverage,
+        ),
         events=events,
         month=month,
         aid_coverage=places.aid_coverage,
@@ -124,6 +132,14 @@ def decide_and_move(
     pop.trauma[t_ids] = rules.trauma_exposed(d, pop.trauma[t_ids].astype(np.float64))
     review = np.zeros(pop.n, dtype=bool)
     review[away[rules.reviews(d, rng.random(len(away), dtype=np.float32))]] = True
+    # Those not displaced and short of need weigh leaving (one uniform each, after the above).
+    if (ctx.deprivation > 0).any():
+        short = np.flatnonzero(ctx.deprivation[pop.place] > 0)
+        st = pop.status[short]
+        short = short[(st != Status.INTERNALLY_DISPLACED) & (st != Status.REFUGEE)]
+        gap = _gap(pop, ctx, short)
+        short, gap = short[gap > 0], gap[gap > 0]
+        review[short[rules.weighs_leaving(d, gap, rng.random(len(short), dtype=np.float32))]] = True
     idx = np.flatnonzero(threatened | review)
     del review, away, home, rate, keep
 
@@ -136,6 +152,15 @@ def decide_and_move(
     # 5. Violence destroys homes of absent households (housing stream).
     flows.homes_destroyed = destroy_homes(pop, ctx, p.conflict.destruction_scale, rng_housing)
     return flows
+
+
+def _gap(pop: Population, ctx: Context, ids: np.ndarray) -> np.ndarray:
+    """Households' own shortfall of need (``rules.need_gap``)."""
+    return rules.need_gap(
+        ctx.deprivation[pop.place[ids]],
+        supported=pop.support_months[ids] > 0,
+        boost=pop.livelihood_boost[ids],
+    )
 
 
 def _choose_and_act(
@@ -181,6 +206,7 @@ def _choose_and_act(
         belief_conditions=pop.belief_conditions[idx].astype(np.float64),
         size=pop.size[idx],
         home_lost=home_lost,
+        gap=_gap(pop, ctx, idx),
     )
     choice = rules.logit_draw(util, uu[:, 0])
 
@@ -194,7 +220,17 @@ def _choose_and_act(
     )
     blocked = threat[sel] & (uu[sel, 2] < trapped_p)
     flows.trapped += int(blocked.sum())
-    sel, dest = sel[~blocked], dest[~blocked]
+    # Leaving home for want, not threat: only if the journey can be paid.
+    want = ~threat[sel] & ~is_away[sel]
+    ids = idx[sel[want]]
+    cannot = np.zeros(len(sel), dtype=bool)
+    cannot[want] = uu[sel[want], 2] >= rules.capability(
+        pop.assets[ids].astype(np.float64), rules.trip_cost(d, pop.size[ids])
+    )
+    flows.unable_to_leave += int(cannot.sum())
+    keep = ~blocked & ~cannot
+    flows.need_displacements += int((want & keep).sum())
+    sel, dest = sel[keep], dest[keep]
     ids = idx[sel]
     was = status[sel]
     new_status = np.where(ctx.abroad[dest], Status.REFUGEE, Status.INTERNALLY_DISPLACED)

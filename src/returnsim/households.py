@@ -335,6 +335,7 @@ class Context:
     abroad: np.ndarray  # bool per place
     return_elsewhere_place: np.ndarray  # per origin: nearby place for those who cannot go home
     back_share: np.ndarray  # per origin: share of its ever-displaced now back home
+    deprivation: np.ndarray  # per place: shortfall of livelihood and services below need, 0-1
     events: np.ndarray  # violent events this month per place
     month: int = 0
     aid_coverage: np.ndarray | None = None  # per place, 0-1
@@ -358,6 +359,10 @@ class Flows:
     intending_return: int = 0
     unable_to_return: int = 0
     trapped: int = 0
+    #: new displacements of households short of need but not under threat (drought, want)
+    need_displacements: int = 0
+    #: households short of need who chose to leave home but could not pay the journey
+    unable_to_leave: int = 0
     homes_destroyed: int = 0
 
 

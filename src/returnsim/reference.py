@@ -50,6 +50,7 @@ STATE = (
     "return_month",
     "assisted",
     "support_months",
+    "livelihood_boost",
 )
 
 F32 = np.float32
@@ -86,6 +87,14 @@ class Household(mesa.Agent):
     def away(self) -> bool:
         """Displaced: internally or abroad (not settled elsewhere)."""
         return self.status in (Status.INTERNALLY_DISPLACED, Status.REFUGEE)
+
+    def gap(self, ctx: Context) -> float:
+        """This household's shortfall of livelihood and services below need."""
+        return rules.need_gap(
+            ctx.deprivation[self.place],
+            supported=self.support_months > 0,
+            boost=self.livelihood_boost,
+        )
 
     @property
     def home_lost(self) -> bool:
@@ -150,6 +159,7 @@ class Household(mesa.Agent):
             belief_conditions=self.belief_conditions,
             size=self.size,
             home_lost=self.home_lost,
+            gap=self.gap(ctx),
         )
         choice = Choice(_pick(np.array(utilities, dtype=np.float64), uu[0]))
         if choice == Choice.MOVE:
@@ -170,6 +180,11 @@ class Household(mesa.Agent):
         if self.threatened and uu[2] < trapped:
             flows.trapped += 1
             return
+        if not self.threatened and not self.away:  # leaving home for want: pay the journey
+            if uu[2] >= rules.capability(self.assets, rules.trip_cost(d, self.size)):
+                flows.unable_to_leave += 1
+                return
+            flows.need_displacements += 1
         if self.away:
             flows.secondary_moves += 1
         else:
@@ -238,7 +253,15 @@ class AgentEngine:
         # Review uniforms: one per displaced household, in household order.
         n_away = sum(h.away for h in self.households)
         review_draws = iter(rng.random(n_away, dtype=np.float32))
-        deliberating = [h for h in self.households if h.review(review_draws.__next__, ctx)]
+        deliberates = [h.review(review_draws.__next__, ctx) for h in self.households]
+        # Then one per household not displaced and short of need, in household order.
+        if (ctx.deprivation > 0).any():
+            short = [i for i, h in enumerate(self.households) if not h.away and h.gap(ctx) > 0]
+            d = model.p.decision
+            for i, u in zip(short, rng.random(len(short), dtype=np.float32), strict=True):
+                if rules.weighs_leaving(d, self.households[i].gap(ctx), u):
+                    deliberates[i] = True
+        deliberating = [h for h, yes in zip(self.households, deliberates, strict=True) if yes]
         # Choice uniforms, drawn chunk by chunk as the vectorized engine does.
         for start in range(0, len(deliberating), CHUNK):
             chunk = deliberating[start : start + CHUNK]

@@ -21,15 +21,21 @@ The month of a household, in order:
    origin already back (network learning; Koser & Kuschminder 2015,
    Alrababah et al. 2023). Assets run down by ``asset_depletion`` a month,
    less where aid covers needs.
-2. **Threat and trauma.** Under threat when security here is below one's
-   own threshold; trauma decays by ``trauma_recovery`` and, under threat,
-   rises by ``trauma_rate x (1 - trauma)``. The threatened deliberate; the
-   displaced review at ``review_rate`` a month.
+2. **Threat, need and trauma.** Under threat when security here is below
+   one's own threshold; trauma decays by ``trauma_recovery`` and, under
+   threat, rises by ``trauma_rate x (1 - trauma)``. Short of need when the
+   place's livelihood or services fall below what a household needs
+   (:func:`deprivation`, :func:`need_gap`): droughts, collapsed services and
+   aid cuts. The threatened deliberate; the displaced review at
+   ``review_rate`` a month; others short of need weigh leaving with a chance
+   that grows with the shortfall (:func:`weighs_leaving`).
 3. **Choice.** A random-utility (logit) choice among stay, move, return and
    settle (:func:`utilities`), destinations of a move by logit among the
    neighbours (nested logit), drawn by inverse CDF (:func:`logit_draw`).
-4. **Capability.** A flight may be blocked (:func:`trapped_chance`); a
-   return goes only if the journey can be paid (:func:`capability`), with a
+4. **Capability.** A flight from violence may be blocked
+   (:func:`trapped_chance`); one who leaves home for want, not threat, goes
+   only if the journey can be paid (:func:`capability`; the poorest are
+   trapped, Foresight 2011); a return goes only if the journey can be paid, with a
    return package if one is on offer and funded (:func:`package_takeup`);
    one whose home is lost may settle nearby instead (return elsewhere).
 5. **Homes destroyed.** Violence at an origin destroys homes of absent
@@ -291,6 +297,47 @@ PARAMS: tuple[Param, ...] = (
         high=1.0,
     ),
     Param(
+        key="decision.livelihood_need",
+        default=0.35,
+        unit="index 0-1",
+        doc="Livelihood a household needs to get by; a place that normally gives less sets "
+        "the need at its own normal level (people adapted to it)",
+        source="assumption; flight from livelihood loss: UNHCR PRMN, 714,000 drought "
+        "displacements in Somalia 1 Nov 2016 - 19 May 2017 (about 6% of 12.3 million)",
+        low=0.0,
+        high=1.0,
+    ),
+    Param(
+        key="decision.services_need",
+        default=0.3,
+        unit="index 0-1",
+        doc="Services (health, water, schooling) a household needs; capped, like livelihood, "
+        "at the place's normal level",
+        source="assumption (collapse of services as a driver of displacement: IDMC GRID)",
+        low=0.0,
+        high=1.0,
+    ),
+    Param(
+        key="decision.deprivation_review",
+        default=0.08,
+        unit="per month at full deprivation",
+        doc="Chance a month that a household not displaced weighs leaving, per unit of "
+        "deprivation (0: people leave only for violence)",
+        source="sized so that Somalia's 2016-17 drought displaces about 8% of those at home "
+        "(UNHCR PRMN: 714,000 by May 2017, about 6.4% of those not already displaced)",
+        low=0.0,
+        high=1.0,
+    ),
+    Param(
+        key="decision.deprivation_penalty",
+        default=1.5,
+        unit="utility per unit of deprivation",
+        doc="Loss of staying where livelihood and services fall short of need",
+        source="assumption",
+        low=0.0,
+        high=5.0,
+    ),
+    Param(
         key="decision.asset_depletion",
         default=0.01,
         unit="per month",
@@ -348,6 +395,47 @@ def place_values(
 def back_share(returned: np.ndarray, ever_displaced: np.ndarray) -> np.ndarray:
     """Per origin: the share of its ever-displaced households now back home."""
     return returned / np.maximum(ever_displaced, 1)
+
+
+def deprivation(
+    d: Section,
+    *,
+    livelihood: np.ndarray,
+    services: np.ndarray,
+    base_livelihood: np.ndarray,
+    base_services: np.ndarray,
+    aid_coverage: np.ndarray,
+) -> np.ndarray:
+    """How far a place falls short of what households need, 0-1, per place.
+
+        need_x = min(x_need, base_x)            (a place that normally gives less: its level)
+        gap_x  = max(0, 1 - x / need_x)         (x: livelihood, services)
+        deprivation = max(gap_livelihood, gap_services) x (1 - aid_coverage)
+
+    Droughts and market collapse (livelihood), the collapse of clinics, water
+    and schools (services) and aid cuts (coverage) raise it; aid that covers
+    needs offsets it.
+    """
+    gaps = []
+    for level, base, need in (
+        (livelihood, base_livelihood, d.livelihood_need),
+        (services, base_services, d.services_need),
+    ):
+        ref = np.minimum(base, need)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            gaps.append(np.where(ref > 0, np.maximum(0.0, 1.0 - level / ref), 0.0))
+    return np.maximum(gaps[0], gaps[1]) * (1.0 - aid_coverage)
+
+
+def need_gap(deprivation_here: Any, *, supported: Any, boost: Any) -> Any:
+    """A household's own shortfall: the place's deprivation, none while food and shelter
+    support after return lasts, less by what livelihood programmes added to its income."""
+    return deprivation_here * (1 - supported) * (1.0 - boost)
+
+
+def weighs_leaving(d: Section, gap: Any, u: Any) -> Any:
+    """A household not displaced, short of need, weighs leaving: u < deprivation_review x gap."""
+    return u < d.deprivation_review * gap
 
 
 # ------------------------------------------------------------- 1. beliefs
@@ -417,14 +505,16 @@ def utilities(
     belief_conditions: Any,
     size: Any,
     home_lost: Any,
+    gap: Any,
 ) -> tuple[Any, Any, Any, Any]:
     """Utility of staying, moving, returning and settling (-inf: not an option).
 
         shortfall = 1 - security_here / threshold   when under threat, else 0
         fade      = 0.5 ^ (months_displaced / attachment_halflife)
         U_stay    = appeal_here - danger_penalty x shortfall - displacement_hardship x away
+                    - deprivation_penalty x gap
         U_move    = inclusive value of the neighbours - move_cost
-                    (the displaced, or those under threat; never straight home)
+                    (the displaced, those under threat or short of need; never straight home)
         U_return  = w_security x belief_security + belief_conditions + attachment x fade
                     + utility_per_usd x cash - housing_penalty x home_lost - move_cost
                     - distance_cost x km_home / 100
@@ -434,12 +524,20 @@ def utilities(
         U_settle  = U_stay - settle_weight x fade   where local integration is possible
 
     Attachment to home halves every ``attachment_halflife`` months, so return
-    intent declines and settling gains with time displaced.
+    intent declines and settling gains with time displaced. ``gap`` is the
+    household's shortfall of livelihood and services (:func:`need_gap`):
+    security dominates as a threshold, need adds a push.
     """
     shortfall = np.where(threat, 1.0 - security / threshold, 0.0)
     fade = 0.5 ** (months_displaced / d.attachment_halflife)
-    stay = appeal - d.danger_penalty * shortfall - d.displacement_hardship * away
-    move = np.where((away | threat) & np.isfinite(inclusive), inclusive - d.move_cost, -np.inf)
+    stay = (
+        appeal
+        - d.danger_penalty * shortfall
+        - d.displacement_hardship * away
+        - d.deprivation_penalty * gap
+    )
+    movers = away | threat | (gap > 0)
+    move = np.where(movers & np.isfinite(inclusive), inclusive - d.move_cost, -np.inf)
     may_return = away & (belief_security >= threshold - pkg.relief) & np.isfinite(dist_home)
     cash = pkg.cash_per_person * size * pkg.offered
     ret = np.where(

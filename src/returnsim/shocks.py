@@ -23,9 +23,9 @@ place array themselves.
   ``dynamics.recovery_rate``; it lowers the value of home for those
   deciding whether to return (Somalia 2011 and 2016-17).
 
-Limitation: households at home who are safe do not deliberate (see
-``rules.py``), so a drought does not by itself make people flee; it
-delays return and pushes those already under threat.
+A drought or an assistance cut also raises the places' deprivation
+(``rules.deprivation``): households short of need weigh leaving, and go as
+far as they can pay the journey.
 """
 
 from __future__ import annotations
