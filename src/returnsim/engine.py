@@ -60,7 +60,11 @@ def build_context(
         nbr=places.nbr,
         nbr_km=places.nbr_km,
     )
+    every_home = np.arange(places.n)[None, :]
     return Context(
+        inclusive=rules.inclusive_value(
+            rules.move_values(places.nbr[:, None, :], road[:, None, :], every_home)
+        ),
         security=places.security,
         security32=places.security.astype(np.float32),
         appeal=appeal,
@@ -132,14 +136,18 @@ def decide_and_move(
     pop.trauma[t_ids] = rules.trauma_exposed(d, pop.trauma[t_ids].astype(np.float64))
     review = np.zeros(pop.n, dtype=bool)
     review[away[rules.reviews(d, rng.random(len(away), dtype=np.float32))]] = True
-    # Those not displaced and short of need weigh leaving (one uniform each, after the above).
-    if (ctx.deprivation > 0).any():
-        short = np.flatnonzero(ctx.deprivation[pop.place] > 0)
+    # Those not displaced at a deprived place weigh leaving (one uniform each, after the
+    # above). A household's gap is at most its place's, so only those whose uniform falls
+    # under the place's limit need their own gap.
+    deprived = ctx.deprivation > 0
+    if deprived.any():
+        short = np.flatnonzero(deprived[pop.place])
         st = pop.status[short]
         short = short[(st != Status.INTERNALLY_DISPLACED) & (st != Status.REFUGEE)]
-        gap = _gap(pop, ctx, short)
-        short, gap = short[gap > 0], gap[gap > 0]
-        review[short[rules.weighs_leaving(d, gap, rng.random(len(short), dtype=np.float32))]] = True
+        u = rng.random(len(short), dtype=np.float32)
+        maybe = rules.weighs_leaving(d, ctx.deprivation[pop.place[short]], u)
+        ids = short[maybe]
+        review[ids[rules.weighs_leaving(d, _gap(pop, ctx, ids), u[maybe])]] = True
     idx = np.flatnonzero(threatened | review)
     del review, away, home, rate, keep
 
@@ -181,8 +189,6 @@ def _choose_and_act(
     place, origin, status = pop.place[idx], pop.origin[idx], pop.status[idx]
     is_away = (status == Status.INTERNALLY_DISPLACED) | (status == Status.REFUGEE)
     home_lost = pop.housing[idx] != Housing.INTACT
-    nbr = ctx.nbr[place]
-    value = rules.move_values(nbr, ctx.nbr_value[place], origin)
     pkg = ctx.package
     util = np.empty((len(idx), len(Choice)))
     (
@@ -199,7 +205,7 @@ def _choose_and_act(
         threat=threat,
         away=is_away,
         months_displaced=pop.months_displaced[idx],
-        inclusive=rules.inclusive_value(value),
+        inclusive=ctx.inclusive[place, origin],
         settle_ok=ctx.settle_ok[place],
         dist_home=ctx.dist_km[place, origin],
         belief_security=pop.belief_security[idx].astype(np.float64),
@@ -212,7 +218,9 @@ def _choose_and_act(
 
     # Moves: destination by logit among neighbours; fleeing may be blocked.
     sel = np.flatnonzero(choice == Choice.MOVE)
-    dest = nbr[sel, rules.logit_draw(value[sel], uu[sel, 1])]
+    nbr = ctx.nbr[place[sel]]
+    value = rules.move_values(nbr, ctx.nbr_value[place[sel]], origin[sel])
+    dest = nbr[np.arange(len(sel)), rules.logit_draw(value, uu[sel, 1])]
     trapped_p = rules.trapped_chance(
         d,
         frail=pop.older[idx[sel]] | pop.disability[idx[sel]],

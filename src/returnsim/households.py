@@ -330,6 +330,7 @@ class Context:
     conditions: np.ndarray  # value of services, livelihood, cohesion, presence (no security)
     nbr: np.ndarray  # (place, k) neighbour ids, -1 padded
     nbr_value: np.ndarray  # (place, k) value of each neighbour after distance cost; -inf pad
+    inclusive: np.ndarray  # (place, origin) value of moving on from a place, never home
     dist_km: np.ndarray  # (place, place) shortest road distance
     settle_ok: np.ndarray  # bool per place: local integration possible here
     abroad: np.ndarray  # bool per place

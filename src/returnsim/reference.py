@@ -152,7 +152,7 @@ class Household(mesa.Agent):
             threat=self.threatened,
             away=self.away,
             months_displaced=self.months_displaced,
-            inclusive=rules.inclusive_value(values),
+            inclusive=ctx.inclusive[here, home],
             settle_ok=ctx.settle_ok[here],
             dist_home=ctx.dist_km[here, home],
             belief_security=self.belief_security,
@@ -254,9 +254,13 @@ class AgentEngine:
         n_away = sum(h.away for h in self.households)
         review_draws = iter(rng.random(n_away, dtype=np.float32))
         deliberates = [h.review(review_draws.__next__, ctx) for h in self.households]
-        # Then one per household not displaced and short of need, in household order.
+        # Then one per household not displaced at a deprived place, in household order.
         if (ctx.deprivation > 0).any():
-            short = [i for i, h in enumerate(self.households) if not h.away and h.gap(ctx) > 0]
+            short = [
+                i
+                for i, h in enumerate(self.households)
+                if not h.away and ctx.deprivation[h.place] > 0
+            ]
             d = model.p.decision
             for i, u in zip(short, rng.random(len(short), dtype=np.float32), strict=True):
                 if rules.weighs_leaving(d, self.households[i].gap(ctx), u):
