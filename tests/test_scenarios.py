@@ -91,9 +91,10 @@ def test_somalia_droughts_hit_livelihood_and_displacement_is_mostly_internal() -
     ts0 = without.datacollector.get_model_vars_dataframe()
     famine = slice(9, 15)
     assert (ts1["mean_livelihood"].iloc[famine] < ts0["mean_livelihood"].iloc[famine]).all()
-    # Mostly internal: more IDPs than refugees at the peak and on average.
+    # Mostly internal: more IDPs than refugees at the peak and on average (2011-12: about
+    # 1.36 million IDPs against about 1 million refugees in the region, UNHCR).
     peak = ts1["internally_displaced"].idxmax()
-    assert ts1["internally_displaced"][peak] > 2 * ts1["refugees"][peak]
+    assert ts1["internally_displaced"][peak] > 1.3 * ts1["refugees"][peak]
     assert ts1["internally_displaced"].mean() > ts1["refugees"].mean()
 
 

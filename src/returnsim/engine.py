@@ -130,24 +130,33 @@ def decide_and_move(
     pop.assets[away] *= keep.astype(np.float32)
 
     # 2. Threat, trauma and deliberation.
-    threatened = rules.threatened(ctx.security32[pop.place], pop.threshold)
+    needed = rules.safety_needed(d, pop.threshold, pop.trauma)  # trauma as the month opens
+    threatened = rules.threatened(ctx.security32[pop.place], needed)
     pop.trauma *= rules.trauma_remaining(d)
     t_ids = np.flatnonzero(threatened)
     pop.trauma[t_ids] = rules.trauma_exposed(d, pop.trauma[t_ids].astype(np.float64))
     review = np.zeros(pop.n, dtype=bool)
     review[away[rules.reviews(d, rng.random(len(away), dtype=np.float32))]] = True
-    # Those not displaced at a deprived place weigh leaving (one uniform each, after the
-    # above). A household's gap is at most its place's, so only those whose uniform falls
-    # under the place's limit need their own gap.
+    # Those not displaced and short of need weigh leaving: at a deprived place, or a
+    # returnee without a habitable home (one uniform each, in household order, after the
+    # above). A household's gap is at most its limit, so only those whose uniform falls
+    # under it need their own gap.
     deprived = ctx.deprivation > 0
-    if deprived.any():
-        short = np.flatnonzero(deprived[pop.place])
+    returned = np.flatnonzero(pop.status == Status.RETURNED) if d.homeless_gap > 0 else away[:0]
+    homeless = returned[pop.housing[returned] != Housing.INTACT]
+    if deprived.any() or len(homeless):
+        mark = deprived[pop.place]
+        mark[homeless] = True
+        short = np.flatnonzero(mark)
         st = pop.status[short]
-        short = short[(st != Status.INTERNALLY_DISPLACED) & (st != Status.REFUGEE)]
+        keep = (st != Status.INTERNALLY_DISPLACED) & (st != Status.REFUGEE)
+        short, st = short[keep], st[keep]
         u = rng.random(len(short), dtype=np.float32)
-        maybe = rules.weighs_leaving(d, ctx.deprivation[pop.place[short]], u)
+        lost = (st == Status.RETURNED) & (pop.housing[short] != Housing.INTACT)
+        limit = np.maximum(ctx.deprivation[pop.place[short]], d.homeless_gap * lost)
+        maybe = rules.weighs_leaving(d, limit, u)
         ids = short[maybe]
-        review[ids[rules.weighs_leaving(d, _gap(pop, ctx, ids), u[maybe])]] = True
+        review[ids[rules.weighs_leaving(d, _gap(pop, ctx, d, ids), u[maybe])]] = True
     idx = np.flatnonzero(threatened | review)
     del review, away, home, rate, keep
 
@@ -155,17 +164,19 @@ def decide_and_move(
     for start in range(0, len(idx), CHUNK):
         chunk = idx[start : start + CHUNK]
         uu = rng.random((len(chunk), 4), dtype=np.float32)
-        _choose_and_act(pop, tally, ctx, d, chunk, threatened[chunk], uu, flows)
+        _choose_and_act(pop, tally, ctx, d, chunk, threatened[chunk], needed[chunk], uu, flows)
 
     # 5. Violence destroys homes of absent households (housing stream).
     flows.homes_destroyed = destroy_homes(pop, ctx, p.conflict.destruction_scale, rng_housing)
     return flows
 
 
-def _gap(pop: Population, ctx: Context, ids: np.ndarray) -> np.ndarray:
+def _gap(pop: Population, ctx: Context, d: Any, ids: np.ndarray) -> np.ndarray:
     """Households' own shortfall of need (``rules.need_gap``)."""
     return rules.need_gap(
+        d,
         ctx.deprivation[pop.place[ids]],
+        homeless=(pop.status[ids] == Status.RETURNED) & (pop.housing[ids] != Housing.INTACT),
         supported=pop.support_months[ids] > 0,
         boost=pop.livelihood_boost[ids],
     )
@@ -178,6 +189,7 @@ def _choose_and_act(
     d: Any,
     idx: np.ndarray,
     threat: np.ndarray,
+    needed: np.ndarray,
     uu: np.ndarray,
     flows: Flows,
 ) -> None:
@@ -201,7 +213,7 @@ def _choose_and_act(
         pkg,
         appeal=ctx.appeal[place],
         security=ctx.security[place],
-        threshold=pop.threshold[idx].astype(np.float64),
+        threshold=needed.astype(np.float64),
         threat=threat,
         away=is_away,
         months_displaced=pop.months_displaced[idx],
@@ -212,7 +224,8 @@ def _choose_and_act(
         belief_conditions=pop.belief_conditions[idx].astype(np.float64),
         size=pop.size[idx],
         home_lost=home_lost,
-        gap=_gap(pop, ctx, idx),
+        gap=_gap(pop, ctx, d, idx),
+        trauma=pop.trauma[idx].astype(np.float64),
     )
     choice = rules.logit_draw(util, uu[:, 0])
 
@@ -247,6 +260,8 @@ def _choose_and_act(
     flows.redisplacements += int((was[newly] == Status.RETURNED).sum())
     flows.secondary_moves += int((~newly).sum())
     fled = ids[newly]
+    shaken = fled[threat[sel][newly]]
+    pop.trauma[shaken] = rules.trauma_of_flight(d, pop.trauma[shaken].astype(np.float64))
     pop.times_displaced[fled] = np.minimum(pop.times_displaced[fled].astype(np.int16) + 1, 255)
     first = fled[pop.times_displaced[fled] == 1]
     tally.ever_displaced_by_origin += np.bincount(pop.origin[first], minlength=tally.n_places)
@@ -267,11 +282,14 @@ def _choose_and_act(
         takes = rules.package_takeup(
             pkg,
             ctx.takeup,
-            able=uu[sel, 2] < rules.package_capability(d, pkg, assets=assets, size=size),
+            able=(uu[sel, 2] < rules.package_capability(d, pkg, assets=assets, size=size))
+            & ~pop.assisted[ids],  # one package per household
             price=pkg.cost(size, home_lost[sel]),
         )
         able = takes | able
         got = ids[takes]
+        if pkg.shelter_kit > 0:  # a transitional shelter: the home is habitable again
+            pop.housing[got[pop.housing[got] != Housing.INTACT]] = Housing.INTACT
         pop.assisted[got] = True
         pop.support_months[got] = pkg.food_months
         pop.assets[got] += (pkg.cash_per_person * pop.size[got]).astype(np.float32)
@@ -279,7 +297,8 @@ def _choose_and_act(
     sel, ids = sel[able], ids[able]
     pop.return_month[ids] = ctx.month
     alt = ctx.return_elsewhere_place[pop.origin[ids]]
-    elsewhere = rules.returns_elsewhere(d, home_lost=home_lost[sel], u=uu[sel, 3], alternative=alt)
+    lost = pop.housing[ids] != Housing.INTACT  # after any shelter kit
+    elsewhere = rules.returns_elsewhere(d, home_lost=lost, u=uu[sel, 3], alternative=alt)
     dest = np.where(elsewhere, alt, pop.origin[ids]).astype(np.int16)
     new_status = np.where(elsewhere, Status.SETTLED_ELSEWHERE, Status.RETURNED).astype(np.int8)
     pop.returned_elsewhere[ids] = elsewhere

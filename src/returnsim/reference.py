@@ -68,6 +68,7 @@ class Household(mesa.Agent):
         super().__init__(model)
         self.row = row
         self.threatened = False
+        self.needed = F32(0.0)
 
     # --------------------------------------------------------------- state
     def load(self) -> None:
@@ -88,10 +89,18 @@ class Household(mesa.Agent):
         """Displaced: internally or abroad (not settled elsewhere)."""
         return self.status in (Status.INTERNALLY_DISPLACED, Status.REFUGEE)
 
+    @property
+    def homeless(self) -> bool:
+        """A returnee whose home is not habitable (destroyed or occupied)."""
+        return self.status == Status.RETURNED and self.home_lost
+
     def gap(self, ctx: Context) -> float:
-        """This household's shortfall of livelihood and services below need."""
+        """This household's shortfall of livelihood, services and shelter below need."""
+        d = self.model.p.decision
         return rules.need_gap(
+            d,
             ctx.deprivation[self.place],
+            homeless=self.homeless,
             supported=self.support_months > 0,
             boost=self.livelihood_boost,
         )
@@ -124,7 +133,9 @@ class Household(mesa.Agent):
                 d, cover=ctx.aid_coverage[self.place], protection=ctx.asset_protection
             )
             self.assets = float(F32(self.assets) * F32(keep))
-        self.threatened = bool(rules.threatened(ctx.security32[self.place], self.threshold))
+        # The safety one needs grows with trauma (as the month opens).
+        self.needed = rules.safety_needed(d, F32(self.threshold), F32(self.trauma))
+        self.threatened = bool(rules.threatened(ctx.security32[self.place], self.needed))
         self.trauma = float(F32(self.trauma) * rules.trauma_remaining(d))
         if self.threatened:
             self.trauma = _f32(rules.trauma_exposed(d, self.trauma))
@@ -148,7 +159,7 @@ class Household(mesa.Agent):
             ctx.package,
             appeal=ctx.appeal[here],
             security=ctx.security[here],
-            threshold=self.threshold,
+            threshold=float(self.needed),
             threat=self.threatened,
             away=self.away,
             months_displaced=self.months_displaced,
@@ -160,6 +171,7 @@ class Household(mesa.Agent):
             size=self.size,
             home_lost=self.home_lost,
             gap=self.gap(ctx),
+            trauma=self.trauma,
         )
         choice = Choice(_pick(np.array(utilities, dtype=np.float64), uu[0]))
         if choice == Choice.MOVE:
@@ -191,6 +203,8 @@ class Household(mesa.Agent):
             flows.new_displacements += 1
             if self.status == Status.RETURNED:
                 flows.redisplacements += 1
+            if self.threatened:
+                self.trauma = _f32(rules.trauma_of_flight(d, self.trauma))
             self.times_displaced = min(self.times_displaced + 1, 255)
             if self.times_displaced == 1:
                 self.model.tally.ever_displaced_by_origin[self.origin] += 1
@@ -206,12 +220,16 @@ class Household(mesa.Agent):
         able = uu[2] < rules.capability(self.assets, rules.trip_cost(d, self.size))
         pkg = ctx.package
         if pkg.offered and not ctx.takeup.exhausted:
-            can_go = uu[2] < rules.package_capability(d, pkg, assets=self.assets, size=self.size)
+            can_go = not self.assisted and (  # one package per household
+                uu[2] < rules.package_capability(d, pkg, assets=self.assets, size=self.size)
+            )
             price = pkg.cost(self.size, self.home_lost)
             if rules.package_takeup(
                 pkg, ctx.takeup, able=np.array([can_go]), price=np.array([price])
             )[0]:
                 able = True
+                if pkg.shelter_kit > 0:  # a transitional shelter: the home is habitable again
+                    self.housing = Housing.INTACT
                 self.assisted = True
                 self.support_months = pkg.food_months
                 self.assets = float(F32(self.assets) + F32(pkg.cash_per_person * self.size))
@@ -254,14 +272,17 @@ class AgentEngine:
         n_away = sum(h.away for h in self.households)
         review_draws = iter(rng.random(n_away, dtype=np.float32))
         deliberates = [h.review(review_draws.__next__, ctx) for h in self.households]
-        # Then one per household not displaced at a deprived place, in household order.
-        if (ctx.deprivation > 0).any():
+        # Then one per household not displaced at a deprived place or without a habitable
+        # home after return, in household order.
+        d = model.p.decision
+        homeless = d.homeless_gap > 0 and any(h.homeless for h in self.households)
+        if (ctx.deprivation > 0).any() or homeless:
             short = [
                 i
                 for i, h in enumerate(self.households)
-                if not h.away and ctx.deprivation[h.place] > 0
+                if not h.away
+                and (ctx.deprivation[h.place] > 0 or (d.homeless_gap > 0 and h.homeless))
             ]
-            d = model.p.decision
             for i, u in zip(short, rng.random(len(short), dtype=np.float32), strict=True):
                 if rules.weighs_leaving(d, self.households[i].gap(ctx), u):
                     deliberates[i] = True

@@ -338,6 +338,50 @@ PARAMS: tuple[Param, ...] = (
         high=5.0,
     ),
     Param(
+        key="decision.homeless_gap",
+        default=0.5,
+        unit="deprivation 0-1",
+        doc="Shortfall of need of a returnee whose home is destroyed or occupied and who "
+        "has no shelter (post-return support and shelter kits close it)",
+        source="assumption (Sphere: shelter is a survival need; EVIDENCE.md: destroyed or "
+        "occupied housing blocks return and sustained return)",
+        low=0.0,
+        high=1.0,
+    ),
+    Param(
+        key="decision.flight_trauma",
+        default=0.3,
+        unit="share of (1 - trauma)",
+        doc="Trauma from the violence a household flees: at a flight under threat trauma "
+        "closes this share of its gap to 1",
+        source="Steel et al. 2009 (JAMA meta-analysis): PTSD in about 31% of "
+        "conflict-affected populations; the size per flight is an assumption",
+        low=0.0,
+        high=1.0,
+    ),
+    Param(
+        key="decision.trauma_safety_shift",
+        default=0.2,
+        unit="security index per unit of trauma",
+        doc="Extra security a traumatised household needs to feel safe, where it is and "
+        "before it returns (0: trauma does not enter decisions)",
+        source="assumption (trauma and fear of return: war-related PTSD lowers return "
+        "intentions among refugees; psychosocial support is expected to move return)",
+        low=0.0,
+        high=0.5,
+    ),
+    Param(
+        key="decision.trauma_aversion",
+        default=1.5,
+        unit="utility per unit of trauma",
+        doc="Loss of the value of going back to where violence was suffered, per unit of "
+        "trauma (avoidance of reminders)",
+        source="assumption (avoidance is a core symptom of post-traumatic stress, DSM-5; "
+        "size chosen within the range of the other utility weights)",
+        low=0.0,
+        high=5.0,
+    ),
+    Param(
         key="decision.asset_depletion",
         default=0.01,
         unit="per month",
@@ -427,10 +471,13 @@ def deprivation(
     return np.maximum(gaps[0], gaps[1]) * (1.0 - aid_coverage)
 
 
-def need_gap(deprivation_here: Any, *, supported: Any, boost: Any) -> Any:
-    """A household's own shortfall: the place's deprivation, none while food and shelter
-    support after return lasts, less by what livelihood programmes added to its income."""
-    return deprivation_here * (1 - supported) * (1.0 - boost)
+def need_gap(
+    d: Section, deprivation_here: Any, *, homeless: Any, supported: Any, boost: Any
+) -> Any:
+    """A household's own shortfall: the place's deprivation, or ``homeless_gap`` for a
+    returnee without a habitable home if larger; none while food and shelter support after
+    return lasts; less by what livelihood programmes added to its income."""
+    return np.maximum(deprivation_here, d.homeless_gap * homeless) * (1 - supported) * (1.0 - boost)
 
 
 def weighs_leaving(d: Section, gap: Any, u: Any) -> Any:
@@ -455,6 +502,12 @@ def asset_retention(d: Section, *, cover: Any, protection: float) -> Any:
 
 
 # ------------------------------------------------------- 2. threat, trauma
+def safety_needed(d: Section, threshold: Any, trauma: Any) -> Any:
+    """Security a household needs to feel safe: its threshold + trauma_safety_shift x trauma
+    (float32, as both are stored). Trauma makes people flee sooner and return later."""
+    return threshold + F32(d.trauma_safety_shift) * trauma
+
+
 def threatened(security32: Any, threshold: Any) -> Any:
     """Under threat: security here (float32, as thresholds are stored) below one's threshold."""
     return security32 < threshold
@@ -468,6 +521,11 @@ def trauma_remaining(d: Section) -> np.float32:
 def trauma_exposed(d: Section, trauma: Any) -> Any:
     """Under threat trauma rises: t + trauma_rate x (1 - t)."""
     return trauma + d.trauma_rate * (1.0 - trauma)
+
+
+def trauma_of_flight(d: Section, trauma: Any) -> Any:
+    """Fleeing violence leaves its mark: t + flight_trauma x (1 - t)."""
+    return trauma + d.flight_trauma * (1.0 - trauma)
 
 
 def reviews(d: Section, u: Any) -> Any:
@@ -506,6 +564,7 @@ def utilities(
     size: Any,
     home_lost: Any,
     gap: Any,
+    trauma: Any,
 ) -> tuple[Any, Any, Any, Any]:
     """Utility of staying, moving, returning and settling (-inf: not an option).
 
@@ -516,15 +575,18 @@ def utilities(
         U_move    = inclusive value of the neighbours - move_cost
                     (the displaced, those under threat or short of need; never straight home)
         U_return  = w_security x belief_security + belief_conditions + attachment x fade
-                    + utility_per_usd x cash - housing_penalty x home_lost - move_cost
+                    + utility_per_usd x cash - housing_penalty x home_lost (none when a
+                    shelter kit is on offer) - trauma_aversion x trauma - move_cost
                     - distance_cost x km_home / 100
                     only if away, home reachable and belief_security >= threshold - relief
                     (safety first: Alrababah et al. 2023; escorted convoys give ``relief``;
                     a cash grant on offer adds value, Burundi 2007)
         U_settle  = U_stay - settle_weight x fade   where local integration is possible
 
-    Attachment to home halves every ``attachment_halflife`` months, so return
-    intent declines and settling gains with time displaced. ``gap`` is the
+    ``threshold`` is the safety the household needs (:func:`safety_needed`: its
+    own threshold raised by trauma). Attachment to home halves every
+    ``attachment_halflife`` months, so return intent declines and settling
+    gains with time displaced. ``gap`` is the
     household's shortfall of livelihood and services (:func:`need_gap`):
     security dominates as a threshold, need adds a push.
     """
@@ -539,6 +601,8 @@ def utilities(
     movers = away | threat | (gap > 0)
     move = np.where(movers & np.isfinite(inclusive), inclusive - d.move_cost, -np.inf)
     may_return = away & (belief_security >= threshold - pkg.relief) & np.isfinite(dist_home)
+    # A transitional shelter on offer answers a lost home (the household expects to be housed).
+    housing_lost = home_lost * (1 - (pkg.offered and pkg.shelter_kit > 0))
     cash = pkg.cash_per_person * size * pkg.offered
     ret = np.where(
         may_return,
@@ -546,7 +610,8 @@ def utilities(
         + belief_conditions
         + d.attachment * fade
         + pkg.utility_per_usd * cash
-        - d.housing_penalty * home_lost
+        - d.housing_penalty * housing_lost
+        - d.trauma_aversion * trauma
         - d.move_cost
         - d.distance_cost * np.where(may_return, dist_home, 0.0) / 100.0,
         -np.inf,
@@ -598,7 +663,8 @@ def package_capability(d: Section, pkg: PackageTerms, *, assets: Any, size: Any)
 def package_takeup(
     pkg: PackageTerms, takeup: PackageTakeUp, *, able: np.ndarray, price: np.ndarray
 ) -> np.ndarray:
-    """Who of those able to go with a package gets one: packages go in household order
+    """Who of those able to go with a package gets one (once: never a second package):
+    packages go in household order
     while the month's funds last; the first that cannot be paid ends the offer for the month.
     Updates ``takeup`` (spending so far, exhausted)."""
     used = np.cumsum(np.concatenate(([takeup.used], np.where(able, price, 0.0))))[1:]

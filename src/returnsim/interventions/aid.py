@@ -2,10 +2,18 @@
 
 Each month the budget is shared among the target places in proportion to
 the persons there. What is distributed loses a share to theft and diversion
-that grows with insecurity and shrinks with secured distribution points and
-with coordination between agencies:
+that grows with insecurity and shrinks where distribution points are secured,
+by the agencies' own arrangements (``secured_share``: guards, community
+committees) or by the police and troops deployed there (their presence,
+``conflict.presence``, the same that suppresses violence):
 
-    loss = max_loss x (1 - security) x (1 - secured_share) x (1 - coordination)
+    secured = 1 - (1 - secured_share) x (1 - presence)
+    loss    = max_loss x (1 - security) x (1 - secured)
+
+Coordination between agencies does not make insecurity take less: it cuts
+duplication (the share of every lever's spending that reaches people,
+``coordination.duplication_loss``), so the loss to insecurity is a floor it
+cannot go below.
 
 Coverage at a place is what arrives over what its people need (cost per
 person-month), at most 1. Coverage makes a place more liveable (value in
@@ -18,6 +26,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from returnsim import conflict
 from returnsim.interventions.base import Lever, window
 from returnsim.param import Param
 
@@ -45,7 +54,8 @@ PARAMS = (
         key="aid.secured_share",
         default=0.5,
         unit="share",
-        doc="Share of distribution points secured by police or troops",
+        doc="Share of distribution points secured without peacekeepers (agency guards, "
+        "community committees); police and troops deployed secure more",
         source="scenario",
         low=0.0,
         high=1.0,
@@ -54,7 +64,7 @@ PARAMS = (
         key="aid.max_loss",
         default=0.5,
         unit="share",
-        doc="Share of aid lost to theft and diversion at zero security, unsecured, uncoordinated",
+        doc="Share of aid lost to theft and diversion at zero security where no point is secured",
         source="assumption (UN Monitoring Group on Somalia 2010 reported up to half of food "
         "aid diverted)",
         low=0.0,
@@ -103,7 +113,8 @@ class Aid(Lever):
         super().__init__(model)
         #: the share of needs met at each place this month
         self.effect = model.places.contribution(self.key)
-        self.lost_total = 0.0
+        self.lost_total = 0.0  # to insecurity and to duplication
+        self.stolen_total = 0.0  # to theft and diversion where insecure and unsecured
         self.delivered_total = 0.0
         self.breaks = 0
 
@@ -122,12 +133,9 @@ class Aid(Lever):
         persons = self.model.tally.persons[t]
         if persons.sum() <= 0:
             return 0.0
-        loss = (
-            self.p.max_loss
-            * (1.0 - places.security[t])
-            * (1.0 - self.p.secured_share)
-            * (1.0 - self.model.coordination)
-        )
+        presence = conflict.presence(places.troops[t], places.police[t], self.model.p)
+        secured = 1.0 - (1.0 - self.p.secured_share) * (1.0 - presence)
+        loss = self.p.max_loss * (1.0 - places.security[t]) * (1.0 - secured)
         arrive = (1.0 - loss) * self.efficiency  # share of a dollar that reaches people
         need = persons * self.p.cost_per_person_month / np.maximum(arrive, 1e-9)
         share = funds * persons / persons.sum()
@@ -136,5 +144,6 @@ class Aid(Lever):
             1.0, spend * arrive / np.maximum(persons * self.p.cost_per_person_month, 1e-9)
         )
         self.lost_total += float((spend * (1.0 - arrive)).sum())
+        self.stolen_total += float((spend * loss).sum())
         self.delivered_total += float((spend * arrive).sum())
         return float(spend.sum())

@@ -15,6 +15,8 @@ Mechanisms (applied inside the household decision rule, see rules.py):
 
 Packages are funded month by month: households who go home take one in
 order while the month's funds last; the rest travel unassisted (if they can).
+A household gets one package only (a returnee displaced again and going home
+once more travels unassisted), as returnees are deregistered on return.
 """
 
 from __future__ import annotations
