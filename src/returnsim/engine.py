@@ -106,9 +106,8 @@ def decide_and_move(
     """One month of household decisions (steps 1-5 of ``rules``), vectorized over households."""
     d = p.decision
     flows = Flows()
-    away = np.flatnonzero(
-        (pop.status == Status.INTERNALLY_DISPLACED) | (pop.status == Status.REFUGEE)
-    )
+    # Displaced: status IDP (1) or refugee (2), i.e. status - 1 < 2 in unsigned bytes.
+    away = np.flatnonzero(pop.status.view(np.uint8) - np.uint8(1) < 2)
 
     # 1. Time away, beliefs about home, assets.
     pop.months_displaced[away] += 1
@@ -145,7 +144,13 @@ def decide_and_move(
     returned = np.flatnonzero(pop.status == Status.RETURNED) if d.homeless_gap > 0 else away[:0]
     homeless = returned[pop.housing[returned] != Housing.INTACT]
     if deprived.any() or len(homeless):
-        mark = deprived[pop.place]
+        few = np.flatnonzero(deprived)
+        if len(few) <= 4:  # a comparison per place is cheaper than a gather
+            mark = np.zeros(pop.n, dtype=bool)
+            for j in few:
+                mark |= pop.place == j
+        else:
+            mark = deprived[pop.place]
         mark[homeless] = True
         short = np.flatnonzero(mark)
         st = pop.status[short]
