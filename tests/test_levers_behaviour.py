@@ -87,3 +87,30 @@ def test_peacekeepers_at_distribution_points_secure_aid_and_coordination_cannot_
     assert stolen(bare) > stolen(m)  # police and troops secure distribution points
     assert stolen(full) > 0  # coordination cuts duplication, not what insecurity takes
     assert m.levers["aid"].lost_total > full.levers["aid"].lost_total
+
+
+PACKAGES = {
+    "return_package.cash_per_person": 45.0,
+    "households.undocumented_share": 0.4,
+}
+
+
+def test_legal_aid_for_documents_opens_return_packages_to_more_households() -> None:
+    m0, off = run(PACKAGES)
+    m1, aid = run({**PACKAGES, "protection.legal_aid_monthly_budget": 50_000.0})
+    assert m1.pop.documented.mean() > m0.pop.documented.mean()
+    assert m1.pop.assisted.sum() > m0.pop.assisted.sum()
+    assert aid["new_returns"].sum() > off["new_returns"].sum()
+    assert aid["unable_to_return"].sum() < off["unable_to_return"].sum()
+    # without the documentation rule legal aid has nothing to open
+    free = {**PACKAGES, "return_package.documents_required": False}
+    m2, _ = run(free)
+    assert m2.pop.assisted.sum() >= m1.pop.assisted.sum()
+
+
+def test_trust_building_raises_the_take_up_of_return_packages() -> None:
+    m0, off = run(PACKAGES)
+    m1, on = run({**PACKAGES, "reconciliation.monthly_budget": 200_000.0})
+    assert m1.pop.trust.mean() > m0.pop.trust.mean()
+    assert m1.pop.assisted.sum() > m0.pop.assisted.sum()
+    assert on["new_returns"].sum() > off["new_returns"].sum()

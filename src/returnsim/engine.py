@@ -288,7 +288,12 @@ def _choose_and_act(
             pkg,
             ctx.takeup,
             able=(uu[sel, 2] < rules.package_capability(d, pkg, assets=assets, size=size))
-            & ~pop.assisted[ids],  # one package per household
+            & rules.registers(
+                pkg,
+                documented=pop.documented[ids],
+                trust=pop.trust[ids],
+                assisted=pop.assisted[ids],
+            ),
             price=pkg.cost(size, home_lost[sel]),
         )
         able = takes | able

@@ -301,6 +301,8 @@ class PackageTerms:
     utility_per_usd: float = 0.0
     relief: float = 0.0
     food_months: int = 0  # months of post-return food and shelter support
+    documents_required: bool = False  # only documented households register for a package
+    min_trust: float = 0.0  # trust in institutions needed to register
     funds: float = 0.0
     offered: bool = False
 

@@ -51,6 +51,8 @@ STATE = (
     "assisted",
     "support_months",
     "livelihood_boost",
+    "documented",
+    "trust",
 )
 
 F32 = np.float32
@@ -220,7 +222,10 @@ class Household(mesa.Agent):
         able = uu[2] < rules.capability(self.assets, rules.trip_cost(d, self.size))
         pkg = ctx.package
         if pkg.offered and not ctx.takeup.exhausted:
-            can_go = not self.assisted and (  # one package per household
+            registered = rules.registers(
+                pkg, documented=self.documented, trust=self.trust, assisted=self.assisted
+            )
+            can_go = bool(registered) and bool(
                 uu[2] < rules.package_capability(d, pkg, assets=self.assets, size=self.size)
             )
             price = pkg.cost(self.size, self.home_lost)

@@ -666,6 +666,16 @@ def trip_cost(d: Section, size: Any) -> Any:
     return d.trip_cost_per_person * size
 
 
+def registers(pkg: PackageTerms, *, documented: Any, trust: Any, assisted: Any) -> Any:
+    """Who can register for a package: not assisted before (one package per household),
+    documented when documents are required, and trusting institutions enough."""
+    return (
+        ~np.asarray(assisted)
+        & (np.asarray(documented) | (not pkg.documents_required))
+        & (np.asarray(trust) >= pkg.min_trust)
+    )
+
+
 def package_capability(d: Section, pkg: PackageTerms, *, assets: Any, size: Any) -> Any:
     """With a package: its cash adds to what one has and its transport pays the fare."""
     fare = np.maximum(d.trip_cost_per_person - pkg.transport_per_person, 0.0)

@@ -11,7 +11,10 @@ Mechanisms (applied inside the household decision rule, see rules.py):
   (economic reintegration); a shelter kit goes to returnees whose home is
   destroyed or occupied;
 - escorted convoys lower the security a household needs to believe in before
-  it returns by ``escort_relief``.
+  it returns by ``escort_relief``;
+- only households that register get one: with civil documentation (when
+  ``documents_required``; legal aid provides it) and trust in institutions
+  of at least ``min_trust`` (trust-building raises it).
 
 Packages are funded month by month: households who go home take one in
 order while the month's funds last; the rest travel unassisted (if they can).
@@ -116,6 +119,26 @@ PARAMS = (
         high=3.0,
     ),
     Param(
+        key="return_package.documents_required",
+        default=True,
+        unit="",
+        doc="Only households with civil documentation can register for a package (legal "
+        "aid for documents then widens access)",
+        source="UNHCR voluntary repatriation: return packages go to registered refugees "
+        "and IDPs, deregistered on return",
+        kind="bool",
+    ),
+    Param(
+        key="return_package.min_trust",
+        default=0.2,
+        unit="trust 0-1",
+        doc="Trust in institutions below which a household does not register for assisted "
+        "return and travels on its own",
+        source="assumption (distrust of authorities deters registration; trust-building raises it)",
+        low=0.0,
+        high=1.0,
+    ),
+    Param(
         key="return_package.monthly_budget",
         default=1e12,
         unit="USD per month",
@@ -156,6 +179,8 @@ class ReturnPackage(Lever):
             utility_per_usd=self.p.utility_per_100usd / 100.0,
             relief=self.p.escort_relief * self.p.escorts,
             food_months=self.p.food_months,
+            documents_required=self.p.documents_required,
+            min_trust=self.p.min_trust,
         )
 
     def request(self, month: int) -> float:
