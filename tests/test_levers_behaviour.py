@@ -96,15 +96,15 @@ PACKAGES = {
 
 
 def test_legal_aid_for_documents_opens_return_packages_to_more_households() -> None:
-    m0, off = run(PACKAGES)
-    m1, aid = run({**PACKAGES, "protection.legal_aid_monthly_budget": 50_000.0})
+    docs = {**PACKAGES, "return_package.documents_required": True}
+    m0, off = run(docs)
+    m1, aid = run({**docs, "protection.legal_aid_monthly_budget": 50_000.0})
     assert m1.pop.documented.mean() > m0.pop.documented.mean()
     assert m1.pop.assisted.sum() > m0.pop.assisted.sum()
     assert aid["new_returns"].sum() > off["new_returns"].sum()
     assert aid["unable_to_return"].sum() < off["unable_to_return"].sum()
     # without the documentation rule legal aid has nothing to open
-    free = {**PACKAGES, "return_package.documents_required": False}
-    m2, _ = run(free)
+    m2, _ = run(PACKAGES)
     assert m2.pop.assisted.sum() >= m1.pop.assisted.sum()
 
 

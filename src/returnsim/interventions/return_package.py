@@ -120,12 +120,13 @@ PARAMS = (
     ),
     Param(
         key="return_package.documents_required",
-        default=True,
+        default=False,
         unit="",
         doc="Only households with civil documentation can register for a package (legal "
-        "aid for documents then widens access)",
-        source="UNHCR voluntary repatriation: return packages go to registered refugees "
-        "and IDPs, deregistered on return",
+        "aid for documents then widens access); off by default, as refugees in camps hold "
+        "their registration papers, and on for IDP programmes that ask for civil documents",
+        source="scenario (UNHCR voluntary repatriation registers returnees and deregisters "
+        "them on return)",
         kind="bool",
     ),
     Param(
