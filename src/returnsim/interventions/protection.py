@@ -39,7 +39,6 @@ from __future__ import annotations
 import numpy as np
 
 from returnsim import households as hh
-from returnsim import rules
 from returnsim.interventions.base import CohesionGain, Lever, window
 from returnsim.param import Param
 
@@ -226,10 +225,9 @@ class Protection(Lever):
 
     # ------------------------------------------------------------ targeting
     def _at_risk(self) -> np.ndarray:
-        """Households under threat here this month (security below the safety they need)."""
+        """Households under threat here this month (security below their threshold)."""
         pop, places = self.model.pop, self.model.places
-        needed = rules.safety_needed(self.model.p.decision, pop.threshold, pop.trauma)
-        return rules.threatened(places.security.astype(np.float32)[pop.place], needed)
+        return places.security.astype(np.float32)[pop.place] < pop.threshold
 
     def _shelter_queue(self, threat: np.ndarray) -> np.ndarray:
         pop = self.model.pop
