@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from returnsim import reintegration
+from returnsim import reintegration, rules
 from returnsim.households import Population, Status
 from returnsim.places import PlaceKind
 
@@ -262,7 +262,8 @@ def return_gap(model: ReturnModel) -> dict[str, Any]:
     settled = pop.status == Status.SETTLED_ELSEWHERE
     recent = (pop.status == Status.RETURNED) & (pop.return_month > model.steps - 12)
     base = int(np.count_nonzero(displaced | settled | recent))
-    intend = displaced & (pop.belief_security >= pop.threshold)
+    needed = rules.safety_needed(model.p.decision, pop.threshold, pop.trauma)
+    intend = displaced & (pop.belief_security >= needed)
     return {
         "hope_share": share(np.count_nonzero(displaced | recent), base),
         "intention_share": share(np.count_nonzero(intend | recent), base),

@@ -30,6 +30,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from returnsim import rules
 from returnsim.households import Housing, Status
 from returnsim.param import Param
 
@@ -136,7 +137,9 @@ def indicators(model: World, ids: np.ndarray | slice) -> dict[str, dict[str, np.
             "wellbeing": 1.0 - pop.trauma[ids],
             "feeling_safe": security,
             "social_ties": pop.ties[ids].astype(np.float64),
-            "no_wish_to_leave": (security >= pop.threshold[ids]).astype(np.float64),
+            "no_wish_to_leave": (
+                security >= rules.safety_needed(p.decision, pop.threshold[ids], pop.trauma[ids])
+            ).astype(np.float64),
         },
     }
 

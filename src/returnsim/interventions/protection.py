@@ -39,6 +39,7 @@ from __future__ import annotations
 import numpy as np
 
 from returnsim import households as hh
+from returnsim import rules
 from returnsim.interventions.base import CohesionGain, Lever, window
 from returnsim.param import Param
 
@@ -225,9 +226,10 @@ class Protection(Lever):
 
     # ------------------------------------------------------------ targeting
     def _at_risk(self) -> np.ndarray:
-        """Households under threat here this month (security below their threshold)."""
+        """Households under threat here this month (security below the safety they need)."""
         pop, places = self.model.pop, self.model.places
-        return places.security.astype(np.float32)[pop.place] < pop.threshold
+        needed = rules.safety_needed(self.model.p.decision, pop.threshold, pop.trauma)
+        return rules.threatened(places.security.astype(np.float32)[pop.place], needed)
 
     def _shelter_queue(self, threat: np.ndarray) -> np.ndarray:
         pop = self.model.pop

@@ -29,6 +29,7 @@ from typing import ClassVar
 
 import numpy as np
 
+from returnsim import rules
 from returnsim.households import Housing, PackageTakeUp, PackageTerms, Status
 from returnsim.interventions.base import Lever, window
 from returnsim.param import Param
@@ -199,7 +200,8 @@ class ReturnPackage(Lever):
             return 0.0
         pop = self.model.pop
         away = (pop.status == Status.INTERNALLY_DISPLACED) | (pop.status == Status.REFUGEE)
-        could = np.flatnonzero(away & (pop.belief_security >= pop.threshold - b.relief))
+        needed = rules.safety_needed(self.model.p.decision, pop.threshold, pop.trauma)
+        could = np.flatnonzero(away & (pop.belief_security >= needed - b.relief))
         if len(could) == 0:
             return 0.0
         cost = b.cost(pop.size[could].astype(np.float64), pop.housing[could] != Housing.INTACT)
