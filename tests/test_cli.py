@@ -75,6 +75,7 @@ def test_run_writes_every_file(small_run: Path) -> None:
     names = {p.name for p in small_run.iterdir()}
     assert names == {
         "timeseries.csv",
+        "groups.csv",
         "summary.json",
         "run.json",
         "stocks.png",
@@ -175,6 +176,7 @@ def test_run_prints_where_results_are(tmp_path: Path, capsys: pytest.CaptureFixt
     assert str(out) in stdout
     assert {p.name for p in out.iterdir()} == {
         "timeseries.csv",
+        "groups.csv",
         "summary.json",
         "run.json",
         "stocks.png",

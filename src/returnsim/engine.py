@@ -16,6 +16,7 @@ import numpy as np
 
 from returnsim import rules
 from returnsim.households import (
+    AgeBand,
     Choice,
     Context,
     Flows,
@@ -69,6 +70,7 @@ def build_context(
         security32=places.security.astype(np.float32),
         appeal=appeal,
         conditions=conditions,
+        education=places.education,
         nbr=places.nbr,
         nbr_value=road,
         dist_km=places.dist_km,
@@ -176,6 +178,14 @@ def decide_and_move(
     return flows
 
 
+def reunite(pop: Population, d: Any, rng: np.random.Generator) -> None:
+    """Separated families reunite (``rules.reunites``; the ``families`` stream, one uniform
+    per separated household in household order). Both engines' month ends with it."""
+    apart = np.flatnonzero(pop.separated)
+    if len(apart):
+        pop.separated[apart[rules.reunites(d, rng.random(len(apart)))]] = False
+
+
 def _gap(pop: Population, ctx: Context, d: Any, ids: np.ndarray) -> np.ndarray:
     """Households' own shortfall of need (``rules.need_gap``)."""
     return rules.need_gap(
@@ -231,6 +241,11 @@ def _choose_and_act(
         home_lost=home_lost,
         gap=_gap(pop, ctx, d, idx),
         trauma=pop.trauma[idx].astype(np.float64),
+        cautious=pop.female_head[idx] | pop.older[idx],
+        route_risk=ctx.trap_factor[place],
+        school_age=pop.members[idx, 2 * AgeBand.SCHOOL_AGE : 2 * AgeBand.ADULT].any(axis=1),
+        school_here=ctx.education[place],
+        school_home=ctx.education[origin],
     )
     choice = rules.logit_draw(util, uu[:, 0])
 
@@ -265,8 +280,12 @@ def _choose_and_act(
     flows.redisplacements += int((was[newly] == Status.RETURNED).sum())
     flows.secondary_moves += int((~newly).sum())
     fled = ids[newly]
-    shaken = fled[threat[sel][newly]]
+    under_threat = threat[sel][newly]
+    shaken = fled[under_threat]
     pop.trauma[shaken] = rules.trauma_of_flight(d, pop.trauma[shaken].astype(np.float64))
+    # The fourth uniform (return elsewhere, unused by a move) decides a family separation.
+    lost = under_threat & rules.separated_in_flight(d, uu[sel[newly], 3])
+    pop.separated[fled[lost]] = True
     pop.times_displaced[fled] = np.minimum(pop.times_displaced[fled].astype(np.int16) + 1, 255)
     first = fled[pop.times_displaced[fled] == 1]
     tally.ever_displaced_by_origin += np.bincount(pop.origin[first], minlength=tally.n_places)

@@ -54,7 +54,8 @@ PARAMS: tuple[Param, ...] = (
         key="households.older_member_share",
         default=0.2,
         unit="share",
-        doc="Share of households with a member aged 60+",
+        doc="Chance that a household whose head is under 60 has another adult aged 60+ "
+        "(with heads aged 60+, about a fifth of households have an older member)",
         source="assumption (DHS-type profiles)",
         low=0.0,
         high=1.0,
@@ -126,6 +127,27 @@ PARAMS: tuple[Param, ...] = (
         high=0.9,
     ),
     Param(
+        key="households.under5_share",
+        default=0.33,
+        unit="share",
+        doc="Chance that a child member is under 5 (the rest are 5-17)",
+        source="UN DESA World Population Prospects 2022: in sub-Saharan Africa about 16% of "
+        "people are under 5 and about 48% under 18",
+        low=0.0,
+        high=1.0,
+    ),
+    Param(
+        key="households.female_member_share",
+        default=0.55,
+        unit="share",
+        doc="Chance that an adult member other than the head is a woman",
+        source="UNHCR Global Trends: women and girls are about half of the displaced; adult "
+        "women outnumber adult men among displaced household members (men absent, "
+        "fighting or migrated); the size is an assumption",
+        low=0.0,
+        high=1.0,
+    ),
+    Param(
         key="households.initial_months_max",
         default=12,
         unit="months",
@@ -193,6 +215,40 @@ class Status(IntEnum):
     SETTLED_ELSEWHERE = 4  #: local integration or relocation away from home
 
 
+class Sex(IntEnum):
+    FEMALE = 0
+    MALE = 1
+
+
+class AgeBand(IntEnum):
+    """Age bands of household members, as humanitarian reporting disaggregates them."""
+
+    UNDER_5 = 0  #: 0-4
+    SCHOOL_AGE = 1  #: 5-17
+    ADULT = 2  #: 18-59
+    OLDER = 3  #: 60+
+
+
+#: Label of each age band in outputs.
+AGE_LABELS = {
+    AgeBand.UNDER_5: "0-4",
+    AgeBand.SCHOOL_AGE: "5-17",
+    AgeBand.ADULT: "18-59",
+    AgeBand.OLDER: "60+",
+}
+#: Columns of ``Population.members``: (sex, age band), band-major.
+MEMBER_GROUPS: tuple[tuple[Sex, AgeBand], ...] = tuple((s, b) for b in AgeBand for s in Sex)
+
+
+def member_column(sex: Sex, band: AgeBand) -> int:
+    """Column of ``Population.members`` holding persons of ``sex`` in ``band``."""
+    return 2 * int(band) + int(sex)
+
+
+#: Share of girls among children at birth (sex ratio at birth about 105 boys per 100 girls, WHO).
+FEMALE_BIRTH_SHARE = 0.488
+
+
 class Housing(IntEnum):
     """State of the household's home at its origin."""
 
@@ -219,10 +275,12 @@ class Population:
     """Household state, one array per attribute, one row per household."""
 
     size: np.ndarray  # uint8, persons
+    #: uint8 (households, 8): persons by sex and age band (``MEMBER_GROUPS``), the head
+    #: included; fixed over a run (no ageing, births or deaths)
+    members: np.ndarray
     female_head: np.ndarray  # bool
     head_age: np.ndarray  # uint8, years
-    children: np.ndarray  # uint8, members under 18
-    older: np.ndarray  # bool, a member aged 60+
+    older: np.ndarray  # bool, a member aged 60+ (from ``members``)
     disability: np.ndarray  # bool, a member with a disability
     protection_risk: np.ndarray  # bool, a member at specific protection risk
     assets: np.ndarray  # float32, USD
@@ -242,6 +300,7 @@ class Population:
     belief_conditions: np.ndarray  # float32, believed value of services etc. at home
     documented: np.ndarray  # bool, has civil documentation
     return_month: np.ndarray  # int16, month of the latest return (-1: none)
+    separated: np.ndarray  # bool, a member lost in flight and not yet reunited
     #: columns declared by levers (``Lever.columns``: owned by one lever, read by the
     #: rule or the outcomes), by name; read and written as attributes (``pop.loan``)
     declared: dict[str, np.ndarray] = field(default_factory=dict)
@@ -276,6 +335,16 @@ class Population:
     @property
     def n(self) -> int:
         return len(self.status)
+
+    @property
+    def children(self) -> np.ndarray:
+        """Members under 18, per household."""
+        return self.members[:, : 2 * AgeBand.ADULT].sum(axis=1, dtype=np.uint8)
+
+    @property
+    def school_age(self) -> np.ndarray:
+        """Households with a member aged 5-17."""
+        return self.members[:, 2 * AgeBand.SCHOOL_AGE : 2 * AgeBand.ADULT].any(axis=1)
 
     @property
     def vulnerable(self) -> np.ndarray:
@@ -330,6 +399,7 @@ class Context:
     security32: np.ndarray  # the same in float32, for the threat test against thresholds
     appeal: np.ndarray  # value of being at a place, all dimensions
     conditions: np.ndarray  # value of services, livelihood, cohesion, presence (no security)
+    education: np.ndarray  # schooling index per place
     nbr: np.ndarray  # (place, k) neighbour ids, -1 padded
     nbr_value: np.ndarray  # (place, k) value of each neighbour after distance cost; -inf pad
     inclusive: np.ndarray  # (place, origin) value of moving on from a place, never home
@@ -387,8 +457,8 @@ def init_population(
     head_age = np.clip(
         rng.normal(p.households.head_age_mean, p.households.head_age_sd, n), 18, 90
     ).astype(np.uint8)
-    children = rng.binomial(size - 1, p.households.child_share).astype(np.uint8)
-    older = rng.random(n) < p.households.older_member_share
+    members = draw_members(p, rng, size=size, female_head=female_head, head_age=head_age)
+    older = members[:, 2 * AgeBand.OLDER :].any(axis=1)
     disability = rng.random(n) < p.households.disability_share
     protection_risk = rng.random(n) < p.households.protection_risk_share
     assets = (
@@ -442,9 +512,9 @@ def init_population(
     documented = rng.random(n) >= p.households.undocumented_share
     pop = Population(
         size=size,
+        members=members,
         female_head=female_head,
         head_age=head_age,
-        children=children,
         older=older,
         disability=disability,
         protection_risk=protection_risk,
@@ -468,10 +538,78 @@ def init_population(
         belief_conditions=np.zeros(n, dtype=np.float32),
         documented=documented,
         return_month=np.full(n, -1, dtype=np.int16),
+        separated=np.zeros(n, dtype=bool),
     )
     for name, dtype in columns:
         pop.declare(name, dtype)
     return pop
+
+
+def draw_members(
+    p: Params,
+    rng: np.random.Generator,
+    *,
+    size: np.ndarray,
+    female_head: np.ndarray,
+    head_age: np.ndarray,
+) -> np.ndarray:
+    """Members by sex and age band (``MEMBER_GROUPS``), the head included.
+
+    Of the ``size - 1`` others, children are binomial(``child_share``), under 5
+    binomial(``under5_share``) of them, girls with ``FEMALE_BIRTH_SHARE``; the
+    other adults are women with ``female_member_share``. A household has a
+    member aged 60+ when its head is 60+ or, with ``older_member_share``, one of
+    its other adults is.
+    """
+    h = p.households
+    n = len(size)
+    others = size.astype(np.int64) - 1
+    kids = rng.binomial(others, h.child_share)
+    under5 = rng.binomial(kids, h.under5_share)
+    girls_u5 = rng.binomial(under5, FEMALE_BIRTH_SHARE)
+    girls_school = rng.binomial(kids - under5, FEMALE_BIRTH_SHARE)
+    adults = others - kids
+    older_other = (rng.random(n) < h.older_member_share) & (adults > 0) & (head_age < 60)
+    women = rng.binomial(adults, h.female_member_share)
+    older_woman = older_other & (rng.random(n) < h.female_member_share)
+    members = np.zeros((n, len(MEMBER_GROUPS)), dtype=np.int64)
+
+    def add(sex: Sex, band: AgeBand, count: np.ndarray) -> None:
+        members[:, member_column(sex, band)] += count
+
+    add(Sex.FEMALE, AgeBand.UNDER_5, girls_u5)
+    add(Sex.MALE, AgeBand.UNDER_5, under5 - girls_u5)
+    add(Sex.FEMALE, AgeBand.SCHOOL_AGE, girls_school)
+    add(Sex.MALE, AgeBand.SCHOOL_AGE, kids - under5 - girls_school)
+    # The other adults: one of them is older where drawn so, of the sex drawn for them.
+    add(Sex.FEMALE, AgeBand.ADULT, women - (older_woman & (women > 0)))
+    add(Sex.MALE, AgeBand.ADULT, adults - women - (older_other & ~older_woman & (adults > women)))
+    add(Sex.FEMALE, AgeBand.OLDER, older_woman & (women > 0))
+    add(Sex.MALE, AgeBand.OLDER, older_other & ~older_woman & (adults > women))
+    # The head.
+    band = np.where(head_age >= 60, AgeBand.OLDER, AgeBand.ADULT)
+    sex = np.where(female_head, Sex.FEMALE, Sex.MALE)
+    members[np.arange(n), 2 * band + sex] += 1  # one cell per row
+    return members.astype(np.uint8)
+
+
+#: Groups of persons reported by status each month (``Tally.persons_by_group``): every
+#: (sex, age band) of ``MEMBER_GROUPS``, then all members of households that are
+#: female-headed, have a member with a disability, or one at specific protection risk.
+HOUSEHOLD_GROUPS = ("female_headed", "with_disability", "protection_risk")
+#: Labels of the person groups (``person_weights`` columns), in order.
+PERSON_GROUPS: tuple[str, ...] = (
+    *(f"{sex.name.lower()}_{AGE_LABELS[band]}" for sex, band in MEMBER_GROUPS),
+    *(f"persons_{g}" for g in HOUSEHOLD_GROUPS),
+)
+
+
+def person_weights(pop: Population, ids: np.ndarray | slice) -> np.ndarray:
+    """Persons of each reported group in households ``ids`` (rows), float64."""
+    members = pop.members[ids].astype(np.float64)
+    size = pop.size[ids].astype(np.float64)
+    flags = (pop.female_head[ids], pop.disability[ids], pop.protection_risk[ids])
+    return np.column_stack([members, *(size * f for f in flags)])
 
 
 class Tally:
@@ -493,6 +631,9 @@ class Tally:
         self.displaced_by_origin = np.bincount(pop.origin[away], minlength=p).astype(np.int64)
         ever = pop.times_displaced > 0
         self.ever_displaced_by_origin = np.bincount(pop.origin[ever], minlength=p).astype(np.int64)
+        #: persons by status (rows) and reported group (columns: ``MEMBER_GROUPS``, then
+        #: ``HOUSEHOLD_GROUPS``)
+        self.persons_by_group = _by_status(pop.status, person_weights(pop, slice(None)))
 
     def move(
         self, pop: Population, ids: np.ndarray, new_place: np.ndarray, new_status: np.ndarray
@@ -516,5 +657,14 @@ class Tally:
         ):
             counter += np.bincount(origin[np.isin(new_status, states)], minlength=p)
             counter -= np.bincount(origin[np.isin(old_status, states)], minlength=p)
+        w = person_weights(pop, ids)
+        self.persons_by_group += _by_status(new_status, w) - _by_status(old_status, w)
         pop.place[ids] = new_place
         pop.status[ids] = new_status
+
+
+def _by_status(status: np.ndarray, weights: np.ndarray) -> np.ndarray:
+    """Sum of ``weights`` rows by status: (N_STATUS, columns)."""
+    out = np.zeros((N_STATUS, weights.shape[1]))
+    np.add.at(out, status.astype(np.intp), weights)
+    return out

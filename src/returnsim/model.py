@@ -18,7 +18,7 @@ The month (``ReturnModel.step``), in this fixed order (as in Starsim):
    (``Places.refresh``);
 7. households: the value of each place (``rules.place_values``), then the
    household rule (``rules.py``), vectorized (``engine.py``) or one agent at a
-   time (``reference.py``);
+   time (``reference.py``); then separated families reunite (``engine.reunite``);
 8. budget settles: what each lever spent is booked, the rest returns;
 9. observation: occupancy, exposure to violence, reintegration means and the
    ``DataCollector`` reporters (``REPORTERS``).
@@ -38,7 +38,7 @@ import numpy as np
 
 from returnsim import conflict, reintegration
 from returnsim.conflict import ViolenceProcess
-from returnsim.engine import build_context, decide_and_move
+from returnsim.engine import build_context, decide_and_move, reunite
 from returnsim.households import (
     Context,
     Flows,
@@ -58,7 +58,7 @@ from returnsim.shocks import Shocks
 
 #: Named random streams, spawned in this order from the run's SeedSequence.
 #: Append new streams at the end so existing ones keep their numbers.
-STREAMS = ("population", "conflict", "decisions", "housing", "interventions")
+STREAMS = ("population", "conflict", "decisions", "housing", "interventions", "families")
 
 STOCKS = {
     "at_origin": Status.AT_ORIGIN,
@@ -141,8 +141,10 @@ class ReturnModel(mesa.Model):
         else:
             self.engine = None
         self.reintegration_now = reintegration.monthly_means(self)
+        #: per month: persons by status and group (``Tally.persons_by_group``), for groups.csv
+        self.persons_by_group: list[np.ndarray] = []
         self.datacollector = mesa.DataCollector(model_reporters=REPORTERS)
-        self.datacollector.collect(self)
+        self.collect()
 
     # ----------------------------------------------------------------- step
     def step(self) -> None:
@@ -175,14 +177,20 @@ class ReturnModel(mesa.Model):
             )
         else:
             self.flows = self.engine.step(ctx)
+        reunite(self.pop, p.decision, self.streams["families"])
         self.budget.settle(month)
         places.occupancy = self.tally.households.astype(np.float64)
         self.persons_exposed = float(self.tally.persons[self.violence.events > 0].sum())
         self.person_months_exposed += self.persons_exposed
         self.reintegration_now = reintegration.monthly_means(self)
-        self.datacollector.collect(self)
+        self.collect()
         if month >= self.months:
             self.running = False
+
+    def collect(self) -> None:
+        """Record the month: the reporters, and persons by status and group."""
+        self.datacollector.collect(self)
+        self.persons_by_group.append(self.tally.persons_by_group.copy())
 
     def run(self) -> None:
         """Run to the scenario's last month."""

@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from returnsim import reintegration, rules
-from returnsim.households import Population, Status
+from returnsim.households import PERSON_GROUPS, Population, Status, person_weights
 from returnsim.places import PlaceKind
 
 if TYPE_CHECKING:
@@ -117,6 +117,33 @@ def by_group(model: ReturnModel) -> dict[str, Any]:
         names[o]: household_outcomes(pop, pop.origin == o, sc) for o in model.places.origins
     }
     return {"by_group": groups, "by_origin": by_origin}
+
+
+def by_person(model: ReturnModel) -> dict[str, Any]:
+    """``by_person``: outcomes at the end in persons, by sex and age band of persons and for
+    all members of female-headed, disability and protection-risk households.
+
+    Per group: ``persons``, ``ever_displaced``, ``returned``, ``still_displaced``,
+    ``settled_elsewhere`` (persons), ``returned_share`` of the ever displaced.
+    """
+    pop = model.pop
+    w = person_weights(pop, slice(None))
+    status = pop.status
+    ever = pop.times_displaced > 0
+    away = (status == Status.INTERNALLY_DISPLACED) | (status == Status.REFUGEE)
+    sums = {
+        "persons": w.sum(axis=0),
+        "ever_displaced": w[ever].sum(axis=0),
+        "returned": w[status == Status.RETURNED].sum(axis=0),
+        "still_displaced": w[away].sum(axis=0),
+        "settled_elsewhere": w[status == Status.SETTLED_ELSEWHERE].sum(axis=0),
+    }
+    out = {}
+    for j, name in enumerate(PERSON_GROUPS):
+        row = {k: int(np.rint(v[j])) for k, v in sums.items()}
+        row["returned_share"] = share(row["returned"], row["ever_displaced"])
+        out[name] = row
+    return {"by_person": out}
 
 
 def _series(model: ReturnModel, column: str) -> np.ndarray:
@@ -299,6 +326,7 @@ SECTIONS: list[Callable[[ReturnModel], dict[str, Any]]] = [
     durable_solutions,
     final_places,
     by_group,
+    by_person,
 ]
 
 

@@ -293,17 +293,41 @@ def run_provenance(model: ReturnModel, argv: Sequence[str], wall_seconds: float)
     }
 
 
+def person_table(months: Sequence[int], stocks: Sequence[Any]) -> dict[str, list]:
+    """The tidy long table of persons by month, group and status (``groups.csv``).
+
+    ``stocks``: per month, ``Tally.persons_by_group`` (status x group). Columns:
+    ``month``, ``group`` (``households.PERSON_GROUPS``), ``status``, ``persons``.
+    """
+    from returnsim.households import PERSON_GROUPS, Status
+
+    table: dict[str, list] = {"month": [], "group": [], "status": [], "persons": []}
+    for month, stock in zip(months, stocks, strict=True):
+        for st in Status:
+            for j, group in enumerate(PERSON_GROUPS):
+                table["month"].append(int(month))
+                table["group"].append(group)
+                table["status"].append(st.name.lower())
+                table["persons"].append(round(float(stock[st, j])))
+    return table
+
+
 def write_run(
     folder: Path, model: Any, summary: dict[str, Any], provenance: dict[str, Any], plot: bool
 ) -> list[str]:
     """Write every file of a run into ``folder``; return their names."""
+    import pandas as pd
+
     from returnsim import plots
 
     ts = model.datacollector.get_model_vars_dataframe()
     ts.to_csv(folder / "timeseries.csv", index=False)
+    pd.DataFrame(person_table(ts["month"], model.persons_by_group)).to_csv(
+        folder / "groups.csv", index=False
+    )
     write_json(folder / "summary.json", summary)
     write_json(folder / "run.json", provenance)
-    names = ["timeseries.csv", "summary.json", "run.json"]
+    names = ["timeseries.csv", "groups.csv", "summary.json", "run.json"]
     kw = {"title": model.spec.name, "start_year": model.p.scenario.start_year}
     figures = {"stocks.png": plots.stocks}
     if plot:

@@ -23,7 +23,7 @@ import numpy as np
 
 from returnsim import rules
 from returnsim.engine import CHUNK
-from returnsim.households import Choice, Context, Flows, Housing, Status
+from returnsim.households import AgeBand, Choice, Context, Flows, Housing, Status
 
 if TYPE_CHECKING:
     from returnsim.param import Section
@@ -32,6 +32,7 @@ if TYPE_CHECKING:
 #: Household attributes copied between the agent and the population arrays.
 STATE = (
     "size",
+    "female_head",
     "older",
     "disability",
     "assets",
@@ -53,6 +54,7 @@ STATE = (
     "livelihood_boost",
     "documented",
     "trust",
+    "separated",
 )
 
 F32 = np.float32
@@ -69,6 +71,9 @@ class Household(mesa.Agent):
     def __init__(self, model: World, *, row: int) -> None:
         super().__init__(model)
         self.row = row
+        pop = model.pop
+        #: a member aged 5-17 (members are fixed over a run)
+        self.school_age = bool(pop.members[row, 2 * AgeBand.SCHOOL_AGE : 2 * AgeBand.ADULT].any())
         self.threatened = False
         self.needed = F32(0.0)
 
@@ -174,6 +179,11 @@ class Household(mesa.Agent):
             home_lost=self.home_lost,
             gap=self.gap(ctx),
             trauma=self.trauma,
+            cautious=self.female_head or self.older,
+            route_risk=ctx.trap_factor[here],
+            school_age=self.school_age,
+            school_here=ctx.education[here],
+            school_home=ctx.education[home],
         )
         choice = Choice(_pick(np.array(utilities, dtype=np.float64), uu[0]))
         if choice == Choice.MOVE:
@@ -207,6 +217,8 @@ class Household(mesa.Agent):
                 flows.redisplacements += 1
             if self.threatened:
                 self.trauma = _f32(rules.trauma_of_flight(d, self.trauma))
+                if rules.separated_in_flight(d, uu[3]):  # a member lost in flight
+                    self.separated = True
             self.times_displaced = min(self.times_displaced + 1, 255)
             if self.times_displaced == 1:
                 self.model.tally.ever_displaced_by_origin[self.origin] += 1

@@ -383,6 +383,54 @@ PARAMS: tuple[Param, ...] = (
         high=5.0,
     ),
     Param(
+        key="decision.journey_caution",
+        default=0.8,
+        unit="utils",
+        doc="Disutility of a journey (flight, onward move or return) for a household headed "
+        "by a woman or with a member aged 60+, times the route's risk (1; less on escorted "
+        "corridors). 0: sex and age do not enter the choice",
+        source="UNHCR 'Desperate Journeys' (2019) and GBV AoR: women and girls face sexual "
+        "violence and exploitation on the move; HelpAge International (2022, Ukraine): older "
+        "people are over-represented among those who stay in front-line areas; the size is "
+        "an assumption (about a quarter of the utility of security at its mean)",
+        low=0.0,
+        high=5.0,
+    ),
+    Param(
+        key="decision.w_school_age",
+        default=0.8,
+        unit="utils per index unit",
+        doc="Extra weight of schooling for households with a member aged 5-17, where they "
+        "stay and at home when weighing return",
+        source="UNHCR regional surveys of Syrian refugees' return intentions (2017-2023): "
+        "education for the children is among the main conditions of return; the size is an "
+        "assumption (1.6 x the general schooling weight)",
+        low=0.0,
+        high=5.0,
+    ),
+    Param(
+        key="decision.separation_share",
+        default=0.1,
+        unit="share",
+        doc="Chance that a household fleeing violence loses track of a member (family "
+        "separation, IASC durable-solutions criterion 6)",
+        source="assumption (ICRC Restoring Family Links and UNICEF: family separation is "
+        "common in flight from violence; no cross-crisis rate is published)",
+        low=0.0,
+        high=1.0,
+    ),
+    Param(
+        key="decision.reunification_rate",
+        default=0.03,
+        unit="per month",
+        doc="Monthly chance a separated household is reunited without tracing services "
+        "(half-life about 2 years)",
+        source="assumption (ICRC Restoring Family Links: most tracing cases take months to "
+        "years to close)",
+        low=0.0,
+        high=1.0,
+    ),
+    Param(
         key="decision.asset_depletion",
         default=0.01,
         unit="per month",
@@ -566,19 +614,26 @@ def utilities(
     home_lost: Any,
     gap: Any,
     trauma: Any,
+    cautious: Any,
+    route_risk: Any,
+    school_age: Any,
+    school_here: Any,
+    school_home: Any,
 ) -> tuple[Any, Any, Any, Any]:
     """Utility of staying, moving, returning and settling (-inf: not an option).
 
         shortfall = 1 - security_here / threshold   when under threat, else 0
         fade      = 0.5 ^ (months_displaced / attachment_halflife)
+        journey   = journey_caution x cautious x route_risk_here
         U_stay    = appeal_here - danger_penalty x shortfall - displacement_hardship x away
-                    - deprivation_penalty x gap
-        U_move    = inclusive value of the neighbours - move_cost
+                    - deprivation_penalty x gap + w_school_age x school_age x school_here
+        U_move    = inclusive value of the neighbours - move_cost - journey
                     (the displaced, those under threat or short of need; never straight home)
         U_return  = w_security x belief_security + belief_conditions + attachment x fade
                     + utility_per_usd x cash - housing_penalty x home_lost (none when a
                     shelter kit is on offer) - trauma_aversion x trauma - move_cost
-                    - distance_cost x km_home / 100
+                    - distance_cost x km_home / 100 - journey
+                    + w_school_age x school_age x school_home
                     only if away, home reachable and belief_security >= threshold - relief
                     (safety first: Alrababah et al. 2023; escorted convoys give ``relief``;
                     a cash grant on offer adds value, Burundi 2007)
@@ -589,18 +644,24 @@ def utilities(
     ``attachment_halflife`` months, so return intent declines and settling
     gains with time displaced. ``gap`` is the
     household's shortfall of livelihood and services (:func:`need_gap`):
-    security dominates as a threshold, need adds a push.
+    security dominates as a threshold, need adds a push. ``cautious``: headed by
+    a woman or with a member aged 60+, who avoid risky journeys (``route_risk``:
+    1, less on escorted corridors); ``school_age``: a member aged 5-17, for whom
+    schooling where one stays and at home weighs more.
     """
     shortfall = np.where(threat, 1.0 - security / threshold, 0.0)
     fade = 0.5 ** (months_displaced / d.attachment_halflife)
+    journey = d.journey_caution * cautious * route_risk
+    schooling = d.w_school_age * school_age
     stay = (
         appeal
         - d.danger_penalty * shortfall
         - d.displacement_hardship * away
         - d.deprivation_penalty * gap
+        + schooling * school_here
     )
     movers = away | threat | (gap > 0)
-    move = np.where(movers & np.isfinite(inclusive), inclusive - d.move_cost, -np.inf)
+    move = np.where(movers & np.isfinite(inclusive), inclusive - d.move_cost - journey, -np.inf)
     may_return = away & (belief_security >= threshold - pkg.relief) & np.isfinite(dist_home)
     # A transitional shelter on offer answers a lost home (the household expects to be housed).
     housing_lost = home_lost * (1 - (pkg.offered and pkg.shelter_kit > 0))
@@ -614,7 +675,9 @@ def utilities(
         - d.housing_penalty * housing_lost
         - d.trauma_aversion * trauma
         - d.move_cost
-        - d.distance_cost * np.where(may_return, dist_home, 0.0) / 100.0,
+        - d.distance_cost * np.where(may_return, dist_home, 0.0) / 100.0
+        - journey
+        + schooling * school_home,
         -np.inf,
     )
     settle = np.where(away & settle_ok, stay - d.settle_weight * fade, -np.inf)
@@ -701,6 +764,16 @@ def package_takeup(
 def returns_elsewhere(d: Section, *, home_lost: Any, u: Any, alternative: Any) -> Any:
     """A returnee whose home is lost settles nearby instead, with ``return_elsewhere_share``."""
     return home_lost & (u < d.return_elsewhere_share) & (alternative >= 0)
+
+
+def separated_in_flight(d: Section, u: Any) -> Any:
+    """A household fleeing violence loses track of a member: u < separation_share."""
+    return u < d.separation_share
+
+
+def reunites(d: Section, u: Any) -> Any:
+    """A separated household is reunited this month: u < reunification_rate."""
+    return u < d.reunification_rate
 
 
 # ------------------------------------------------------ 5. homes destroyed

@@ -24,9 +24,9 @@ def add_command(sub: Any) -> None:
     run = sub.add_parser(
         "run",
         help="run a scenario and write its results to a folder",
-        description="Run a scenario and write timeseries.csv, summary.json, run.json and "
-        "stocks.png (plus flows, conditions, reintegration and spending figures with --plot) "
-        "into a folder.",
+        description="Run a scenario and write timeseries.csv, groups.csv, summary.json, "
+        "run.json and stocks.png (plus flows, conditions, reintegration and spending "
+        "figures with --plot) into a folder.",
     )
     scenario_argument(run)
     size_options(run)
