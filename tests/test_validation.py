@@ -1,4 +1,5 @@
-"""The twelve stylized facts (validation.py) at a small size, and `returnsim validate`.
+"""The twelve stylized facts and three effect sizes (validation.py) at a small size, and
+`returnsim validate`.
 
 Facts the model does not reproduce are marked xfail(strict=True) with the
 reason, so that a change which makes them pass (or breaks a passing one) is
@@ -45,7 +46,7 @@ def test_validate_prints_the_table_and_exits_1_when_a_fact_fails(capsys) -> None
     code = cli.main(["validate", "--households", "600", "--seeds", "1", "--facts", "10,11"])
     out = capsys.readouterr().out
     assert "10. [PASS]" in out and "11. [FAIL]" in out
-    assert "measured:" in out and "criterion:" in out and "1 of 2 stylized facts pass" in out
+    assert "measured:" in out and "criterion:" in out and "1 of 2 checks pass" in out
     assert code == 1
     assert cli.main(["validate", "--households", "600", "--seeds", "1", "--facts", "10"]) == 0
 
@@ -53,8 +54,8 @@ def test_validate_prints_the_table_and_exits_1_when_a_fact_fails(capsys) -> None
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (["--facts", "13"], "numbers from 1 to 12"),
-        (["--facts", "one"], "expected numbers 1-12"),
+        (["--facts", "16"], "numbers from 1 to 15"),
+        (["--facts", "one"], "expected numbers 1-15"),
         (["--households", "10"], "--households"),
         (["--seeds", "0"], "--seeds"),
     ],

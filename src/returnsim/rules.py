@@ -632,8 +632,9 @@ def utilities(
         U_return  = w_security x belief_security + belief_conditions + attachment x fade
                     + utility_per_usd x cash - housing_penalty x home_lost (none when a
                     shelter kit is on offer) - trauma_aversion x trauma - move_cost
-                    - distance_cost x km_home / 100 - journey
+                    - distance_cost x km_home / 100 - journey x (1 - organised)
                     + w_school_age x school_age x school_home
+                    (organised: a package with transport or escorts on offer)
                     only if away, home reachable and belief_security >= threshold - relief
                     (safety first: Alrababah et al. 2023; escorted convoys give ``relief``;
                     a cash grant on offer adds value, Burundi 2007)
@@ -666,6 +667,8 @@ def utilities(
     # A transitional shelter on offer answers a lost home (the household expects to be housed).
     housing_lost = home_lost * (1 - (pkg.offered and pkg.shelter_kit > 0))
     cash = pkg.cash_per_person * size * pkg.offered
+    # Organised return (transport or escorted convoys on offer): no journey alone.
+    organised = pkg.offered and (pkg.transport_per_person > 0 or pkg.relief > 0)
     ret = np.where(
         may_return,
         d.w_security * belief_security
@@ -676,7 +679,7 @@ def utilities(
         - d.trauma_aversion * trauma
         - d.move_cost
         - d.distance_cost * np.where(may_return, dist_home, 0.0) / 100.0
-        - journey
+        - journey * (1 - organised)
         + schooling * school_home,
         -np.inf,
     )

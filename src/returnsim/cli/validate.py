@@ -1,4 +1,5 @@
-"""``returnsim validate``: the twelve stylized facts as a pass/fail table."""
+"""``returnsim validate``: the twelve stylized facts and three effect sizes as a pass/fail
+table."""
 
 from __future__ import annotations
 
@@ -16,15 +17,19 @@ def add_command(sub: Any) -> None:
     """Add ``validate`` to the subcommands ``sub``."""
     p = sub.add_parser(
         "validate",
-        help="check the model against the twelve stylized facts (pass/fail table)",
-        description="Run the twelve stylized facts of EVIDENCE.md as pattern checks on small "
+        help="check the model against the stylized facts and effect sizes (pass/fail table)",
+        description="Run the twelve stylized facts of EVIDENCE.md and three effect sizes "
+        "(drought displacement, women's journeys, psychosocial support and return) as checks "
+        "on small "
         "purpose-built scenarios (paired seeds for comparisons) and print a pass/fail table. "
         "Exit code 0 when every fact passes, 1 when some fail.",
     )
     p.add_argument("--households", type=whole(100), default=2000, help="households per run (2000)")
     p.add_argument("--seeds", type=whole(1), default=2, help="seeds per check (2)")
     p.add_argument(
-        "--facts", metavar="1,2,...", help="only these facts (numbers 1-12, comma-separated)"
+        "--facts",
+        metavar="1,2,...",
+        help=f"only these checks (numbers 1-{len(FACTS)}, comma-separated)",
     )
     p.set_defaults(handler=command)
 
@@ -39,7 +44,7 @@ def command(args: argparse.Namespace, argv: Sequence[str]) -> int:
             only = sorted({int(x) for x in args.facts.split(",")})
         except ValueError:
             raise InputError(
-                f"--facts {args.facts!r}: expected numbers 1-12, e.g. 1,3,10"
+                f"--facts {args.facts!r}: expected numbers 1-{len(FACTS)}, e.g. 1,3,10"
             ) from None
         if any(not 1 <= x <= len(FACTS) for x in only):
             raise InputError(f"--facts {args.facts!r}: allowed: numbers from 1 to {len(FACTS)}")
