@@ -563,34 +563,34 @@ def draw_members(
     """
     h = p.households
     n = len(size)
-    others = size.astype(np.int64) - 1
-    kids = rng.binomial(others, h.child_share)
-    under5 = rng.binomial(kids, h.under5_share)
-    girls_u5 = rng.binomial(under5, FEMALE_BIRTH_SHARE)
-    girls_school = rng.binomial(kids - under5, FEMALE_BIRTH_SHARE)
+    u8 = np.uint8
+    others = size - u8(1)
+    kids = rng.binomial(others, h.child_share).astype(u8)
+    under5 = rng.binomial(kids, h.under5_share).astype(u8)
+    girls_u5 = rng.binomial(under5, FEMALE_BIRTH_SHARE).astype(u8)
+    girls_school = rng.binomial(kids - under5, FEMALE_BIRTH_SHARE).astype(u8)
     adults = others - kids
     older_other = (rng.random(n) < h.older_member_share) & (adults > 0) & (head_age < 60)
-    women = rng.binomial(adults, h.female_member_share)
-    older_woman = older_other & (rng.random(n) < h.female_member_share)
-    members = np.zeros((n, len(MEMBER_GROUPS)), dtype=np.int64)
-
-    def add(sex: Sex, band: AgeBand, count: np.ndarray) -> None:
-        members[:, member_column(sex, band)] += count
-
-    add(Sex.FEMALE, AgeBand.UNDER_5, girls_u5)
-    add(Sex.MALE, AgeBand.UNDER_5, under5 - girls_u5)
-    add(Sex.FEMALE, AgeBand.SCHOOL_AGE, girls_school)
-    add(Sex.MALE, AgeBand.SCHOOL_AGE, kids - under5 - girls_school)
-    # The other adults: one of them is older where drawn so, of the sex drawn for them.
-    add(Sex.FEMALE, AgeBand.ADULT, women - (older_woman & (women > 0)))
-    add(Sex.MALE, AgeBand.ADULT, adults - women - (older_other & ~older_woman & (adults > women)))
-    add(Sex.FEMALE, AgeBand.OLDER, older_woman & (women > 0))
-    add(Sex.MALE, AgeBand.OLDER, older_other & ~older_woman & (adults > women))
+    women = rng.binomial(adults, h.female_member_share).astype(u8)
+    older_woman = older_other & (rng.random(n) < h.female_member_share) & (women > 0)
+    older_man = older_other & ~older_woman & (adults > women)
+    members = np.zeros((n, len(MEMBER_GROUPS)), dtype=u8)
+    for sex, band, count in (
+        (Sex.FEMALE, AgeBand.UNDER_5, girls_u5),
+        (Sex.MALE, AgeBand.UNDER_5, under5 - girls_u5),
+        (Sex.FEMALE, AgeBand.SCHOOL_AGE, girls_school),
+        (Sex.MALE, AgeBand.SCHOOL_AGE, kids - under5 - girls_school),
+        # The other adults: one of them is older where drawn so, of the sex drawn for them.
+        (Sex.FEMALE, AgeBand.ADULT, women - older_woman),
+        (Sex.MALE, AgeBand.ADULT, adults - women - older_man),
+        (Sex.FEMALE, AgeBand.OLDER, older_woman),
+        (Sex.MALE, AgeBand.OLDER, older_man),
+    ):
+        members[:, member_column(sex, band)] += count.astype(u8)
     # The head.
-    band = np.where(head_age >= 60, AgeBand.OLDER, AgeBand.ADULT)
-    sex = np.where(female_head, Sex.FEMALE, Sex.MALE)
-    members[np.arange(n), 2 * band + sex] += 1  # one cell per row
-    return members.astype(np.uint8)
+    band = np.where(head_age >= 60, u8(AgeBand.OLDER), u8(AgeBand.ADULT))
+    members[np.arange(n), 2 * band.astype(np.intp) + ~female_head] += u8(1)  # MALE is 1
+    return members
 
 
 #: Groups of persons reported by status each month (``Tally.persons_by_group``): every
@@ -604,12 +604,24 @@ PERSON_GROUPS: tuple[str, ...] = (
 )
 
 
-def person_weights(pop: Population, ids: np.ndarray | slice) -> np.ndarray:
-    """Persons of each reported group in households ``ids`` (rows), float64."""
-    members = pop.members[ids].astype(np.float64)
-    size = pop.size[ids].astype(np.float64)
-    flags = (pop.female_head[ids], pop.disability[ids], pop.protection_risk[ids])
-    return np.column_stack([members, *(size * f for f in flags)])
+def person_columns(pop: Population, ids: np.ndarray | slice) -> Iterable[np.ndarray]:
+    """Persons of each reported group in households ``ids``, one column at a time (so a
+    whole population never needs a households x groups matrix)."""
+    for j in range(len(MEMBER_GROUPS)):
+        yield pop.members[ids, j]
+    size = pop.size[ids]
+    for flag in (pop.female_head, pop.disability, pop.protection_risk):
+        yield np.where(flag[ids], size, 0)
+
+
+def persons_by(
+    labels: np.ndarray, pop: Population, ids: np.ndarray | slice, n_labels: int
+) -> np.ndarray:
+    """Persons of each reported group (columns) in households ``ids`` by ``labels``
+    (rows: e.g. status), float64."""
+    return np.column_stack(
+        [np.bincount(labels, weights=c, minlength=n_labels) for c in person_columns(pop, ids)]
+    )
 
 
 class Tally:
@@ -633,7 +645,7 @@ class Tally:
         self.ever_displaced_by_origin = np.bincount(pop.origin[ever], minlength=p).astype(np.int64)
         #: persons by status (rows) and reported group (columns: ``MEMBER_GROUPS``, then
         #: ``HOUSEHOLD_GROUPS``)
-        self.persons_by_group = _by_status(pop.status, person_weights(pop, slice(None)))
+        self.persons_by_group = persons_by(pop.status, pop, slice(None), N_STATUS)
 
     def move(
         self, pop: Population, ids: np.ndarray, new_place: np.ndarray, new_status: np.ndarray
@@ -657,14 +669,8 @@ class Tally:
         ):
             counter += np.bincount(origin[np.isin(new_status, states)], minlength=p)
             counter -= np.bincount(origin[np.isin(old_status, states)], minlength=p)
-        w = person_weights(pop, ids)
-        self.persons_by_group += _by_status(new_status, w) - _by_status(old_status, w)
+        self.persons_by_group += persons_by(new_status, pop, ids, N_STATUS) - persons_by(
+            old_status, pop, ids, N_STATUS
+        )
         pop.place[ids] = new_place
         pop.status[ids] = new_status
-
-
-def _by_status(status: np.ndarray, weights: np.ndarray) -> np.ndarray:
-    """Sum of ``weights`` rows by status: (N_STATUS, columns)."""
-    out = np.zeros((N_STATUS, weights.shape[1]))
-    np.add.at(out, status.astype(np.intp), weights)
-    return out

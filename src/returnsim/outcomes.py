@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from returnsim import reintegration, rules
-from returnsim.households import PERSON_GROUPS, Population, Status, person_weights
+from returnsim.households import PERSON_GROUPS, Population, Status, persons_by
 from returnsim.places import PlaceKind
 
 if TYPE_CHECKING:
@@ -127,16 +127,14 @@ def by_person(model: ReturnModel) -> dict[str, Any]:
     ``settled_elsewhere`` (persons), ``returned_share`` of the ever displaced.
     """
     pop = model.pop
-    w = person_weights(pop, slice(None))
-    status = pop.status
-    ever = pop.times_displaced > 0
-    away = (status == Status.INTERNALLY_DISPLACED) | (status == Status.REFUGEE)
+    by_status = model.tally.persons_by_group
+    ever = np.flatnonzero(pop.times_displaced > 0)
     sums = {
-        "persons": w.sum(axis=0),
-        "ever_displaced": w[ever].sum(axis=0),
-        "returned": w[status == Status.RETURNED].sum(axis=0),
-        "still_displaced": w[away].sum(axis=0),
-        "settled_elsewhere": w[status == Status.SETTLED_ELSEWHERE].sum(axis=0),
+        "persons": by_status.sum(axis=0),
+        "ever_displaced": persons_by(np.zeros(len(ever), np.intp), pop, ever, 1)[0],
+        "returned": by_status[Status.RETURNED],
+        "still_displaced": by_status[Status.INTERNALLY_DISPLACED] + by_status[Status.REFUGEE],
+        "settled_elsewhere": by_status[Status.SETTLED_ELSEWHERE],
     }
     out = {}
     for j, name in enumerate(PERSON_GROUPS):
