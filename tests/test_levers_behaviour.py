@@ -115,3 +115,13 @@ def test_trust_building_raises_the_take_up_of_return_packages() -> None:
     m1, _ = run({**PACKAGES, "reconciliation.monthly_budget": 200_000.0})
     assert m1.pop.trust.mean() > m0.pop.trust.mean()
     assert m1.pop.assisted.sum() > m0.pop.assisted.sum()
+
+
+def test_households_without_documents_are_blocked_at_checkpoints_more_often() -> None:
+    """Missing civil documents raise the chance a flight is blocked (rules.trapped_chance):
+    with the checkpoint effect on, more flights are blocked and people get out later."""
+    war = {"conflict.intensity": 1.5, "households.undocumented_share": 0.5}
+    _, on = run(war, months=12)
+    _, off = run({**war, "decision.undocumented_trap": 0.0}, months=12)
+    assert on["trapped"].sum() > off["trapped"].sum()
+    assert on["new_displacements"][:4].sum() < off["new_displacements"][:4].sum()

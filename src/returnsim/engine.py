@@ -257,6 +257,7 @@ def _choose_and_act(
     trapped_p = rules.trapped_chance(
         d,
         frail=pop.older[idx[sel]] | pop.disability[idx[sel]],
+        undocumented=~pop.documented[idx[sel]],
         trap_factor=ctx.trap_factor[place[sel]],
     )
     blocked = threat[sel] & (uu[sel, 2] < trapped_p)

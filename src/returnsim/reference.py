@@ -199,7 +199,10 @@ class Household(mesa.Agent):
     ) -> None:
         dest = int(ctx.nbr[self.place][_pick(values, uu[1])])
         trapped = rules.trapped_chance(
-            d, frail=self.older or self.disability, trap_factor=ctx.trap_factor[self.place]
+            d,
+            frail=self.older or self.disability,
+            undocumented=not self.documented,
+            trap_factor=ctx.trap_factor[self.place],
         )
         if self.threatened and uu[2] < trapped:
             flows.trapped += 1

@@ -279,6 +279,18 @@ PARAMS: tuple[Param, ...] = (
         high=1.0,
     ),
     Param(
+        key="decision.undocumented_trap",
+        default=0.5,
+        unit="multiple of trapped_share",
+        doc="Extra chance of being blocked in flight for a household without civil "
+        "documents (checkpoints, border crossings), as a multiple of trapped_share",
+        source="NRC and IHRC (2016), 'Securing status' (Syrian refugees in Jordan) and NRC "
+        "reports from Iraq: missing civil documents restrict movement through "
+        "checkpoints; the size is an assumption",
+        low=0.0,
+        high=5.0,
+    ),
+    Param(
         key="decision.trauma_rate",
         default=0.05,
         unit="per month",
@@ -713,13 +725,14 @@ def logit_draw(util: np.ndarray, u: np.ndarray) -> np.ndarray:
 
 
 # --------------------------------------------------------- 4. capability
-def trapped_chance(d: Section, *, frail: Any, trap_factor: Any) -> Any:
-    """Chance that a flight is blocked: trapped_share x (1 + older or disabled) x trap_factor.
+def trapped_chance(d: Section, *, frail: Any, undocumented: Any, trap_factor: Any) -> Any:
+    """Chance that a flight is blocked:
+    trapped_share x (1 + older or disabled + undocumented_trap x undocumented) x trap_factor.
 
-    Twice as often with an older or disabled member; escorted corridors
-    lower ``trap_factor``.
+    Twice as often with an older or disabled member; more often without civil
+    documents (checkpoints); escorted corridors lower ``trap_factor``.
     """
-    return d.trapped_share * (1 + frail) * trap_factor
+    return d.trapped_share * (1 + frail + d.undocumented_trap * undocumented) * trap_factor
 
 
 def capability(assets: Any, cost: Any) -> Any:
