@@ -158,6 +158,72 @@ def main() -> None:
         "; coordination fully funded",
         stolen(mc),
     )
+    war = {"conflict.intensity": 1.0}
+
+    def early(over: dict[str, Any]) -> tuple[float, float]:
+        m = ReturnModel(load(BASELINE, {"households.count": 5000, **war, **over}), rng=42)
+        m.run_for(2)
+        fled, cautious = m.pop.times_displaced > 0, m.pop.female_head | m.pop.older
+        return round(float(fled[cautious].mean()), 4), round(float(fled[~cautious].mean()), 4)
+
+    print(
+        "9 journey caution 0 -> 0.8: fled in the first 2 months of war, households headed "
+        "by a woman or with a member 60+ / others:",
+        early({"decision.journey_caution": 0.0}),
+        "->",
+        early({}),
+    )
+
+    def school(over: dict[str, Any]) -> float:
+        m = ReturnModel(
+            load(
+                BASELINE,
+                {
+                    "households.count": 5000,
+                    "scenario.months": 48,
+                    "conflict.schedule": [[0, 1.5], [12, 0.0]],
+                    "education.start": 12,
+                    "education.targets": ["north", "east", "south"],
+                    **over,
+                },
+            ),
+            rng=42,
+        )
+        m.run_for(12)
+        away = np.isin(m.pop.status, (Status.INTERNALLY_DISPLACED, Status.REFUGEE))
+        m.run()
+        kids = away & m.pop.school_age
+        return round(float((m.pop.status[kids] == Status.RETURNED).mean()), 4)
+
+    for w in (0.0, 0.8):
+        weight = {"decision.w_school_age": w}
+        print(
+            f"10 w_school_age {w}: families with a child 5-17 displaced at peace (month 12) "
+            "home at month 48, education support at the origins USD 0 -> 100,000 a month:",
+            school({**weight, "education.monthly_budget": 0.0}),
+            "->",
+            school({**weight, "education.monthly_budget": 1e5}),
+        )
+
+    papers = {"conflict.intensity": 1.5, "households.undocumented_share": 0.5}
+    _, t0 = run({**papers, "decision.undocumented_trap": 0.0}, months=12)
+    _, t1 = run(papers, months=12)
+    print(
+        "11 checkpoints block the undocumented (50% undocumented, war, 12 months): trapped",
+        total(t0, "trapped"),
+        "->",
+        total(t1, "trapped"),
+    )
+
+    mw, _ = run({"conflict.intensity": 1.5}, months=24)
+    fled = mw.pop.times_displaced > 0
+    print(
+        "12 family separation (war 1.5, 24 months): separated now",
+        int(mw.pop.separated.sum()),
+        "of",
+        int(fled.sum()),
+        "ever displaced households",
+    )
 
 
 if __name__ == "__main__":
