@@ -16,7 +16,6 @@ import numpy as np
 
 from returnsim import rules
 from returnsim.households import (
-    AgeBand,
     Choice,
     Context,
     Flows,
@@ -243,7 +242,7 @@ def _choose_and_act(
         trauma=pop.trauma[idx].astype(np.float64),
         cautious=pop.female_head[idx] | pop.older[idx],
         route_risk=ctx.trap_factor[place],
-        school_age=pop.members[idx, 2 * AgeBand.SCHOOL_AGE : 2 * AgeBand.ADULT].any(axis=1),
+        school_age=pop.has_school_age(idx),
         school_here=ctx.education[place],
         school_home=ctx.education[origin],
     )

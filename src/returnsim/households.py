@@ -344,7 +344,15 @@ class Population:
     @property
     def school_age(self) -> np.ndarray:
         """Households with a member aged 5-17."""
-        return self.members[:, 2 * AgeBand.SCHOOL_AGE : 2 * AgeBand.ADULT].any(axis=1)
+        return self.has_school_age(slice(None))
+
+    def has_school_age(self, ids: np.ndarray | slice) -> np.ndarray:
+        """Households ``ids`` with a member aged 5-17 (its two byte columns read as one)."""
+        return self.members.view(np.uint16)[ids, AgeBand.SCHOOL_AGE] > 0
+
+    def has_children(self, ids: np.ndarray | slice) -> np.ndarray:
+        """Households ``ids`` with a member under 18 (the four byte columns read as one)."""
+        return self.members.view(np.uint32)[ids, 0] > 0
 
     @property
     def vulnerable(self) -> np.ndarray:
@@ -669,8 +677,12 @@ class Tally:
         ):
             counter += np.bincount(origin[np.isin(new_status, states)], minlength=p)
             counter -= np.bincount(origin[np.isin(old_status, states)], minlength=p)
-        self.persons_by_group += persons_by(new_status, pop, ids, N_STATUS) - persons_by(
-            old_status, pop, ids, N_STATUS
-        )
+        w = np.empty((len(ids), len(PERSON_GROUPS)))
+        for j, column in enumerate(person_columns(pop, ids)):
+            w[:, j] = column
+        states = np.arange(N_STATUS, dtype=np.int8)[:, None]
+        self.persons_by_group += (
+            (states == new_status).astype(np.float64) - (states == old_status)
+        ) @ w
         pop.place[ids] = new_place
         pop.status[ids] = new_status

@@ -23,7 +23,7 @@ import numpy as np
 
 from returnsim import rules
 from returnsim.engine import CHUNK
-from returnsim.households import AgeBand, Choice, Context, Flows, Housing, Status
+from returnsim.households import Choice, Context, Flows, Housing, Status
 
 if TYPE_CHECKING:
     from returnsim.param import Section
@@ -73,7 +73,7 @@ class Household(mesa.Agent):
         self.row = row
         pop = model.pop
         #: a member aged 5-17 (members are fixed over a run)
-        self.school_age = bool(pop.members[row, 2 * AgeBand.SCHOOL_AGE : 2 * AgeBand.ADULT].any())
+        self.school_age = bool(pop.has_school_age(row))
         self.threatened = False
         self.needed = F32(0.0)
 

@@ -128,7 +128,7 @@ def indicators(model: World, ids: np.ndarray | slice) -> dict[str, dict[str, np.
         },
         "social": {
             "services": places.effective_services()[place],
-            "schooling": np.where(pop.children[ids] > 0, places.education[place], 1.0),
+            "schooling": np.where(pop.has_children(ids), places.education[place], 1.0),
             "documentation": pop.documented[ids].astype(np.float64),
             "acceptance": places.cohesion[place],
             "trust": pop.trust[ids].astype(np.float64),
