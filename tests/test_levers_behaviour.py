@@ -125,3 +125,20 @@ def test_households_without_documents_are_blocked_at_checkpoints_more_often() ->
     _, off = run({**war, "decision.undocumented_trap": 0.0}, months=12)
     assert on["trapped"].sum() > off["trapped"].sum()
     assert on["new_displacements"][:4].sum() < off["new_displacements"][:4].sum()
+
+
+def test_skills_from_vocational_training_raise_savings_and_bring_more_home() -> None:
+    """Earnings gains pay more to the skilled (livelihood: savings x (0.5 + skills)), so
+    the skills training gives raise savings, the capability to pay the journey home."""
+    training = {
+        "livelihood.monthly_budget": 100_000.0,
+        "livelihood.training_share": 1.0,
+        "livelihood.employment_share": 0.0,
+        "livelihood.loan_share": 0.0,
+        "conflict.schedule": [[0, 1.5], [12, 0.0]],
+    }
+    m0, none = run({**training, "livelihood.training_skill_gain": 0.0})
+    m1, skilled = run({**training, "livelihood.training_skill_gain": 0.6})
+    assert m1.pop.assets.mean() > m0.pop.assets.mean()
+    assert skilled["unable_to_return"].sum() < none["unable_to_return"].sum()
+    assert skilled["new_returns"].sum() > none["new_returns"].sum()

@@ -22,8 +22,10 @@ proportion to the places funded. Money is committed at enrolment.
   local economy makes default likelier. A defaulted loan is written off.
 
 Gains reach people in proportion to coordination (``self.efficiency``). The
-boost is a proportional gain in earnings: it adds ``boost x savings_gain``
-USD to assets a month (savings), and it fades with a half-life of
+boost is a proportional gain in earnings: it adds ``boost x savings_gain x
+(0.5 + skills)`` USD to assets a month (savings; the skilled earn more of a
+gain, 1 at the mean skill of 0.5), so the skills training gives raise what
+households save, their capability to pay journeys home; it fades with a half-life of
 ``boost_halflife_months`` (Blattman et al.: effects converge with controls by
 about 9 years). A modest market effect: a place's livelihood index rises by
 ``market_effect`` x the share of its households in programmes.
@@ -211,7 +213,8 @@ PARAMS = (
         key=f"{K}.savings_gain",
         default=25.0,
         unit="USD per month",
-        doc="Extra monthly savings (added to assets) of a household at a livelihood boost of 1",
+        doc="Extra monthly savings (added to assets) of a household at a livelihood boost of 1 "
+        "and mean skills (times 0.5 + skills)",
         source="assumption (earnings ~USD 100 a month; about a quarter of a gain is saved)",
         low=0.0,
         high=500.0,
@@ -286,7 +289,10 @@ class Livelihood(Lever):
     def apply(self, month: int, funds: float) -> float:
         pop = self.model.pop
         pop.livelihood_boost *= self.decay
-        pop.assets += pop.livelihood_boost * np.float32(self.p.savings_gain)
+        # Earnings gains pay more to the skilled: (0.5 + skills), 1 at the mean skill.
+        pop.assets += (
+            pop.livelihood_boost * (np.float32(0.5) + pop.skills) * np.float32(self.p.savings_gain)
+        )
         if self.enrolled.any():
             self._loans(month)
             self._complete()
