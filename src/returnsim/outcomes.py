@@ -250,26 +250,70 @@ def costs(model: ReturnModel) -> dict[str, Any]:
 
 
 def durable_solutions(model: ReturnModel) -> dict[str, Any]:
-    """IRIS/EGRIS criteria met, as shares by status, and returnees' gap to the never displaced."""
+    """The eight IASC durable-solution criteria and ``all`` (``reintegration.criteria``), by
+    status group, with the IRIS/EGRIS benchmark against the never-displaced residents of the
+    same place (``reintegration.benchmark``).
+
+    Per criterion: the share meeting it of each group (``returned``,
+    ``settled_elsewhere``, ``still_displaced``, ``never_displaced``, and
+    ``ever_displaced``); ``gap_returned_vs_never_displaced`` (returnees minus all
+    never-displaced households); and for each ever-displaced group:
+    ``residents_share`` (share of the residents of each household's benchmark place
+    meeting it, averaged over the group's households), ``gap_vs_residents`` (the group's
+    share minus ``residents_share``: the gap between the group and the residents of the
+    places it lives in, weighted by its households there) and
+    ``no_worse_than_residents`` (share met or below residents' parity,
+    ``outcomes.benchmark_parity``). ``benchmark`` says where each group is benchmarked:
+    ``at_current_place``, ``at_origin`` (no never-displaced residents where it lives)
+    or ``population_wide`` (none at its origin either).
+    """
     pop = model.pop
     met = reintegration.criteria(model, slice(None), _evaluate(model)[0])
-    groups = {
+    residents = reintegration.benchmark(model, met)
+    fine = reintegration.no_worse_than_residents(model, met, residents)
+    ever = pop.times_displaced > 0
+    status_groups = {
         "returned": pop.status == Status.RETURNED,
         "settled_elsewhere": pop.status == Status.SETTLED_ELSEWHERE,
         "still_displaced": (pop.status == Status.INTERNALLY_DISPLACED)
         | (pop.status == Status.REFUGEE),
-        "never_displaced": pop.times_displaced == 0,
     }
+    displaced = status_groups | {"ever_displaced": ever}
+    groups = status_groups | {"never_displaced": ~ever, "ever_displaced": ever}
+    sizes = {g: np.count_nonzero(m) for g, m in groups.items()}
+
+    def mean(values: np.ndarray, g: str) -> float | None:
+        value = float(values[displaced[g]].mean()) if sizes[g] else np.nan
+        return None if np.isnan(value) else value  # no benchmark when none never displaced
+
     out: dict[str, Any] = {}
     for name, values in met.items():
-        row = {
-            g: share(np.count_nonzero(values & m), np.count_nonzero(m)) for g, m in groups.items()
+        row: dict[str, Any] = {
+            g: share(np.count_nonzero(values & m), sizes[g]) for g, m in groups.items()
         }
         base, back = row["never_displaced"], row["returned"]
         row["gap_returned_vs_never_displaced"] = (
             back - base if back is not None and base is not None else None
         )
+        bench = {g: mean(residents[name], g) for g in displaced}
+        row["residents_share"] = bench
+        row["gap_vs_residents"] = {
+            g: row[g] - bench[g] if bench[g] is not None else None for g in displaced
+        }
+        row["no_worse_than_residents"] = {
+            g: share(np.count_nonzero(fine[name] & m), sizes[g]) for g, m in displaced.items()
+        }
         out[name] = row
+    place = reintegration.benchmark_place(model)
+    kinds = {
+        "at_current_place": place == pop.place,
+        "at_origin": (place >= 0) & (place != pop.place),
+        "population_wide": place < 0,
+    }
+    out["benchmark"] = {
+        k: {g: share(np.count_nonzero(where & m), sizes[g]) for g, m in displaced.items()}
+        for k, where in kinds.items()
+    }
     return {"durable_solutions": out}
 
 

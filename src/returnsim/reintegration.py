@@ -18,10 +18,47 @@ Indicators (all in [0, 1]; place values are those where the household lives):
 - psychosocial: wellbeing (1 - trauma), feeling safe (security here), social
   ties, no wish to leave again (security here meets one's threshold).
 
-Durable solutions follow the IRIS/EGRIS criteria, each binary per household
-and benchmarked against households never displaced: safety and security,
-adequate standard of living, livelihoods and employment, housing, land and
-property, and documentation.
+Durable solutions: the eight criteria of the IASC Framework on Durable
+Solutions for IDPs (2010), each binary per household (:func:`criteria`), and
+benchmarked as IRIS/EGRIS do against the never-displaced residents of the same
+place (:func:`benchmark`). Rules (place values where the household lives):
+
+1. ``safety`` (long-term safety and security): security here meets the safety
+   the household needs (``no_wish_to_leave``).
+2. ``standard_of_living`` (adequate standard of living): services at least
+   ``outcomes.solution_services_min`` and food security at least
+   ``outcomes.solution_food_min``.
+3. ``livelihood`` (livelihoods and employment): livelihood access at least
+   ``outcomes.solution_livelihood_min``.
+4. ``housing_land_property`` (HLP restitution): own home intact.
+5. ``documentation``: has civil documentation.
+6. ``family_reunification``: no member lost in flight and not yet reunited
+   (``~pop.separated``; separation and reunification: ``decision.separation_share``,
+   ``decision.reunification_rate``).
+7. ``public_participation`` (participation in public affairs on an equal basis
+   with residents): living in the country (refugees abroad cannot take part at
+   home), documented (civil documents are needed to register and vote), trust
+   in institutions at least ``outcomes.solution_trust_min`` and acceptance by
+   the community (place cohesion) at least ``outcomes.solution_acceptance_min``.
+8. ``remedies_and_justice`` (access to effective remedies and justice):
+   documented (legal identity is needed to bring a claim; protection.py opens
+   HLP claims to the documented only) and trust in institutions at least
+   ``outcomes.solution_justice_trust_min`` (confidence enough to use courts and
+   claims mechanisms). Legal aid declares no household column of a case in
+   process, so it counts through the documents it restores.
+
+Criteria 1-5 are the IRIS/EGRIS criteria scored before; 6-8 are the IASC
+criteria 6-8, their rules and cut-offs assumptions set here. ``all``: every
+criterion met.
+
+Benchmark (IRIS/EGRIS): a household is compared with the never-displaced
+households living at its *benchmark place*: where it lives now; where no
+never-displaced household lives there (camps, the border, a town of refuge,
+abroad), the residents of its origin; where its origin has none either, all
+never-displaced households. A household is *no worse off than residents* on a
+criterion when it meets it, or when fewer than ``outcomes.benchmark_parity``
+of its benchmark residents meet it (residents of the place mostly do not meet
+it either); on ``all``, when it is no worse off on every criterion.
 """
 
 from __future__ import annotations
@@ -80,6 +117,48 @@ PARAMS: tuple[Param, ...] = (
         high=1.0,
     ),
     Param(
+        key="outcomes.solution_trust_min",
+        default=0.4,
+        unit="index 0-1",
+        doc="Trust in institutions needed for the durable-solution criterion participation "
+        "in public affairs",
+        source="assumption (IASC Framework 2010 criterion 7; the cut-off is set here)",
+        low=0.0,
+        high=1.0,
+    ),
+    Param(
+        key="outcomes.solution_acceptance_min",
+        default=0.4,
+        unit="index 0-1",
+        doc="Acceptance by the community where one lives (place cohesion) needed for the "
+        "durable-solution criterion participation in public affairs",
+        source="assumption (IASC Framework 2010 criterion 7; the cut-off is set here)",
+        low=0.0,
+        high=1.0,
+    ),
+    Param(
+        key="outcomes.solution_justice_trust_min",
+        default=0.5,
+        unit="index 0-1",
+        doc="Trust in institutions needed for the durable-solution criterion access to "
+        "effective remedies and justice (with civil documentation)",
+        source="assumption (IASC Framework 2010 criterion 8; the cut-off is set here)",
+        low=0.0,
+        high=1.0,
+    ),
+    Param(
+        key="outcomes.benchmark_parity",
+        default=0.5,
+        unit="share",
+        doc="A household not meeting a durable-solution criterion is still no worse off than "
+        "the never-displaced residents of its benchmark place when fewer than this share "
+        "of them meet it",
+        source="assumption (IRIS 2023 / EGRIS: benchmark against the non-displaced "
+        "residents of the same area; the parity level is set here)",
+        low=0.0,
+        high=1.0,
+    ),
+    Param(
         key="outcomes.horizon_months",
         default=24,
         unit="months",
@@ -92,7 +171,17 @@ PARAMS: tuple[Param, ...] = (
 )
 
 DIMENSIONS = ("economic", "social", "psychosocial")
-CRITERIA = ("safety", "standard_of_living", "livelihood", "housing_land_property", "documentation")
+#: The eight IASC criteria, in the Framework's order (see the module docstring).
+CRITERIA = (
+    "safety",
+    "standard_of_living",
+    "livelihood",
+    "housing_land_property",
+    "documentation",
+    "family_reunification",
+    "public_participation",
+    "remedies_and_justice",
+)
 
 #: Rows used for the monthly index columns: households are drawn independently,
 #: so the first rows are a simple random sample (summary.json uses all rows).
@@ -166,22 +255,84 @@ def scores(
 def criteria(
     model: World, ids: np.ndarray | slice, values: Indicators | None = None
 ) -> dict[str, np.ndarray]:
-    """IRIS/EGRIS durable-solution criteria met (booleans) for households ``ids``.
+    """The eight IASC durable-solution criteria met (booleans) for households ``ids``, and
+    ``all`` (rules: the module docstring).
 
     ``values``: the indicators of ``ids`` if already computed.
     """
     values = indicators(model, ids) if values is None else values
     pop, p = model.pop, model.p
+    o = p.outcomes
+    social = values["social"]
+    documented = pop.documented[ids]
+    trust = social["trust"]
+    at_home_country = ~model.places.abroad[pop.place[ids]]
     met = {
         "safety": values["psychosocial"]["no_wish_to_leave"] > 0,
-        "standard_of_living": (values["social"]["services"] >= p.outcomes.solution_services_min)
-        & (values["economic"]["food_security"] >= p.outcomes.solution_food_min),
-        "livelihood": values["economic"]["livelihood"] >= p.outcomes.solution_livelihood_min,
+        "standard_of_living": (social["services"] >= o.solution_services_min)
+        & (values["economic"]["food_security"] >= o.solution_food_min),
+        "livelihood": values["economic"]["livelihood"] >= o.solution_livelihood_min,
         "housing_land_property": pop.housing[ids] == Housing.INTACT,
-        "documentation": pop.documented[ids],
+        "documentation": documented,
+        "family_reunification": ~pop.separated[ids],
+        "public_participation": at_home_country
+        & documented
+        & (trust >= o.solution_trust_min)
+        & (social["acceptance"] >= o.solution_acceptance_min),
+        "remedies_and_justice": documented & (trust >= o.solution_justice_trust_min),
     }
     met["all"] = np.logical_and.reduce(list(met.values()))
     return met
+
+
+def benchmark_place(model: World) -> np.ndarray:
+    """Each household's benchmark place: where it lives, or its origin where no
+    never-displaced household lives (camps, the border, a town of refuge, abroad); -1 where
+    its origin has none either (then all never-displaced households are the benchmark)."""
+    pop = model.pop
+    never = pop.times_displaced == 0
+    residents = np.bincount(pop.place[never], minlength=model.places.n) > 0
+    place = pop.place.astype(np.intp)
+    origin = pop.origin.astype(np.intp)
+    return np.where(residents[place], place, np.where(residents[origin], origin, -1))
+
+
+def benchmark(model: World, met: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+    """Share of the never-displaced residents of each household's benchmark place
+    (:func:`benchmark_place`) who meet each criterion, one value per household.
+
+    ``met``: criteria of every household (:func:`criteria` on ``slice(None)``). NaN when no
+    household was never displaced (no benchmark: only meeting a criterion counts).
+    """
+    pop = model.pop
+    never = pop.times_displaced == 0
+    where = pop.place[never]
+    count = np.bincount(where, minlength=model.places.n).astype(np.float64)
+    bench = benchmark_place(model)
+    known = bench >= 0
+    out = {}
+    for name, values in met.items():
+        hits = np.bincount(where, weights=values[never], minlength=model.places.n)
+        hits = hits.astype(np.float64)
+        local = np.divide(hits, count, out=np.zeros_like(hits), where=count > 0)
+        overall = float(values[never].mean()) if never.any() else np.nan
+        out[name] = np.where(known, local[np.where(known, bench, 0)], overall)
+    return out
+
+
+def no_worse_than_residents(
+    model: World, met: dict[str, np.ndarray], residents: dict[str, np.ndarray]
+) -> dict[str, np.ndarray]:
+    """Households no worse off than the residents of their benchmark place, per criterion:
+    met, or fewer than ``outcomes.benchmark_parity`` of those residents meet it; ``all``:
+    no worse off on every criterion.
+
+    ``residents``: :func:`benchmark` of ``met``.
+    """
+    parity = model.p.outcomes.benchmark_parity
+    out = {name: met[name] | (residents[name] < parity) for name in CRITERIA}
+    out["all"] = np.logical_and.reduce([out[name] for name in CRITERIA])
+    return out
 
 
 def monthly_means(model: World) -> dict[str, float]:
