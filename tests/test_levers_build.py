@@ -286,7 +286,13 @@ def test_livelihood_gains_fade_after_the_programme_ends() -> None:
 
 # ---------------------------------------------------------------- education
 def test_education_raises_schooling_while_funded() -> None:
-    common = {"education.monthly_budget": BUDGET["education"], "education.end": 24}
+    # None kept in school after a catch-up course here: what they keep lasts
+    # (tests/test_capacity.py); enrolment support and kits are withdrawn as they end.
+    common = {
+        "education.monthly_budget": BUDGET["education"],
+        "education.end": 24,
+        "education.catchup_retention": 0.0,
+    }
     on, off = model(common), model()
     on.run_for(20)
     off.run_for(20)
