@@ -32,8 +32,11 @@ def test_a_shelter_kit_lets_those_whose_home_is_lost_return_home_and_stay() -> N
     assert kit["new_returns"].sum() > without["new_returns"].sum()
     assert kit["returns_elsewhere"].sum() < without["returns_elsewhere"].sum()
     assert kit["redisplacements"].sum() < without["redisplacements"].sum()
-    back = m.pop.status == Status.RETURNED
-    assert (m.pop.housing[back & m.pop.assisted] == 0).all()  # every kit holder is housed
+    # every kit holder back from its only displacement is housed (one displaced again
+    # may lose the home while away and come back without a second package)
+    once = (m.pop.status == Status.RETURNED) & m.pop.assisted & (m.pop.times_displaced == 1)
+    assert once.sum() > 100
+    assert (m.pop.housing[once] == 0).all()
 
 
 def test_fleeing_violence_leaves_trauma() -> None:
