@@ -435,8 +435,8 @@ PARAMS: tuple[Param, ...] = (
         key="decision.reunification_rate",
         default=0.03,
         unit="per month",
-        doc="Monthly chance a separated household is reunited without tracing services "
-        "(half-life about 2 years)",
+        doc="Monthly chance a separated household is reunited (half-life about 2 years; no "
+        "tracing service is modelled yet)",
         source="assumption (ICRC Restoring Family Links: most tracing cases take months to "
         "years to close)",
         low=0.0,
