@@ -269,7 +269,8 @@ def durable_solutions(model: ReturnModel) -> dict[str, Any]:
     """
     pop = model.pop
     met = reintegration.criteria(model, slice(None), _evaluate(model)[0])
-    residents = reintegration.benchmark(model, met)
+    place = reintegration.benchmark_place(model)
+    residents = reintegration.benchmark(model, met, place)
     fine = reintegration.no_worse_than_residents(model, met, residents)
     ever = pop.times_displaced > 0
     status_groups = {
@@ -304,7 +305,6 @@ def durable_solutions(model: ReturnModel) -> dict[str, Any]:
             g: share(np.count_nonzero(fine[name] & m), sizes[g]) for g, m in displaced.items()
         }
         out[name] = row
-    place = reintegration.benchmark_place(model)
     kinds = {
         "at_current_place": place == pop.place,
         "at_origin": (place >= 0) & (place != pop.place),

@@ -297,9 +297,12 @@ def benchmark_place(model: World) -> np.ndarray:
     return np.where(residents[place], place, np.where(residents[origin], origin, -1))
 
 
-def benchmark(model: World, met: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+def benchmark(
+    model: World, met: dict[str, np.ndarray], bench: np.ndarray | None = None
+) -> dict[str, np.ndarray]:
     """Share of the never-displaced residents of each household's benchmark place
-    (:func:`benchmark_place`) who meet each criterion, one value per household.
+    (``bench``: :func:`benchmark_place`, computed if not given) who meet each criterion,
+    one value per household.
 
     ``met``: criteria of every household (:func:`criteria` on ``slice(None)``). NaN when no
     household was never displaced (no benchmark: only meeting a criterion counts).
@@ -308,12 +311,11 @@ def benchmark(model: World, met: dict[str, np.ndarray]) -> dict[str, np.ndarray]
     never = pop.times_displaced == 0
     where = pop.place[never]
     count = np.bincount(where, minlength=model.places.n).astype(np.float64)
-    bench = benchmark_place(model)
+    bench = benchmark_place(model) if bench is None else bench
     known = bench >= 0
     out = {}
     for name, values in met.items():
         hits = np.bincount(where, weights=values[never], minlength=model.places.n)
-        hits = hits.astype(np.float64)
         local = np.divide(hits, count, out=np.zeros_like(hits), where=count > 0)
         overall = float(values[never].mean()) if never.any() else np.nan
         out[name] = np.where(known, local[np.where(known, bench, 0)], overall)
