@@ -316,6 +316,7 @@ def benchmark(
     out = {}
     for name, values in met.items():
         hits = np.bincount(where, weights=values[never], minlength=model.places.n)
+        hits = hits.astype(np.float64)  # bincount of no residents is int64 even with weights
         local = np.divide(hits, count, out=np.zeros_like(hits), where=count > 0)
         overall = float(values[never].mean()) if never.any() else np.nan
         out[name] = np.where(known, local[np.where(known, bench, 0)], overall)
