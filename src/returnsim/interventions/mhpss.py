@@ -12,6 +12,15 @@ places. A household seen in a month has its trauma cut by
 
     trauma <- trauma x (1 - effect_per_session)
 
+Teams reach only the households they can reach: a female-headed household
+that services miss for want of women staff (``unreached``, set each month
+by the protection lever from ``protection.same_sex_gap`` and the coverage
+of women mediators) is not seen. Women mediators thus raise the teams'
+reach of female-headed households, whose lower trauma then lowers the
+safety they need to return (``rules.safety_needed``) (UNHCR Policy on Age,
+Gender and Diversity 2018; IASC GBV Guidelines 2015: same-sex staff). The
+month's women and girls seen (persons in the households seen) are counted.
+
 Brief psychological interventions delivered by trained lay helpers, such
 as WHO Problem Management Plus, had moderate effects on psychological
 distress in randomized trials (Bryant et al. 2017, Kenya; Jordans et al.
@@ -22,6 +31,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from returnsim.households import AgeBand, Sex, member_column
 from returnsim.interventions.base import Lever, window
 from returnsim.param import Param
 
@@ -94,6 +104,9 @@ class MHPSS(Lever):
         self.teams_month = 0
         self.served_month = 0
         self.served_total = 0
+        self.served_female_headed_total = 0
+        #: women and girls in the households seen, summed over months
+        self.women_and_girls_total = 0
         #: households seen this month (for reporting and tests)
         self.served = np.zeros(0, dtype=np.int64)
 
@@ -109,7 +122,10 @@ class MHPSS(Lever):
         if self.teams_month <= 0:
             return 0.0
         capacity = int(self.teams_month * self.p.caseload_per_team_month * self.efficiency)
-        need = np.flatnonzero(self.mask[pop.place] & (pop.trauma > self.p.min_trauma))
+        # Female-headed households services miss for want of women staff are not seen.
+        need = np.flatnonzero(
+            self.mask[pop.place] & (pop.trauma > self.p.min_trauma) & ~pop.unreached
+        )
         if 0 < capacity < len(need):
             need = need[np.argpartition(-pop.trauma[need], capacity - 1)[:capacity]]
         elif capacity <= 0:
@@ -118,4 +134,15 @@ class MHPSS(Lever):
         pop.trauma[self.served] *= np.float32(1.0 - self.p.effect_per_session)
         self.served_month = len(self.served)
         self.served_total += self.served_month
+        self.served_female_headed_total += int(pop.female_head[self.served].sum())
+        female = [member_column(Sex.FEMALE, band) for band in AgeBand]
+        self.women_and_girls_total += int(pop.members[self.served][:, female].sum())
         return self.teams_month * cost
+
+    def summary(self) -> dict[str, int]:
+        """Households seen (all, female-headed) and women and girls in them, for reports."""
+        return {
+            "household_months_seen": self.served_total,
+            "female_headed_household_months_seen": self.served_female_headed_total,
+            "women_and_girls_seen_person_months": self.women_and_girls_total,
+        }
