@@ -81,6 +81,17 @@ SETTING: dict[str, dict] = {
 DROUGHT = {"drought.schedule": [[12, 0.7], [48, 0.0]]}
 #: Money short: what a unit costs decides how much is bought.
 SHORT = {"budget.monthly_ceiling": 3e5}
+#: Homes occupied at two origins and legal aid enough for claims after documents.
+OCCUPIED = {
+    "places.north.housing_occupied": 0.3,
+    "places.east.housing_occupied": 0.3,
+    "protection.legal_aid_monthly_budget": 3e5,
+}
+for _key in ("hlp_success_monthly", "hlp_cost_per_case_month", "hlp_min_trust"):
+    SETTING[f"protection.{_key}"] = OCCUPIED
+#: Family tracing funded, fewer cases than separated households: its unit cost binds.
+for _key in ("tracing_cost_per_case_month", "tracing_success_monthly"):
+    SETTING[f"protection.{_key}"] = {"protection.tracing_monthly_budget": 2e4}
 for _key in (
     "livelihood.boost_halflife_months",
     "livelihood.employment_boost",
@@ -100,13 +111,9 @@ EXCEPTIONS: dict[str, str] = {
 
 #: Idle today, to be built (issue 13): listed so the gap is visible and its closing noticed.
 NOT_YET: dict[str, str] = {
-    "protection.female_mediator_share": "same-sex mediators change only a reported coverage",
     "protection.monitoring_relief": "monitoring lowers trauma only below the safety threshold "
     "that decides flight; no household decides differently in the full response",
     "protection.monitoring_cost_place_month": "the monitoring it buys moves no one (above)",
-    "protection.hlp_success_monthly": "HLP claims restore homes of the documented whose home "
-    "is occupied; in the full response legal aid's budget goes to documents first",
-    "protection.hlp_cost_per_case_month": "as hlp_success_monthly",
 }
 
 

@@ -138,13 +138,17 @@ def decide_and_move(
     review = np.zeros(pop.n, dtype=bool)
     review[away[rules.reviews(d, rng.random(len(away), dtype=np.float32))]] = True
     # Those not displaced and short of need weigh leaving: at a deprived place, or a
-    # returnee without a habitable home (one uniform each, in household order, after the
-    # above). A household's gap is at most its limit, so only those whose uniform falls
-    # under it need their own gap.
+    # returnee without a habitable home or without documents (one uniform each, in
+    # household order, after the above). A household's gap is at most its limit, so only
+    # those whose uniform falls under it need their own gap.
     deprived = ctx.deprivation > 0
-    returned = np.flatnonzero(pop.status == Status.RETURNED) if d.homeless_gap > 0 else away[:0]
-    homeless = returned[pop.housing[returned] != Housing.INTACT]
-    if deprived.any() or len(homeless):
+    own_gap = d.homeless_gap > 0 or d.undocumented_gap > 0
+    returned = np.flatnonzero(pop.status == Status.RETURNED) if own_gap else away[:0]
+    own_short = returned[
+        ((pop.housing[returned] != Housing.INTACT) & (d.homeless_gap > 0))
+        | (~pop.documented[returned] & (d.undocumented_gap > 0))
+    ]
+    if deprived.any() or len(own_short):
         few = np.flatnonzero(deprived)
         if len(few) <= 4:  # a comparison per place is cheaper than a gather
             mark = np.zeros(pop.n, dtype=bool)
@@ -152,14 +156,17 @@ def decide_and_move(
                 mark |= pop.place == j
         else:
             mark = deprived[pop.place]
-        mark[homeless] = True
+        mark[own_short] = True
         short = np.flatnonzero(mark)
         st = pop.status[short]
         keep = (st != Status.INTERNALLY_DISPLACED) & (st != Status.REFUGEE)
         short, st = short[keep], st[keep]
         u = rng.random(len(short), dtype=np.float32)
-        lost = (st == Status.RETURNED) & (pop.housing[short] != Housing.INTACT)
-        limit = np.maximum(ctx.deprivation[pop.place[short]], d.homeless_gap * lost)
+        back = st == Status.RETURNED
+        lost = back & (pop.housing[short] != Housing.INTACT)
+        unserved = back & ~pop.documented[short]
+        own = np.maximum(d.homeless_gap * lost, d.undocumented_gap * unserved)
+        limit = np.maximum(ctx.deprivation[pop.place[short]], own)
         maybe = rules.weighs_leaving(d, limit, u)
         ids = short[maybe]
         review[ids[rules.weighs_leaving(d, _gap(pop, ctx, d, ids), u[maybe])]] = True
@@ -187,10 +194,12 @@ def reunite(pop: Population, d: Any, rng: np.random.Generator) -> None:
 
 def _gap(pop: Population, ctx: Context, d: Any, ids: np.ndarray) -> np.ndarray:
     """Households' own shortfall of need (``rules.need_gap``)."""
+    back = pop.status[ids] == Status.RETURNED
     return rules.need_gap(
         d,
         ctx.deprivation[pop.place[ids]],
-        homeless=(pop.status[ids] == Status.RETURNED) & (pop.housing[ids] != Housing.INTACT),
+        homeless=back & (pop.housing[ids] != Housing.INTACT),
+        undocumented=back & ~pop.documented[ids],
         supported=pop.support_months[ids] > 0,
         boost=pop.livelihood_boost[ids],
     )

@@ -101,6 +101,11 @@ class Household(mesa.Agent):
         """A returnee whose home is not habitable (destroyed or occupied)."""
         return self.status == Status.RETURNED and self.home_lost
 
+    @property
+    def unserved(self) -> bool:
+        """A returnee without civil documents (services out of its reach)."""
+        return self.status == Status.RETURNED and not self.documented
+
     def gap(self, ctx: Context) -> float:
         """This household's shortfall of livelihood, services and shelter below need."""
         d = self.model.p.decision
@@ -108,6 +113,7 @@ class Household(mesa.Agent):
             d,
             ctx.deprivation[self.place],
             homeless=self.homeless,
+            undocumented=self.unserved,
             supported=self.support_months > 0,
             boost=self.livelihood_boost,
         )
@@ -292,16 +298,18 @@ class AgentEngine:
         n_away = sum(h.away for h in self.households)
         review_draws = iter(rng.random(n_away, dtype=np.float32))
         deliberates = [h.review(review_draws.__next__, ctx) for h in self.households]
-        # Then one per household not displaced at a deprived place or without a habitable
-        # home after return, in household order.
+        # Then one per household not displaced at a deprived place, or a returnee without a
+        # habitable home or without documents, in household order.
         d = model.p.decision
-        homeless = d.homeless_gap > 0 and any(h.homeless for h in self.households)
-        if (ctx.deprivation > 0).any() or homeless:
+
+        def own_short(h: Household) -> bool:
+            return (d.homeless_gap > 0 and h.homeless) or (d.undocumented_gap > 0 and h.unserved)
+
+        if (ctx.deprivation > 0).any() or any(own_short(h) for h in self.households):
             short = [
                 i
                 for i, h in enumerate(self.households)
-                if not h.away
-                and (ctx.deprivation[h.place] > 0 or (d.homeless_gap > 0 and h.homeless))
+                if not h.away and (ctx.deprivation[h.place] > 0 or own_short(h))
             ]
             for i, u in zip(short, rng.random(len(short), dtype=np.float32), strict=True):
                 if rules.weighs_leaving(d, self.households[i].gap(ctx), u):

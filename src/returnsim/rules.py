@@ -351,6 +351,18 @@ PARAMS: tuple[Param, ...] = (
         high=5.0,
     ),
     Param(
+        key="decision.undocumented_gap",
+        default=0.2,
+        unit="deprivation 0-1",
+        doc="Shortfall of need of a returnee without civil documents, who cannot enrol "
+        "children, register at a clinic or claim social assistance (legal aid closes it)",
+        source="NRC and IHRC, Securing Status (2018) and UNHCR, Global Report on civil "
+        "documentation: without documents returnees are refused school enrolment, health "
+        "care and assistance; the size is an assumption",
+        low=0.0,
+        high=1.0,
+    ),
+    Param(
         key="decision.homeless_gap",
         default=0.5,
         unit="deprivation 0-1",
@@ -435,8 +447,8 @@ PARAMS: tuple[Param, ...] = (
         key="decision.reunification_rate",
         default=0.03,
         unit="per month",
-        doc="Monthly chance a separated household is reunited (half-life about 2 years; no "
-        "tracing service is modelled yet)",
+        doc="Monthly chance a separated household is reunited on its own (half-life about 2 "
+        "years); family tracing (protection.tracing_*) adds to it",
         source="assumption (ICRC Restoring Family Links: most tracing cases take months to "
         "years to close)",
         low=0.0,
@@ -533,12 +545,25 @@ def deprivation(
 
 
 def need_gap(
-    d: Section, deprivation_here: Any, *, homeless: Any, supported: Any, boost: Any
+    d: Section,
+    deprivation_here: Any,
+    *,
+    homeless: Any,
+    undocumented: Any,
+    supported: Any,
+    boost: Any,
 ) -> Any:
     """A household's own shortfall: the place's deprivation, or ``homeless_gap`` for a
-    returnee without a habitable home if larger; none while food and shelter support after
-    return lasts; less by what livelihood programmes added to its income."""
-    return np.maximum(deprivation_here, d.homeless_gap * homeless) * (1 - supported) * (1.0 - boost)
+    returnee without a habitable home, or ``undocumented_gap`` for a returnee without civil
+    documents (services out of its reach), whichever is largest; none while food and
+    shelter support after return lasts; less by what livelihood programmes added to its
+    income.
+
+        gap = max(deprivation_here, homeless_gap x homeless, undocumented_gap x undocumented)
+              x (1 - supported) x (1 - boost)
+    """
+    own = np.maximum(d.homeless_gap * homeless, d.undocumented_gap * undocumented)
+    return np.maximum(deprivation_here, own) * (1 - supported) * (1.0 - boost)
 
 
 def weighs_leaving(d: Section, gap: Any, u: Any) -> Any:

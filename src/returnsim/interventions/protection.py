@@ -55,11 +55,12 @@ safety first, then remedies):
    2015: women and girls should be able to speak to women staff).
 5. *Legal aid* (``legal_aid_monthly_budget``): civil documentation cases
    restore documents (IASC durable-solutions criterion: documentation);
-   housing, land and property (HLP) claims, open only to the documented,
-   restore an occupied home with ``hlp_success_monthly`` per case-month
-   (EVIDENCE.md: housing; HLP restitution and legal aid raise return).
-   Returnees come first, then the displaced, then the settled elsewhere,
-   each in household order.
+   housing, land and property (HLP) claims, open only to the documented who
+   trust institutions enough to go to them (trust at least ``hlp_min_trust``:
+   trust-building in ``reconciliation`` widens take-up), restore an occupied
+   home with ``hlp_success_monthly`` per case-month (EVIDENCE.md: housing;
+   HLP restitution and legal aid raise return). Returnees come first, then
+   the displaced, then the settled elsewhere, each in household order.
 
 Mediators are hired with what is left after safe accommodation and tracing
 are priced at their full queues, so the month's reach is known before any
@@ -128,6 +129,18 @@ PARAMS = (
         unit="per case-month",
         doc="Chance that a month of legal aid restores an occupied home to its owner",
         source=HLP + "; rate an assumption (claims take months to years)",
+        low=0.0,
+        high=1.0,
+    ),
+    Param(
+        key="protection.hlp_min_trust",
+        default=0.3,
+        unit="trust 0-1",
+        doc="Trust in institutions below which a household with an occupied home brings no "
+        "HLP claim (it does not expect courts or commissions to act)",
+        source="World Justice Project, Global Insights on Access to Justice (2019): most "
+        "people with a legal problem take no action, distrust of institutions among the "
+        "reasons; NRC, HLP rights in displacement; the level is an assumption",
         low=0.0,
         high=1.0,
     ),
@@ -372,7 +385,8 @@ class Protection(Lever):
 
     def _claimants(self) -> np.ndarray:
         pop = self.model.pop
-        return self._legal_queue((pop.housing == hh.Housing.OCCUPIED) & pop.documented)
+        trusting = pop.trust >= self.p.hlp_min_trust
+        return self._legal_queue((pop.housing == hh.Housing.OCCUPIED) & pop.documented & trusting)
 
     def _separated(self, *, reach: bool = True) -> np.ndarray:
         """Separated households at the target places, in household order."""
