@@ -17,7 +17,9 @@ from returnsim.scenario import default, load
 REPO = Path(__file__).absolute().parents[1]
 BASELINE = REPO / "scenarios" / "baseline.toml"
 SIZE = {"households.count": 2000, "scenario.months": 48}
-PEACE = {"conflict.intensity": 0.0}
+# No undocumented returnee weighs leaving for want of services: isolates the place's
+# deprivation (decision.undocumented_gap has its own tests, test_documents_trust.py)
+PEACE = {"conflict.intensity": 0.0, "decision.undocumented_gap": 0.0}
 DROUGHT = {"drought.schedule": [[6, 0.9]]}
 
 

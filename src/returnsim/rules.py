@@ -352,13 +352,15 @@ PARAMS: tuple[Param, ...] = (
     ),
     Param(
         key="decision.undocumented_gap",
-        default=0.2,
+        default=0.1,
         unit="deprivation 0-1",
         doc="Shortfall of need of a returnee without civil documents, who cannot enrol "
         "children, register at a clinic or claim social assistance (legal aid closes it)",
         source="NRC and IHRC, Securing Status (2018) and UNHCR, Global Report on civil "
         "documentation: without documents returnees are refused school enrolment, health "
-        "care and assistance; the size is an assumption",
+        "care and assistance; the size is an assumption, a fifth of the homeless gap (at "
+        "0.2 the churn of undocumented returnees hid the return spike after camp closure, "
+        "stylized fact 3)",
         low=0.0,
         high=1.0,
     ),
