@@ -26,7 +26,7 @@ def add_command(sub: Any) -> None:
         help="run a scenario and write its results to a folder",
         description="Run a scenario and write timeseries.csv, groups.csv, summary.json, "
         "run.json and stocks.png (plus flows, conditions, reintegration and spending "
-        "figures with --plot) into a folder.",
+        "figures with --plot) into a folder; with --report also report.md and report.html.",
     )
     scenario_argument(run)
     size_options(run)
@@ -38,7 +38,31 @@ def add_command(sub: Any) -> None:
         action="store_true",
         help="also draw flows.png, conditions.png, reintegration.png and spending.png",
     )
+    run.add_argument(
+        "--report",
+        nargs="?",
+        const="md,html",
+        default=None,
+        type=report_formats,
+        metavar="FORMATS",
+        help="also write the thematic report (health care, information, women, minors, "
+        "LGBTQI+ people, persons with disabilities, older people) as report.md and "
+        "report.html; FORMATS: md, html or md,html (default)",
+    )
     run.set_defaults(handler=cmd_run)
+
+
+def report_formats(text: str) -> tuple[str, ...]:
+    """An argparse type: the formats of --report (``report.FORMATS``)."""
+    from returnsim import report
+
+    try:
+        return report.parse_formats(text)
+    except ValueError as exc:
+        hint = "; give SCENARIO before --report" if text.endswith(".toml") else ""
+        raise argparse.ArgumentTypeError(
+            f"{exc} (allowed: {', '.join(report.FORMATS)} or md,html{hint})"
+        ) from None
 
 
 def default_out(spec: Scenario) -> Path:
@@ -68,6 +92,10 @@ def cmd_run(args: argparse.Namespace, argv: Sequence[str]) -> int:
             written = output.write_run(
                 tmp, model, summary, output.run_provenance(model, argv, wall), args.plot
             )
+            if args.report:
+                from returnsim import report
+
+                written += report.write(tmp, summary, model, args.report)
     except OSError as exc:
         why = exc.strerror or str(exc)
         raise InputError(f"--out {out_dir}: cannot write the run folder there ({why})") from None

@@ -22,7 +22,7 @@ import solara
 from matplotlib.figure import Figure
 from mesa.visualization.utils import update_counter
 
-from returnsim import outcomes, plots, scenario_toml
+from returnsim import outcomes, output, plots, report, scenario_toml
 from returnsim.errors import InputError
 from returnsim.viz import figures
 from returnsim.viz.story import month_story, usd
@@ -279,6 +279,19 @@ def run_csv(model: WorkshopModel) -> str:
         return figures.timeseries(model).to_csv(index=False)
 
 
+def report_html(model: WorkshopModel) -> str:
+    """The thematic report of the run so far (as report.html of `returnsim run --report`)."""
+    import pandas as pd
+
+    with model.lock:
+        ts = figures.timeseries(model)
+        groups = pd.DataFrame(output.person_table(ts["month"], model.persons_by_group))
+        texts = report.render(
+            groups, ts, outcomes.summarize(model), report.access_figures(model), ("html",)
+        )
+    return texts[report.FORMATS["html"]]
+
+
 def _stem(model: WorkshopModel) -> str:
     return f"{model.scenario_name}-seed{model.seed}-month{model.steps}"
 
@@ -292,7 +305,9 @@ def ExportView(model: WorkshopModel) -> None:
         solara.Text(
             "The CSV has one row per month so far (as timeseries.csv of `returnsim run`). "
             "The TOML is this run's scenario: `returnsim run FILE.toml` reproduces it "
-            "exactly (same seed), as a research run you can extend."
+            "exactly (same seed), as a research run you can extend. The report is the "
+            "thematic report of the run so far (health care, information, women, minors, "
+            "LGBTQI+ people, persons with disabilities, older people), one offline page."
         )
         with solara.Row():
             solara.FileDownload(
@@ -306,5 +321,11 @@ def ExportView(model: WorkshopModel) -> None:
                 filename=f"{stem}.toml",
                 label="Download settings (TOML)",
                 mime_type="application/toml",
+            )
+            solara.FileDownload(
+                lambda: report_html(model),
+                filename=f"{stem}-report.html",
+                label="Download report (HTML)",
+                mime_type="text/html",
             )
         solara.Preformatted(settings_toml(model), class_="returnsim-toml")
