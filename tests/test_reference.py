@@ -35,6 +35,12 @@ CASES = {
         "peacekeeping.corridors": ["north", "east"],
         "peacekeeping.safe_zones": ["capital"],
     },
+    "closures": {
+        "households.initial_refugee_share": 0.2,
+        "borders.entry": [[4, 0], [14, 1]],
+        "borders.exit": [[20, 0], [30, 1]],
+        "places.camp.open": [[0, 0], [10, 1]],
+    },
     "return_areas_poor": {
         "peacekeeping.strategy": "return_areas",
         "households.assets_median": 40.0,

@@ -83,7 +83,7 @@ def check_value(param: Param, value: Any, *, source: str, key: str) -> Any:
         if len(set(value)) != len(value):
             raise bad(" (repeats a name)")
         return list(value)
-    if param.kind == "schedule":
+    if param.kind in ("schedule", "gate"):
         if not isinstance(value, list):
             raise bad()
         out, last = [], -1
@@ -94,6 +94,8 @@ def check_value(param: Param, value: Any, *, source: str, key: str) -> Any:
             if not is_number(month) or month != int(month) or month < 0 or month <= last:
                 raise bad()
             if not is_number(level) or not in_range(param, level):
+                raise bad()
+            if param.kind == "gate" and level not in (0, 1):
                 raise bad()
             last = int(month)
             out.append([int(month), float(level)])

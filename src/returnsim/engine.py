@@ -60,6 +60,7 @@ def build_context(
         nbr=places.nbr,
         nbr_km=places.nbr_km,
     )
+    road = np.where(places.road, road, -np.inf)  # a closed road is no option (closures)
     every_home = np.arange(places.n)[None, :]
     return Context(
         inclusive=rules.inclusive_value(

@@ -211,7 +211,7 @@ class ReturnModel(mesa.Model):
             tally=self.tally,
             events=self.violence.events,
             month=self.steps,
-            return_elsewhere_place=self._alt_home,
+            return_elsewhere_place=np.where(places.entry[self._alt_home], self._alt_home, -1),
             info_bonus=self.info_bonus,
             package=terms,
             takeup=takeup,

@@ -91,7 +91,7 @@ class Param:
     source: str
     low: float | None = None
     high: float | None = None
-    kind: str = "float"  # float | int | str | bool | schedule | list | places
+    kind: str = "float"  # float | int | str | bool | schedule | gate | list | places
     choices: tuple[str, ...] = ()
 
     @property
@@ -105,6 +105,8 @@ class Param:
             return "one of " + ", ".join(repr(c) for c in self.choices)
         if self.kind == "schedule":
             return "a list of [month, value] pairs with months ascending"
+        if self.kind == "gate":
+            return "a list of [month, 0 or 1] pairs with months ascending (0 closed, 1 open)"
         if self.kind == "bool":
             return "true or false"
         if self.kind == "str":

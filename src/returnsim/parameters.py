@@ -183,6 +183,18 @@ PLACE_PARAMS: tuple[Param, ...] = (
         kind="bool",
     ),
     Param(
+        key="open",
+        default=[],
+        unit="[month, 0 closed | 1 open]",
+        doc="Whether households can enter the place, by month (step schedule; before the "
+        "first entry and when empty: open); those inside may still leave",
+        source="scenario (Flee closures.csv, Suleimenova, Bell and Groen 2017: location, "
+        "link and border closures by date)",
+        low=0.0,
+        high=1.0,
+        kind="gate",
+    ),
+    Param(
         key="x",
         default=0.5,
         unit="map units",
@@ -215,6 +227,18 @@ ROUTE_PARAMS: tuple[Param, ...] = (
         source="scenario",
         low=0.1,
         high=100_000.0,
+    ),
+    Param(
+        key="open",
+        default=[],
+        unit="[month, 0 closed | 1 open]",
+        doc="Whether the road can be travelled (both ways), by month (step schedule; before the "
+        "first entry and when empty: open)",
+        source="scenario (Flee closures.csv, Suleimenova, Bell and Groen 2017: location, "
+        "link and border closures by date)",
+        low=0.0,
+        high=1.0,
+        kind="gate",
     ),
 )
 

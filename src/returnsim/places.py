@@ -99,8 +99,11 @@ class Contribution:
 class Caps:
     """The shocks' limits this month, as multipliers by place (1: no limit)."""
 
-    def __init__(self, n: int) -> None:
+    def __init__(self, roads: np.ndarray) -> None:
+        n = len(roads)
         self.capacity = np.ones(n)  # of the scenario's capacity (camp closures)
+        self.entry = np.ones(n, dtype=bool)  # open for households to enter (closures)
+        self.road = roads.copy()  # (place, neighbour k) road open to travel (closures)
         self.services = np.ones(n)  # of base services (assistance cuts)
         self.livelihood = np.ones(n)  # of base livelihood (assistance cuts, droughts)
 
@@ -140,8 +143,9 @@ class Places:
         for r in scenario.routes:
             self.graph.add_edge(self.index[r["from"]], self.index[r["to"]], km=r["km"])
         adj = csr_array(nx.to_scipy_sparse_array(self.graph, nodelist=range(n), weight="km"))
-        #: shortest road distance between every pair of places (inf: unreachable)
+        #: shortest open road distance from a place to another (inf: unreachable)
         self.dist_km = shortest_path(adj, directed=False) if n > 1 else np.zeros((1, 1))
+        self._all_open_km = self.dist_km
         degree = max((d for _, d in self.graph.degree()), default=0)
         k = max(degree, 1)
         #: neighbours padded with -1, and their distances
@@ -151,6 +155,9 @@ class Places:
             for j, (other, data) in enumerate(sorted(self.graph[i].items())):
                 self.nbr[i, j] = other
                 self.nbr_km[i, j] = data["km"]
+        #: open for households to enter, and (place, k) roads open to travel (closures)
+        self.entry = np.ones(n, dtype=bool)
+        self.road = self.nbr >= 0
 
         # Derived from the scenario and the contributions (refresh); read-only for levers.
         self.base_services = services.copy()
@@ -240,7 +247,17 @@ class Places:
         self.aid_coverage[:] = np.minimum(aid, 1.0)
 
     def hold_under(self, caps: Caps) -> None:
-        """Apply the shocks' caps: camp capacity, services and livelihood at most cap x base."""
+        """Apply the shocks' caps: camp capacity, services and livelihood at most cap x base,
+        and closures (open places and roads; distances over the open roads, one way)."""
+        if (caps.road != self.road).any() or (caps.entry != self.entry).any():
+            self.entry[:] = caps.entry
+            self.road = caps.road.copy()
+            if self.road[self.nbr >= 0].all():
+                self.dist_km = self._all_open_km
+            else:
+                i, k = np.nonzero(self.road)
+                adj = csr_array((self.nbr_km[i, k], (i, self.nbr[i, k])), shape=(self.n,) * 2)
+                self.dist_km = shortest_path(adj, directed=True)
         self.capacity[:] = np.where(
             caps.capacity == 1.0,
             self.scenario_capacity,

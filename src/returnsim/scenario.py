@@ -188,7 +188,9 @@ def _routes(raw: Any, places: list[dict[str, Any]], source: str) -> list[dict[st
         for k, v in body.items():
             param = ROUTE_BY_KEY.get(k)
             if param is None:
-                raise InputError(f"{source}: unknown key '{where}.{k}' (allowed: from, to, km)")
+                raise InputError(
+                    f"{source}: unknown key '{where}.{k}' (allowed: {', '.join(ROUTE_BY_KEY)})"
+                )
             route[k] = check_value(param, v, source=source, key=f"{where}.{k}")
         for end in ("from", "to"):
             if route[end] not in names:

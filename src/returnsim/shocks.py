@@ -23,6 +23,18 @@ place array themselves.
   ``dynamics.recovery_rate``; it lowers the value of home for those
   deciding whether to return (Somalia 2011 and 2016-17).
 
+- **Closures** (Flee's closures.csv: a place, a road or a border, by date):
+  ``places.NAME.open`` and ``[[routes]] open`` are [month, 0 | 1] step
+  schedules (0 closed, 1 open; open before the first entry), and
+  ``borders.entry`` and ``borders.exit`` close every road from the country
+  to a place abroad (asylum seekers turned back at the border) or from
+  abroad into the country (refugees cannot come home that way). A closed
+  road cannot be taken in either direction; nobody enters a closed place,
+  by road, by a return journey or by returning elsewhere, while those in it
+  may leave. A return home crosses the open roads only (the shortest open
+  path; none, and home is out of reach this month). A camp that opens at a
+  date is a place closed until then.
+
 A drought or an assistance cut also raises the places' deprivation
 (``rules.deprivation``): households short of need weigh leaving, and go as
 far as they can pay the journey.
@@ -97,6 +109,29 @@ PARAMS: tuple[Param, ...] = (
         high=1.0,
         kind="schedule",
     ),
+    Param(
+        key="borders.entry",
+        default=[],
+        unit="[month, 0 closed | 1 open]",
+        doc="Whether households can cross from the country to a place abroad, by month (step "
+        "schedule; open before the first entry and when empty)",
+        source="scenario (Flee closures.csv border closures; Lithuania closed its border "
+        "with Belarus to irregular entries in August 2021)",
+        low=0.0,
+        high=1.0,
+        kind="gate",
+    ),
+    Param(
+        key="borders.exit",
+        default=[],
+        unit="[month, 0 closed | 1 open]",
+        doc="Whether households can cross from abroad into the country (returns of refugees "
+        "over the border), by month (step schedule; open before the first entry and when empty)",
+        source="scenario (Flee closures.csv border closures)",
+        low=0.0,
+        high=1.0,
+        kind="gate",
+    ),
 )
 
 
@@ -124,7 +159,21 @@ class Shocks:
                 f"(give places.{name}.capacity > 0 to close it)"
             )
         #: this month's limits on the places (``Places.hold_under`` applies them)
-        self.caps = Caps(places.n)
+        self.caps = Caps(places.nbr >= 0)
+        self.place_gates = [(i, g["open"]) for i, g in enumerate(model.spec.places) if g["open"]]
+        self.road_gates = [
+            (places.index[r["from"]], places.index[r["to"]], r["open"])
+            for r in model.spec.routes
+            if r.get("open")
+        ]
+        self.gated = bool(self.place_gates or self.road_gates or p.borders.entry or p.borders.exit)
+        #: (place, k) crossing the border from the country to abroad, and back
+        src = np.repeat(np.arange(places.n)[:, None], places.nbr.shape[1], axis=1)
+        real = places.nbr >= 0
+        dst_abroad = places.abroad[np.maximum(places.nbr, 0)]
+        self.entering = real & ~places.abroad[src] & dst_abroad
+        self.leaving = real & places.abroad[src] & ~dst_abroad
+        self.nbr = places.nbr
         #: this month's multipliers (reported for plots and tests)
         self.capacity_factor = 1.0
         self.assistance_factor = 1.0
@@ -146,4 +195,27 @@ class Shocks:
         if self.drought_severity > 0.0:
             d = self.drought_places
             caps.livelihood[d] = np.minimum(caps.livelihood[d], 1.0 - self.drought_severity)
+        if self.gated:
+            self._gates(month)
         return caps
+
+    def _gates(self, month: int) -> None:
+        """This month's open places and roads (``Caps.entry``, ``Caps.road``)."""
+        p, caps = self.p, self.caps
+
+        def shut(schedule: list[list[float]]) -> bool:
+            return schedule_at(schedule, month, default=1.0, linear=False) < 1.0
+
+        caps.entry[:] = True
+        for i, schedule in self.place_gates:
+            caps.entry[i] = not shut(schedule)
+        road = caps.entry[np.maximum(self.nbr, 0)] & (self.nbr >= 0)
+        for a, b, schedule in self.road_gates:
+            if shut(schedule):
+                road[a, self.nbr[a] == b] = False
+                road[b, self.nbr[b] == a] = False
+        if shut(p.borders.entry):
+            road &= ~self.entering
+        if shut(p.borders.exit):
+            road &= ~self.leaving
+        caps.road[:] = road

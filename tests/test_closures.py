@@ -1,0 +1,123 @@
+"""Dated closures of places, roads and borders (shocks.py, as Flee's closures.csv): each
+changes who moves where on its dates and not before or after. Paired seeds, the baseline
+with and without the closure, households' moves read month by month."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from returnsim import ReturnModel
+from returnsim.cli import main
+from returnsim.scenario import from_dict, load
+
+REPO = Path(__file__).absolute().parents[1]
+BASELINE = REPO / "scenarios" / "baseline.toml"
+SIZE = {"households.count": 3000, "scenario.months": 36}
+
+
+def moves(over: dict, *, spec=None, seed: int = 42) -> tuple[ReturnModel, np.ndarray]:
+    """The model, and each household's place at the end of months 0..36 (rows)."""
+    m = ReturnModel(spec or load(BASELINE, {**SIZE, **over}), rng=seed)
+    where = [m.pop.place.copy()]
+    while m.running:
+        m.step()
+        where.append(m.pop.place.copy())
+    return m, np.array(where)
+
+
+def crossings(m: ReturnModel, where: np.ndarray, into_abroad: bool) -> np.ndarray:
+    """Households crossing the border in each month (row t: during month t)."""
+    abroad = m.places.abroad[where]
+    crossed = (~abroad[:-1] & abroad[1:]) if into_abroad else (abroad[:-1] & ~abroad[1:])
+    return np.concatenate([[0], crossed.sum(axis=1)])
+
+
+@pytest.mark.parametrize("seed", [42, 7])
+def test_a_closed_border_turns_back_arrivals_only_while_it_is_closed(seed: int) -> None:
+    m0, w0 = moves({}, seed=seed)
+    m1, w1 = moves({"borders.entry": [[6, 0], [18, 1]]}, seed=seed)
+    open_, shut = crossings(m0, w0, True), crossings(m1, w1, True)
+    assert open_[6:18].sum() > 20 and shut[6:18].sum() == 0
+    assert shut[:6].tolist() == open_[:6].tolist()  # identical until the closure
+    assert shut[18:].sum() > 0  # people cross again once it opens
+    # returns over the border stay open: refugees keep coming home
+    assert crossings(m1, w1, False)[6:18].sum() > 0
+
+
+@pytest.mark.parametrize("seed", [42, 7])
+def test_a_border_closed_to_exits_keeps_refugees_from_coming_home(seed: int) -> None:
+    m0, w0 = moves({}, seed=seed)
+    m1, w1 = moves({"borders.exit": [[12, 0]]}, seed=seed)
+    assert crossings(m0, w0, False)[12:].sum() > 20
+    assert crossings(m1, w1, False)[12:].sum() == 0
+    assert m1.count(2) > m0.count(2)  # more remain refugees at the end (Status.REFUGEE)
+
+
+def test_a_camp_that_opens_at_a_date_takes_nobody_in_before() -> None:
+    m0, w0 = moves({})
+    _, w1 = moves({"places.camp.open": [[0, 0], [12, 1]]})
+    camp = m0.places.index["camp"]
+
+    def arrivals(where: np.ndarray) -> np.ndarray:  # row t: during month t
+        return np.concatenate([[0], ((where[1:] == camp) & (where[:-1] != camp)).sum(axis=1)])
+
+    assert arrivals(w0)[:12].sum() > 20 and arrivals(w1)[:12].sum() == 0
+    assert arrivals(w1)[12:].sum() > 0
+    # those kept out went elsewhere in the country instead
+    capital = m0.places.index["capital"]
+    assert (w1[12] == capital).sum() > (w0[12] == capital).sum()
+
+
+def test_a_closed_road_is_not_taken_and_returns_go_round_it() -> None:
+    raw = load(BASELINE, SIZE).to_dict()
+    for r in raw["routes"]:
+        if {r["from"], r["to"]} == {"north", "camp"}:
+            r["open"] = [[0, 0], [24, 1]]
+    _, w1 = moves({}, spec=from_dict(raw, source="<test>"))
+    m0, w0 = moves({})
+    north, camp = (m0.places.index[n] for n in ("north", "camp"))
+
+    def flights(where: np.ndarray) -> np.ndarray:  # row t: during month t
+        return np.concatenate([[0], ((where[:-1] == north) & (where[1:] == camp)).sum(axis=1)])
+
+    assert flights(w0)[:24].sum() > 20 and flights(w1)[:24].sum() == 0
+    assert flights(w1)[24:].sum() > 0
+    # while closed, the journey home from the camp is the way round, through the capital
+    km = {frozenset((r["from"], r["to"])): r["km"] for r in raw["routes"]}
+    m = ReturnModel(from_dict(raw, source="<test>"), rng=1)
+    m.step()
+    around = km[frozenset(("camp", "capital"))] + km[frozenset(("capital", "north"))]
+    assert m.places.dist_km[camp, north] == pytest.approx(around)
+    assert m0.places.dist_km[camp, north] == km[frozenset(("north", "camp"))]
+
+
+@pytest.mark.parametrize(
+    "setting, named",
+    [
+        ("places.camp.open=[[0, 0.5]]", "places.camp.open"),
+        ("borders.entry=[[3, 1], [2, 0]]", "borders.entry"),
+        ("borders.exit=[[3, 2]]", "borders.exit"),
+    ],
+)
+def test_a_bad_closure_stops_with_one_line(tmp_path: Path, capsys, setting, named) -> None:
+    out = tmp_path / "run"
+    code = main(["run", str(BASELINE), "--set", setting, "--out", str(out)])
+    err = capsys.readouterr().err.strip().splitlines()
+    assert code == 2 and len(err) == 1 and named in err[0] and "0 or 1" in err[0]
+    assert not out.exists()
+
+
+def test_closures_survive_the_settings_export() -> None:
+    """The workshop's TOML export (scenario_toml.dumps) keeps every closure."""
+    import tomllib
+
+    from returnsim import scenario_toml
+
+    over = {"places.camp.open": [[0, 0], [12, 1]], "borders.entry": [[3, 0]]}
+    raw = load(BASELINE, over).to_dict()
+    raw["routes"][0]["open"] = [[2, 0], [5, 1]]
+    spec = from_dict(raw)
+    assert from_dict(tomllib.loads(scenario_toml.dumps(spec))).digest() == spec.digest()
