@@ -125,7 +125,10 @@ def test_families_with_school_age_children_weigh_schooling_at_home() -> None:
         none = np.mean([_back_home({**w, "education.monthly_budget": 0.0}, s)[0] for s in seeds])
         return float(funded - none)
 
-    assert gain(0.8) > gain(0.0) > 0
+    # with no weight on schooling the support brings nobody home through it (seeds 1-3:
+    # -0.9 points, noise and the other channels); with the weight on it does
+    with_weight = gain(0.8)
+    assert with_weight > 0 and with_weight > gain(0.0) + 0.02
 
 
 def test_family_separation_in_flight_and_reunification() -> None:
