@@ -229,6 +229,17 @@ ROUTE_PARAMS: tuple[Param, ...] = (
         high=100_000.0,
     ),
     Param(
+        key="terrain",
+        default=1.0,
+        unit="x good-road cost",
+        doc="Cost of hauling a tonne over a km of this road, as a multiple of a good road "
+        "(dirt track 2-3, swamp or mountain track more)",
+        source="assumption (World Bank road costs: vehicle operating costs on unpaved and "
+        "poor roads are two to three times those on paved roads)",
+        low=1.0,
+        high=20.0,
+    ),
+    Param(
         key="open",
         default=[],
         unit="[month, 0 closed | 1 open]",

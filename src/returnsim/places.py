@@ -60,6 +60,36 @@ PARAMS: tuple[Param, ...] = (
         low=0.0,
         high=1.0,
     ),
+    Param(
+        key="logistics.hubs",
+        default=[],
+        unit="places",
+        doc="Places supplies are trucked from ([]: every town, and every place abroad, "
+        "supplied from the host country)",
+        source="scenario",
+        kind="places",
+    ),
+    Param(
+        key="logistics.cost_per_tonne_km",
+        default=0.1,
+        unit="USD per tonne-km",
+        doc="Road haulage on a good road (terrain factor 1), before any insecurity premium",
+        source="Teravaninthorn and Raballand, Transport Prices and Costs in Africa (World "
+        "Bank 2009): USD 0.05-0.13 per tonne-km on the main corridors",
+        low=0.0,
+        high=10.0,
+    ),
+    Param(
+        key="logistics.insecurity_premium",
+        default=1.0,
+        unit="share of haulage at zero security",
+        doc="Extra haulage cost where the place supplied is insecure (escorts, insurance, "
+        "truck hire): x (1 + premium x (1 - security) x (1 - peacekeeping presence))",
+        source="assumption (Logistics Cluster: armed escorts and risk premiums in South "
+        "Sudan, Somalia and the Kivus often double road transport rates)",
+        low=0.0,
+        high=10.0,
+    ),
 )
 
 
@@ -103,7 +133,8 @@ class Caps:
         n = len(roads)
         self.capacity = np.ones(n)  # of the scenario's capacity (camp closures)
         self.entry = np.ones(n, dtype=bool)  # open for households to enter (closures)
-        self.road = roads.copy()  # (place, neighbour k) road open to travel (closures)
+        self.road = roads.copy()  # (place, neighbour k) road households may take (closures)
+        self.passable = roads.copy()  # (place, neighbour k) road open at all (supplies too)
         self.services = np.ones(n)  # of base services (assistance cuts)
         self.livelihood = np.ones(n)  # of base livelihood (assistance cuts, droughts)
 
@@ -155,9 +186,28 @@ class Places:
             for j, (other, data) in enumerate(sorted(self.graph[i].items())):
                 self.nbr[i, j] = other
                 self.nbr_km[i, j] = data["km"]
+        #: (place, k) cost of haulage on each road in good-road km (km x terrain factor)
+        self.nbr_haul_km = np.full((n, k), np.inf)
+        terrain = {
+            frozenset((self.index[r["from"]], self.index[r["to"]])): r.get("terrain", 1.0)
+            for r in scenario.routes
+        }
+        for i in range(n):
+            for j in range(k):
+                if self.nbr[i, j] >= 0:
+                    edge = frozenset((i, int(self.nbr[i, j])))
+                    self.nbr_haul_km[i, j] = self.nbr_km[i, j] * terrain[edge]
+        hubs = p.logistics.hubs
+        if hubs:
+            self.hubs = np.array([self.index[h] for h in hubs], dtype=np.int64)
+        else:
+            self.hubs = np.flatnonzero((self.kind == PlaceKind.TOWN) | self.abroad)
+        self._haul: tuple[np.ndarray, np.ndarray] | None = None
         #: open for households to enter, and (place, k) roads open to travel (closures)
         self.entry = np.ones(n, dtype=bool)
         self.road = self.nbr >= 0
+        #: (place, k) roads open at all this month (a closed road stops supplies too)
+        self.passable = self.road.copy()
 
         # Derived from the scenario and the contributions (refresh); read-only for levers.
         self.base_services = services.copy()
@@ -249,6 +299,8 @@ class Places:
     def hold_under(self, caps: Caps) -> None:
         """Apply the shocks' caps: camp capacity, services and livelihood at most cap x base,
         and closures (open places and roads; distances over the open roads, one way)."""
+        if (caps.passable != self.passable).any():
+            self.passable = caps.passable.copy()
         if (caps.road != self.road).any() or (caps.entry != self.entry).any():
             self.entry[:] = caps.entry
             self.road = caps.road.copy()
@@ -267,6 +319,22 @@ class Places:
             cap = getattr(caps, x)
             level, base = getattr(self, x), getattr(self, f"base_{x}")
             level[:] = np.where(cap < 1.0, np.minimum(level, cap * base), level)
+
+    def haul_km(self) -> np.ndarray:
+        """Per place, the good-road km (km x terrain) from the nearest supply hub over the
+        roads passable this month (inf: out of reach by road, as in a rainy season; 0 at a
+        hub). A place closed to households, or a closed border, does not stop supplies."""
+        if self._haul is None or self._haul[0] is not self.passable:
+            if len(self.hubs) == 0:
+                km = np.full(self.n, np.inf)
+            else:
+                i, k = np.nonzero(self.passable)
+                adj = csr_array(
+                    (self.nbr_haul_km[i, k], (i, self.nbr[i, k])), shape=(self.n, self.n)
+                )
+                km = shortest_path(adj, directed=True, indices=self.hubs).min(axis=0)
+            self._haul = (self.passable, km)
+        return self._haul[1]
 
     def effective_services(self) -> np.ndarray:
         """Services per household, diluted where a place is over capacity."""

@@ -200,7 +200,8 @@ class Shocks:
         return caps
 
     def _gates(self, month: int) -> None:
-        """This month's open places and roads (``Caps.entry``, ``Caps.road``)."""
+        """This month's open places and roads: ``Caps.passable`` (the roads themselves, for
+        supplies too), ``Caps.entry`` and ``Caps.road`` (what households may take)."""
         p, caps = self.p, self.caps
 
         def shut(schedule: list[list[float]]) -> bool:
@@ -209,11 +210,12 @@ class Shocks:
         caps.entry[:] = True
         for i, schedule in self.place_gates:
             caps.entry[i] = not shut(schedule)
-        road = caps.entry[np.maximum(self.nbr, 0)] & (self.nbr >= 0)
+        caps.passable[:] = self.nbr >= 0
         for a, b, schedule in self.road_gates:
             if shut(schedule):
-                road[a, self.nbr[a] == b] = False
-                road[b, self.nbr[b] == a] = False
+                caps.passable[a, self.nbr[a] == b] = False
+                caps.passable[b, self.nbr[b] == a] = False
+        road = caps.passable & caps.entry[np.maximum(self.nbr, 0)]
         if shut(p.borders.entry):
             road &= ~self.entering
         if shut(p.borders.exit):

@@ -15,8 +15,19 @@ duplication (the share of every lever's spending that reaches people,
 ``coordination.duplication_loss``), so the loss to insecurity is a floor it
 cannot go below.
 
-Coverage at a place is what arrives over what its people need (cost per
-person-month), at most 1. Coverage makes a place more liveable (value in
+What a person-month costs at a place is the basket plus its haulage from the
+nearest supply hub (``Places.haul_km``: road km x the roads' terrain factors,
+over the roads open this month), dearer where the place is insecure
+(escorts, insurance) unless troops and police are there:
+
+    haulage = tonnes_per_person_month x cost_per_tonne_km x haul_km
+              x (1 + insecurity_premium x (1 - security) x (1 - presence))
+    unit    = cost_per_person_month + haulage
+
+A place out of reach by road this month (a closed road or border, a rainy
+season) gets nothing; the budget is shared among the places that can be
+reached. Coverage at a place is what arrives over what its people need (unit
+cost per person-month), at most 1. Coverage makes a place more liveable (value in
 the decision rule), slows the running down of displaced households' assets,
 and counts toward food security in reintegration. A pipeline break (chance
 per month) stops deliveries for that month. Spending stops at full coverage.
@@ -49,6 +60,17 @@ PARAMS = (
         source="assumption (WFP ration ~USD 15 plus non-food items and services)",
         low=1.0,
         high=500.0,
+    ),
+    Param(
+        key="aid.tonnes_per_person_month",
+        default=0.015,
+        unit="tonnes per person-month",
+        doc="Weight of the basket to haul per person-month (food ration, water treatment, "
+        "shelter and hygiene items)",
+        source="WFP and Sphere: a 2,100 kcal general ration weighs about 0.5 kg a day, "
+        "15 kg a month",
+        low=0.0,
+        high=1.0,
     ),
     Param(
         key="aid.secured_share",
@@ -115,7 +137,8 @@ class Aid(Lever):
         self.effect = model.places.contribution(self.key)
         self.lost_total = 0.0  # to insecurity and to duplication
         self.stolen_total = 0.0  # to theft and diversion where insecure and unsecured
-        self.delivered_total = 0.0
+        self.delivered_total = 0.0  # value of the baskets that reached people
+        self.haulage_total = 0.0  # spent on hauling the baskets from the hubs
         self.breaks = 0
 
     def request(self, month: int) -> float:
@@ -130,20 +153,35 @@ class Aid(Lever):
             self.breaks += bool(broken and funds > 0)
             return 0.0
         t = self.places
-        persons = self.model.tally.persons[t]
+        haul_km = places.haul_km()[t]
+        persons = np.where(np.isfinite(haul_km), self.model.tally.persons[t], 0)
         if persons.sum() <= 0:
             return 0.0
         presence = conflict.presence(places.troops[t], places.police[t], self.model.p)
         secured = 1.0 - (1.0 - self.p.secured_share) * (1.0 - presence)
         loss = self.p.max_loss * (1.0 - places.security[t]) * (1.0 - secured)
         arrive = (1.0 - loss) * self.efficiency  # share of a dollar that reaches people
-        need = persons * self.p.cost_per_person_month / np.maximum(arrive, 1e-9)
+        lg = self.model.p.logistics
+        premium = 1.0 + lg.insecurity_premium * (1.0 - places.security[t]) * (1.0 - presence)
+        km = np.where(persons > 0, haul_km, 0.0)  # out of reach: no one served there
+        haulage = self.p.tonnes_per_person_month * lg.cost_per_tonne_km * km * premium
+        unit = self.p.cost_per_person_month + haulage
+        need = persons * unit / np.maximum(arrive, 1e-9)
         share = funds * persons / persons.sum()
         spend = np.minimum(share, need)
-        coverage[t] = np.minimum(
-            1.0, spend * arrive / np.maximum(persons * self.p.cost_per_person_month, 1e-9)
-        )
+        coverage[t] = np.minimum(1.0, spend * arrive / np.maximum(persons * unit, 1e-9))
         self.lost_total += float((spend * (1.0 - arrive)).sum())
         self.stolen_total += float((spend * loss).sum())
-        self.delivered_total += float((spend * arrive).sum())
+        self.delivered_total += float((spend * arrive * self.p.cost_per_person_month / unit).sum())
+        self.haulage_total += float((spend * haulage / unit).sum())
         return float(spend.sum())
+
+    def summary(self) -> dict[str, float]:
+        """Where the aid money went over the run (USD), and the months deliveries broke."""
+        return {
+            "baskets_delivered": self.delivered_total,
+            "lost": self.lost_total,
+            "stolen": self.stolen_total,
+            "haulage": self.haulage_total,
+            "pipeline_breaks": self.breaks,
+        }

@@ -1,0 +1,79 @@
+"""Logistics (Places.haul_km, aid.py): a basket costs its haulage from the nearest supply
+hub on top of its price, more over long roads, bad terrain and insecure places, and a
+place out of reach by road gets nothing. Paired seeds, one thing changed."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from returnsim import ReturnModel
+from returnsim.scenario import from_dict, load
+
+REPO = Path(__file__).absolute().parents[1]
+BASELINE = REPO / "scenarios" / "baseline.toml"
+SIZE = {"households.count": 2000, "scenario.months": 36, "households.initial_idp_share": 0.3}
+#: more money than the baskets need, so spending shows their cost
+AMPLE = {"aid.monthly_budget": 1e8}
+
+
+def run(over: dict, *, km: float = 1.0, terrain: float = 1.0, seed: int = 42) -> ReturnModel:
+    raw = load(BASELINE, {**SIZE, **over}).to_dict()
+    for r in raw["routes"]:
+        r["km"] *= km
+        r["terrain"] = terrain
+    m = ReturnModel(from_dict(raw, source="<test>"), rng=seed)
+    m.run()
+    return m
+
+
+@pytest.mark.parametrize("seed", [42, 7])
+def test_longer_roads_and_worse_terrain_make_the_same_aid_dearer(seed: int) -> None:
+    spent = {
+        name: run(AMPLE, seed=seed, **kw).levers["aid"].spent_total
+        for name, kw in {"base": {}, "far": {"km": 3.0}, "rough": {"terrain": 3.0}}.items()
+    }
+    assert spent["far"] > spent["base"] and spent["rough"] > spent["base"]
+    flat = run({**AMPLE, "logistics.cost_per_tonne_km": 0.0}, terrain=3.0, seed=seed)
+    assert flat.levers["aid"].haulage_total == 0.0
+
+
+@pytest.mark.parametrize("seed", [42, 7])
+def test_on_a_fixed_budget_bad_roads_deliver_fewer_baskets(seed: int) -> None:
+    budget = {"aid.monthly_budget": 150_000.0}
+    good = run(budget, seed=seed).levers["aid"]
+    bad = run(budget, terrain=5.0, seed=seed).levers["aid"]
+    assert bad.haulage_total > good.haulage_total
+    assert bad.delivered_total < good.delivered_total
+
+
+def test_insecurity_adds_to_haulage_unless_nothing_is_charged_for_it() -> None:
+    base = run({**AMPLE, "conflict.intensity": 1.5}).levers["aid"]
+    none = run({**AMPLE, "conflict.intensity": 1.5, "logistics.insecurity_premium": 0.0})
+    assert base.haulage_total > none.levers["aid"].haulage_total
+
+
+def test_a_place_out_of_reach_by_road_gets_no_aid() -> None:
+    raw = load(BASELINE, {**SIZE, **AMPLE}).to_dict()
+    for r in raw["routes"]:
+        if "camp" in (r["from"], r["to"]):  # every road to the camp, until month 18
+            r["open"] = [[0, 0], [18, 1]]
+    m = ReturnModel(from_dict(raw, source="<test>"), rng=42)
+    camp = m.places.index["camp"]
+    cover, reach = [], []
+    for _ in range(24):
+        m.step()
+        cover.append(m.places.aid_coverage[camp])
+        reach.append(m.places.haul_km()[camp])
+    assert np.isinf(reach[:16]).all() and np.isfinite(reach[18:]).all()
+    assert max(cover[:16]) == 0.0 and m.tally.persons[camp] > 0
+    assert max(cover[18:]) > 0.5
+    # a camp closed to new arrivals is still supplied
+    shut = ReturnModel(load(BASELINE, {**SIZE, **AMPLE, "places.camp.open": [[0, 0]]}), rng=42)
+    supplied = []
+    for _ in range(6):
+        shut.step()
+        supplied.append(shut.places.aid_coverage[camp])
+    assert max(supplied) > 0.5
