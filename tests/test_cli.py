@@ -37,6 +37,11 @@ SUMMARY_KEYS = {
     "violence_total",
     "intending_return_total",
     "unable_to_return_total",
+    "voluntary_returns_total",
+    "induced_returns_total",
+    "forced_returns_total",
+    "pushbacks_total",
+    "voluntary_return_share",
     "by_group",
     "by_origin",
 }

@@ -41,6 +41,14 @@ CASES = {
         "borders.exit": [[20, 0], [30, 1]],
         "places.camp.open": [[0, 0], [10, 1]],
     },
+    "forced_and_induced": {
+        "households.initial_refugee_share": 0.3,
+        "conflict.schedule": [[0, 1.0], [8, 0.1]],
+        "camps.capacity": [[14, 0.05]],
+        "camps.assistance": [[14, 0.3]],
+        "deportation.schedule": [[20, 0.05], [26, 0.0]],
+        "places.border.pushback": [[2, 0.5], [12, 0.0]],
+    },
     "return_areas_poor": {
         "peacekeeping.strategy": "return_areas",
         "households.assets_median": 40.0,

@@ -45,21 +45,58 @@ def build_context(
     info_bonus: float,
     package: PackageTerms,
     takeup: PackageTakeUp,
+    pressure: np.ndarray | None = None,
 ) -> Context:
-    """What both engines read of the places this month (:func:`rules.place_values`)."""
-    conditions, appeal, road = rules.place_values(
-        p,
-        services=places.effective_services(),
-        livelihood=places.livelihood,
-        education=places.education,
-        cohesion=places.cohesion,
-        security=places.security,
-        presence=presence,
-        aid_coverage=places.aid_coverage,
-        crowding=places.crowding(),
-        nbr=places.nbr,
-        nbr_km=places.nbr_km,
-    )
+    """What both engines read of the places this month (:func:`rules.place_values`).
+
+    ``pressure`` marks places a camp closure or an assistance cut holds this month; their
+    appeal and deprivation without it are computed too (services and livelihood at the
+    level they drift toward, the scenario's capacity), to tell induced returns apart."""
+
+    def values(services: np.ndarray, livelihood: np.ndarray, crowding: np.ndarray) -> tuple:
+        return rules.place_values(
+            p,
+            services=services / (1.0 + crowding),
+            livelihood=livelihood,
+            education=places.education,
+            cohesion=places.cohesion,
+            security=places.security,
+            presence=presence,
+            aid_coverage=places.aid_coverage,
+            crowding=crowding,
+            nbr=places.nbr,
+            nbr_km=places.nbr_km,
+        )
+
+    def deprived(services: np.ndarray, livelihood: np.ndarray) -> np.ndarray:
+        return rules.deprivation(
+            p.decision,
+            livelihood=livelihood,
+            services=services,
+            base_livelihood=places.base_livelihood,
+            base_services=places.base_services,
+            aid_coverage=places.aid_coverage,
+        )
+
+    conditions, appeal, road = values(places.services, places.livelihood, places.crowding())
+    free = {}
+    if pressure is not None and pressure.any():
+        target = 1.0 - p.dynamics.insecurity_damage * (1.0 - places.security)
+        services = np.where(
+            pressure, np.maximum(places.services, places.base_services * target), places.services
+        )
+        livelihood = np.where(
+            pressure,
+            np.maximum(places.livelihood, places.base_livelihood * target),
+            places.livelihood,
+        )
+        room = np.where(pressure, places.scenario_capacity, places.capacity)
+        crowding = np.maximum(places.occupancy / room - 1.0, 0.0)
+        free = {
+            "pressure": pressure,
+            "appeal_free": values(services, livelihood, crowding)[1],
+            "deprivation_free": deprived(services, livelihood),
+        }
     road = np.where(places.road, road, -np.inf)  # a closed road is no option (closures)
     every_home = np.arange(places.n)[None, :]
     return Context(
@@ -78,14 +115,7 @@ def build_context(
         abroad=places.abroad,
         return_elsewhere_place=return_elsewhere_place,
         back_share=rules.back_share(tally.returned_by_origin, tally.ever_displaced_by_origin),
-        deprivation=rules.deprivation(
-            p.decision,
-            livelihood=places.livelihood,
-            services=places.services,
-            base_livelihood=places.base_livelihood,
-            base_services=places.base_services,
-            aid_coverage=places.aid_coverage,
-        ),
+        deprivation=deprived(places.services, places.livelihood),
         events=events,
         month=month,
         aid_coverage=places.aid_coverage,
@@ -94,6 +124,7 @@ def build_context(
         info_bonus=info_bonus,
         package=package,
         takeup=takeup,
+        **free,
     )
 
 
@@ -193,12 +224,15 @@ def reunite(pop: Population, d: Any, rng: np.random.Generator) -> None:
         pop.separated[apart[rules.reunites(d, rng.random(len(apart)))]] = False
 
 
-def _gap(pop: Population, ctx: Context, d: Any, ids: np.ndarray) -> np.ndarray:
-    """Households' own shortfall of need (``rules.need_gap``)."""
+def _gap(
+    pop: Population, ctx: Context, d: Any, ids: np.ndarray, deprivation: np.ndarray | None = None
+) -> np.ndarray:
+    """Households' own shortfall of need (``rules.need_gap``), at the places' deprivation
+    this month or at ``deprivation`` (per place) if given."""
     back = pop.status[ids] == Status.RETURNED
     return rules.need_gap(
         d,
-        ctx.deprivation[pop.place[ids]],
+        (ctx.deprivation if deprivation is None else deprivation)[pop.place[ids]],
         homeless=back & (pop.housing[ids] != Housing.INTACT),
         undocumented=back & ~pop.documented[ids],
         supported=pop.support_months[ids] > 0,
@@ -226,6 +260,7 @@ def _choose_and_act(
     is_away = (status == Status.INTERNALLY_DISPLACED) | (status == Status.REFUGEE)
     home_lost = pop.housing[idx] != Housing.INTACT
     pkg = ctx.package
+    gap = _gap(pop, ctx, d, idx)
     util = np.empty((len(idx), len(Choice)))
     (
         util[:, Choice.STAY],
@@ -248,7 +283,7 @@ def _choose_and_act(
         belief_conditions=pop.belief_conditions[idx].astype(np.float64),
         size=pop.size[idx],
         home_lost=home_lost,
-        gap=_gap(pop, ctx, d, idx),
+        gap=gap,
         trauma=pop.trauma[idx].astype(np.float64),
         cautious=pop.female_head[idx] | pop.older[idx],
         route_risk=ctx.trap_factor[place],
@@ -257,6 +292,23 @@ def _choose_and_act(
         school_home=ctx.education[origin],
     )
     choice = rules.logit_draw(util, uu[:, 0])
+    # A return chosen under a camp closure or an assistance cut: would the same uniform
+    # have chosen it without the pressure (rules.pressure_shift)?
+    induced = np.zeros(len(idx), dtype=bool)
+    if ctx.pressure is not None:
+        r = np.flatnonzero((choice == Choice.RETURN) & ctx.pressure[place])
+        if len(r):
+            shift = rules.pressure_shift(
+                d,
+                appeal=ctx.appeal[place[r]],
+                appeal_free=ctx.appeal_free[place[r]],
+                gap=gap[r],
+                gap_free=_gap(pop, ctx, d, idx[r], ctx.deprivation_free),
+            )
+            free = util[r]
+            free[:, Choice.STAY] += shift
+            free[:, Choice.SETTLE] += shift
+            induced[r] = rules.logit_draw(free, uu[r, 0]) != Choice.RETURN
 
     # Moves: destination by logit among neighbours; fleeing may be blocked.
     sel = np.flatnonzero(choice == Choice.MOVE)
@@ -343,6 +395,7 @@ def _choose_and_act(
     pop.returned_elsewhere[ids] = elsewhere
     flows.new_returns += int((~elsewhere).sum())
     flows.returns_elsewhere += int(elsewhere.sum())
+    flows.induced_returns += int(induced[sel].sum())
     tally.move(pop, ids, dest, new_status)
 
     # Local integration where one is.

@@ -425,6 +425,11 @@ class Context:
     info_bonus: float = 0.0  # extra monthly learning rate from information campaigns
     package: PackageTerms = field(default_factory=PackageTerms)  # return package on offer
     takeup: PackageTakeUp = field(default_factory=PackageTakeUp)  # written as packages go
+    #: per place: a camp closure or an assistance cut holds it this month (None: nowhere)
+    pressure: np.ndarray | None = None
+    #: per place: appeal and deprivation as they would be without that pressure
+    appeal_free: np.ndarray | None = None
+    deprivation_free: np.ndarray | None = None
 
 
 @dataclass
@@ -445,6 +450,13 @@ class Flows:
     #: households short of need who chose to leave home but could not pay the journey
     unable_to_leave: int = 0
     homes_destroyed: int = 0
+    #: returns (home or elsewhere) the household would not have chosen this month without
+    #: a camp closure or an assistance cut where it was (``rules.pressure_shift``)
+    induced_returns: int = 0
+    #: deportations: refugees returned to their home place against their will
+    forced_returns: int = 0
+    #: households sent back at a place's border to where they came from (``places.*.pushback``)
+    pushbacks: int = 0
 
 
 def init_population(

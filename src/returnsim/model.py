@@ -18,7 +18,9 @@ The month (``ReturnModel.step``), in this fixed order (as in Starsim):
    (``Places.refresh``);
 7. households: the value of each place (``rules.place_values``), then the
    household rule (``rules.py``), vectorized (``engine.py``) or one agent at a
-   time (``reference.py``); then separated families reunite (``engine.reunite``);
+   time (``reference.py``); then pushbacks and deportations (``shocks.py``: forced
+   returns, counted apart from chosen ones); then separated families reunite
+   (``engine.reunite``);
 8. budget settles: what each lever spent is booked, the rest returns;
 9. observation: occupancy, exposure to violence, reintegration means and the
    ``DataCollector`` reporters (``REPORTERS``).
@@ -58,7 +60,15 @@ from returnsim.shocks import Shocks
 
 #: Named random streams, spawned in this order from the run's SeedSequence.
 #: Append new streams at the end so existing ones keep their numbers.
-STREAMS = ("population", "conflict", "decisions", "housing", "interventions", "families")
+STREAMS = (
+    "population",
+    "conflict",
+    "decisions",
+    "housing",
+    "interventions",
+    "families",
+    "forced",
+)
 
 STOCKS = {
     "at_origin": Status.AT_ORIGIN,
@@ -154,6 +164,9 @@ class ReturnModel(mesa.Model):
         self.level = p.conflict.intensity * schedule_at(
             p.conflict.schedule, month, default=1.0, linear=False
         )
+        # where each household is as the month opens, if arrivals somewhere are pushed back
+        push = self.shocks.pushing(month)
+        came_from = self.pop.place.copy() if push is not None else None
         self.budget.open_month()
         self.mission.step(month)
         remaining = conflict.suppression(places.troops, places.police, p)
@@ -177,6 +190,7 @@ class ReturnModel(mesa.Model):
             )
         else:
             self.flows = self.engine.step(ctx)
+        self.shocks.force(month, came_from, push)
         reunite(self.pop, p.decision, self.streams["families"])
         self.budget.settle(month)
         places.occupancy = self.tally.households.astype(np.float64)
@@ -215,6 +229,7 @@ class ReturnModel(mesa.Model):
             info_bonus=self.info_bonus,
             package=terms,
             takeup=takeup,
+            pressure=self.shocks.pressure,
         )
 
     def _return_elsewhere_places(self) -> np.ndarray:

@@ -200,6 +200,22 @@ def headline(model: ReturnModel) -> dict[str, Any]:
         "violence_total": float(_series(model, "violence").sum()),
         "intending_return_total": int(_series(model, "intending_return").sum()),
         "unable_to_return_total": int(_series(model, "unable_to_return").sum()),
+        **voluntariness(model, returns_total + returns_elsewhere),
+    }
+
+
+def voluntariness(model: ReturnModel, chosen: int) -> dict[str, Any]:
+    """Returns by how free they were: chosen returns (home or elsewhere) are voluntary or
+    induced (``induced_returns``: not chosen without a camp closure or an assistance
+    cut); deportations and pushbacks to home are forced and not among the chosen."""
+    induced = int(_series(model, "induced_returns").sum())
+    forced = int(_series(model, "forced_returns").sum())
+    return {
+        "voluntary_returns_total": chosen - induced,
+        "induced_returns_total": induced,
+        "forced_returns_total": forced,
+        "pushbacks_total": int(_series(model, "pushbacks").sum()),
+        "voluntary_return_share": share(chosen - induced, chosen + forced),
     }
 
 

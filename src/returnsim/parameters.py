@@ -183,6 +183,18 @@ PLACE_PARAMS: tuple[Param, ...] = (
         kind="bool",
     ),
     Param(
+        key="pushback",
+        default=[],
+        unit="[month, share]",
+        doc="Share of the households arriving at the place in a month who are sent back to "
+        "where they came from (step schedule; empty: none)",
+        source="scenario (UNHCR and the Council of Europe reported pushbacks at the "
+        "Lithuania-Belarus border from August 2021)",
+        low=0.0,
+        high=1.0,
+        kind="schedule",
+    ),
+    Param(
         key="open",
         default=[],
         unit="[month, 0 closed | 1 open]",

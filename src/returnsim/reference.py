@@ -106,12 +106,13 @@ class Household(mesa.Agent):
         """A returnee without civil documents (services out of its reach)."""
         return self.status == Status.RETURNED and not self.documented
 
-    def gap(self, ctx: Context) -> float:
-        """This household's shortfall of livelihood, services and shelter below need."""
+    def gap(self, ctx: Context, deprivation: np.ndarray | None = None) -> float:
+        """This household's shortfall of livelihood, services and shelter below need (at
+        the place's deprivation this month, or at ``deprivation`` per place if given)."""
         d = self.model.p.decision
         return rules.need_gap(
             d,
-            ctx.deprivation[self.place],
+            (ctx.deprivation if deprivation is None else deprivation)[self.place],
             homeless=self.homeless,
             undocumented=self.unserved,
             supported=self.support_months > 0,
@@ -167,6 +168,7 @@ class Household(mesa.Agent):
         d = self.model.p.decision
         here, home = self.place, self.origin
         values = rules.move_values(ctx.nbr[here], ctx.nbr_value[here], home)
+        gap = self.gap(ctx)
         utilities = rules.utilities(
             d,
             ctx.package,
@@ -183,7 +185,7 @@ class Household(mesa.Agent):
             belief_conditions=self.belief_conditions,
             size=self.size,
             home_lost=self.home_lost,
-            gap=self.gap(ctx),
+            gap=gap,
             trauma=self.trauma,
             cautious=self.female_head or self.older,
             route_risk=ctx.trap_factor[here],
@@ -191,11 +193,25 @@ class Household(mesa.Agent):
             school_here=ctx.education[here],
             school_home=ctx.education[home],
         )
-        choice = Choice(_pick(np.array(utilities, dtype=np.float64), uu[0]))
+        util = np.array(utilities, dtype=np.float64)
+        choice = Choice(_pick(util, uu[0]))
         if choice == Choice.MOVE:
             self._move(d, values, uu, ctx, flows)
         elif choice == Choice.RETURN:
-            self._return(d, uu, ctx, flows)
+            # under a camp closure or an assistance cut: would it have returned without?
+            induced = False
+            if ctx.pressure is not None and ctx.pressure[here]:
+                shift = rules.pressure_shift(
+                    d,
+                    appeal=ctx.appeal[here],
+                    appeal_free=ctx.appeal_free[here],
+                    gap=gap,
+                    gap_free=self.gap(ctx, ctx.deprivation_free),
+                )
+                util[Choice.STAY] += shift
+                util[Choice.SETTLE] += shift
+                induced = _pick(util, uu[0]) != Choice.RETURN
+            self._return(d, uu, ctx, flows, induced=induced)
         elif choice == Choice.SETTLE:
             flows.settlements += 1
             self.status = Status.SETTLED_ELSEWHERE
@@ -238,7 +254,9 @@ class Household(mesa.Agent):
         self.place = dest
         self.status = Status.REFUGEE if ctx.abroad[dest] else Status.INTERNALLY_DISPLACED
 
-    def _return(self, d: Section, uu: np.ndarray, ctx: Context, flows: Flows) -> None:
+    def _return(
+        self, d: Section, uu: np.ndarray, ctx: Context, flows: Flows, *, induced: bool
+    ) -> None:
         flows.intending_return += 1
         able = uu[2] < rules.capability(self.assets, rules.trip_cost(d, self.size))
         pkg = ctx.package
@@ -263,6 +281,7 @@ class Household(mesa.Agent):
             flows.unable_to_return += 1
             return
         self.return_month = ctx.month
+        flows.induced_returns += induced
         alt = ctx.return_elsewhere_place[self.origin]
         if rules.returns_elsewhere(d, home_lost=self.home_lost, u=uu[3], alternative=alt):
             flows.returns_elsewhere += 1

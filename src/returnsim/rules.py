@@ -726,6 +726,20 @@ def utilities(
     return stay, move, ret, settle
 
 
+def pressure_shift(d: Section, *, appeal: Any, appeal_free: Any, gap: Any, gap_free: Any) -> Any:
+    """How much more staying (and settling) would be worth without a camp closure or an
+    assistance cut where the household is: the place's appeal and the household's gap of
+    need as they would be without it (``Context.appeal_free``, ``deprivation_free``).
+
+        shift = (appeal_free - appeal) - deprivation_penalty x (gap_free - gap)
+
+    A return is *induced* when the same uniform, drawn on the utilities with U_stay and
+    U_settle raised by the shift, would not have chosen return (IASC: return under
+    pressure is not voluntary); otherwise it is voluntary.
+    """
+    return (appeal_free - appeal) - d.deprivation_penalty * (gap_free - gap)
+
+
 def logit_draw(util: np.ndarray, u: np.ndarray) -> np.ndarray:
     """Column chosen in each row with logit probabilities exp(U) / sum exp(U).
 

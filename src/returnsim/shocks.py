@@ -35,6 +35,18 @@ place array themselves.
   path; none, and home is out of reach this month). A camp that opens at a
   date is a place closed until then.
 
+- **Forced returns**: ``deportation.schedule`` ([month, share]) returns that
+  share of the refugee households at the target places (default: every place
+  abroad) to their home place each month, against their will; a place's
+  ``pushback`` schedule ([month, share]) sends that share of the households
+  who arrived at it this month back to where they came from (to their home:
+  a forced return too). Both act on households after they decide (the
+  ``forced`` stream, one uniform per household at risk, in household order)
+  and are counted apart from chosen returns (``forced_returns``,
+  ``pushbacks``); a return chosen under a camp closure or an assistance cut
+  that the household would not have chosen without it is ``induced``
+  (``engine``, ``rules.pressure_shift``).
+
 A drought or an assistance cut also raises the places' deprivation
 (``rules.deprivation``): households short of need weigh leaving, and go as
 far as they can pay the journey.
@@ -47,6 +59,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from returnsim.errors import InputError
+from returnsim.households import Status
 from returnsim.param import Param, schedule_at
 from returnsim.places import Caps, PlaceKind
 
@@ -110,6 +123,26 @@ PARAMS: tuple[Param, ...] = (
         kind="schedule",
     ),
     Param(
+        key="deportation.targets",
+        default=[],
+        unit="places",
+        doc="Places refugees are deported from ([]: every place abroad)",
+        source="scenario",
+        kind="places",
+    ),
+    Param(
+        key="deportation.schedule",
+        default=[],
+        unit="[month, share per month]",
+        doc="Share of the refugee households at the target places returned to their home "
+        "place each month against their will (step schedule; empty: none)",
+        source="scenario (e.g. Lithuania's returns to Iraq from August 2021; Pakistan's "
+        "deportations of Afghans from 2023)",
+        low=0.0,
+        high=1.0,
+        kind="schedule",
+    ),
+    Param(
         key="borders.entry",
         default=[],
         unit="[month, 0 closed | 1 open]",
@@ -160,6 +193,16 @@ class Shocks:
             )
         #: this month's limits on the places (``Places.hold_under`` applies them)
         self.caps = Caps(places.nbr >= 0)
+        self.model = model
+        names = p.deportation.targets
+        self.deport_from = np.zeros(places.n, dtype=bool)
+        if names:
+            self.deport_from[[places.index[n] for n in names]] = True
+        else:
+            self.deport_from[:] = places.abroad
+        self.pushback = [
+            (i, g["pushback"]) for i, g in enumerate(model.spec.places) if g["pushback"]
+        ]
         self.place_gates = [(i, g["open"]) for i, g in enumerate(model.spec.places) if g["open"]]
         self.road_gates = [
             (places.index[r["from"]], places.index[r["to"]], r["open"])
@@ -178,6 +221,7 @@ class Shocks:
         self.capacity_factor = 1.0
         self.assistance_factor = 1.0
         self.drought_severity = 0.0
+        self.pressure: np.ndarray | None = None
 
     def apply(self, month: int) -> Caps:
         """This month's caps: camp capacity, and services and livelihood as shares of base."""
@@ -187,6 +231,12 @@ class Shocks:
         self.drought_severity = schedule_at(p.drought.schedule, month, default=0.0, linear=False)
         caps.capacity[:] = caps.services[:] = caps.livelihood[:] = 1.0
         c = self.camps
+        #: places a camp closure or an assistance cut holds this month (None: none), where a
+        #: return may be induced rather than chosen freely (engine, ``rules.pressure_shift``)
+        self.pressure = None
+        if self.capacity_factor < 1.0 or self.assistance_factor < 1.0:
+            self.pressure = np.zeros(len(caps.capacity), dtype=bool)
+            self.pressure[c] = True
         if p.camps.capacity:
             caps.capacity[c] = self.capacity_factor
         if self.assistance_factor < 1.0:
@@ -221,3 +271,44 @@ class Shocks:
         if shut(p.borders.exit):
             road &= ~self.leaving
         caps.road[:] = road
+
+    # ----------------------------------------------------------- forced returns
+    def pushing(self, month: int) -> np.ndarray | None:
+        """Per place, the share of this month's arrivals pushed back (None: nowhere)."""
+        if not self.pushback:
+            return None
+        share = np.zeros(self.model.places.n)
+        for i, schedule in self.pushback:
+            share[i] = schedule_at(schedule, month, default=0.0, linear=False)
+        return share if share.any() else None
+
+    def force(self, month: int, came_from: np.ndarray | None, push: np.ndarray | None) -> None:
+        """Pushbacks of this month's arrivals (``came_from``: each household's place before
+        it decided), then deportations; counted in the model's flows."""
+        m = self.model
+        pop, tally, flows, rng = m.pop, m.tally, m.flows, m.streams["forced"]
+        if push is not None and came_from is not None:
+            at = np.flatnonzero((pop.place != came_from) & (push[pop.place] > 0))
+            st = pop.status[at]
+            at = at[(st == Status.INTERNALLY_DISPLACED) | (st == Status.REFUGEE)]
+            back = at[rng.random(len(at)) < push[pop.place[at]]]
+            dest = came_from[back]
+            home = dest == pop.origin[back]
+            status = np.where(
+                home,
+                Status.RETURNED,
+                np.where(m.places.abroad[dest], Status.REFUGEE, Status.INTERNALLY_DISPLACED),
+            ).astype(np.int8)
+            pop.return_month[back[home]] = month
+            tally.move(pop, back, dest, status)
+            flows.pushbacks += len(back)
+            flows.forced_returns += int(home.sum())
+        share = schedule_at(self.p.deportation.schedule, month, default=0.0, linear=False)
+        if share > 0:
+            refugees = np.flatnonzero(pop.status == Status.REFUGEE)
+            refugees = refugees[self.deport_from[pop.place[refugees]]]
+            sent = refugees[rng.random(len(refugees)) < share]
+            pop.return_month[sent] = month
+            pop.returned_elsewhere[sent] = False
+            tally.move(pop, sent, pop.origin[sent], np.full(len(sent), Status.RETURNED, np.int8))
+            flows.forced_returns += len(sent)
