@@ -62,8 +62,10 @@ def check_month(model: ReturnModel, before: np.ndarray) -> None:
     f = model.flows
     delta = stocks - before
     displaced = delta[Status.INTERNALLY_DISPLACED] + delta[Status.REFUGEE]
-    assert displaced == (f.new_displacements - f.new_returns - f.returns_elsewhere - f.settlements)
-    assert delta[Status.RETURNED] == f.new_returns - f.redisplacements
+    chosen = f.new_returns + f.returns_elsewhere
+    assert displaced == f.new_displacements - chosen - f.settlements - f.forced_returns
+    assert delta[Status.RETURNED] == f.new_returns - f.redisplacements + f.forced_returns
+    assert f.induced_returns <= chosen
     assert delta[Status.AT_ORIGIN] <= 0  # nobody becomes never-displaced again
     assert min(vars(f).values()) >= 0
     assert f.redisplacements <= f.new_displacements
@@ -168,6 +170,10 @@ def test_invariants_in_an_eventful_run(baseline_path, engine: str) -> None:
             "households.initial_refugee_share": 0.1,
             "conflict.schedule": [[0, 1.0], [8, 0.0], [30, 2.0], [40, 0.0]],
             "drought.schedule": [[12, 0.9], [24, 0.0]],  # flight for want at peace
+            "camps.capacity": [[14, 0.05], [20, 1.0]],  # returns induced by a closure
+            "camps.assistance": [[14, 0.3], [20, 1.0]],
+            "deportation.schedule": [[36, 0.2], [38, 0.0]],  # forced returns
+            "places.border.pushback": [[1, 0.5], [6, 0.0]],
             "conflict.destruction_scale": 100.0,
             "decision.attachment_halflife": 12.0,
             "peacekeeping.troops": 0,
