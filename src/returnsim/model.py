@@ -10,7 +10,8 @@ The month (``ReturnModel.step``), in this fixed order (as in Starsim):
 5. place conditions: services, livelihood and schooling move toward base
    levels that insecurity lowers; dated camp closures, assistance cuts and
    droughts (``shocks.py``) set caps that hold them under a share of base;
-6. levers: funded in ``budget.priorities`` order, then each acts with its
+6. levers: the governments' consent this month (``state.py``) limits where those that
+   need humanitarian access work; funded in ``budget.priorities`` order, then each acts with its
    grant in its fixed phase order (``interventions``; priority decides only
    who is paid when money is short); a lever changes only its own
    contribution and household columns, and the places' base levels,
@@ -57,6 +58,7 @@ from returnsim.param import Params, Settings, params, schedule_at
 from returnsim.peacekeeping import Mission
 from returnsim.places import PlaceKind, Places
 from returnsim.shocks import Shocks
+from returnsim.state import State
 
 #: Named random streams, spawned in this order from the run's SeedSequence.
 #: Append new streams at the end so existing ones keep their numbers.
@@ -136,6 +138,7 @@ class ReturnModel(mesa.Model):
         self.budget = Budget(self.p.budget, list(self.levers.values()))
         self.mission = Mission(self)
         self.shocks = Shocks(self)
+        self.state = State(self)
         self._alt_home = self._return_elsewhere_places()
         self.level = self.p.conflict.intensity * schedule_at(
             self.p.conflict.schedule, 0, default=1.0, linear=False
@@ -177,6 +180,9 @@ class ReturnModel(mesa.Model):
             recovery=p.dynamics.recovery_rate, damage=p.dynamics.insecurity_damage
         )
         places.hold_under(self.shocks.apply(month))
+        access = self.state.step(month)
+        for lever in self.levers.values():
+            lever.reach(access)
         self.budget.allocate(month, acted=places.refresh)
         ctx = self.context()
         if self.engine is None:

@@ -80,6 +80,12 @@ def schedule_at(schedule: list[list[float]], month: int, *, default: float, line
     return schedule[-1][1]
 
 
+def granted(schedule: list[list[float]], month: int) -> bool:
+    """Whether a [month, 0 | 1] gate schedule (a closure, a consent) is open this month;
+    open before its first entry and when empty."""
+    return schedule_at(schedule, month, default=1.0, linear=False) >= 1.0
+
+
 @dataclass(frozen=True)
 class Param:
     """One scenario parameter."""

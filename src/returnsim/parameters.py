@@ -17,6 +17,7 @@ from returnsim.interventions import LEVERS
 from returnsim.interventions import PARAMS as LEVER_PARAMS
 from returnsim.param import Param
 from returnsim.shocks import PARAMS as SHOCK_PARAMS
+from returnsim.state import PARAMS as STATE_PARAMS
 
 PARAMS: tuple[Param, ...] = (
     # --- scenario -------------------------------------------------------
@@ -86,6 +87,7 @@ PARAMS = (
     + reintegration.PARAMS
     + places.PARAMS
     + SHOCK_PARAMS
+    + STATE_PARAMS
     + LEVER_PARAMS
 )
 

@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING
 import mesa
 import numpy as np
 
-from returnsim.param import Param, schedule_at
+from returnsim.param import Param, granted, schedule_at
 
 if TYPE_CHECKING:
     from returnsim.world import World
@@ -275,7 +275,7 @@ class Mission:
     def authorised(self, month: int) -> dict[Arm, int]:
         """Personnel by arm this month: authorised strength within the mandate ceiling."""
         p = self.model.p
-        if month < p.peacekeeping.deploy_month:
+        if month < p.peacekeeping.deploy_month or not granted(p.state.mission_consent, month):
             return dict.fromkeys(Arm, 0)
         troops, police = p.peacekeeping.troops, p.peacekeeping.police
         ceiling = schedule_at(p.peacekeeping.ceiling, month, default=np.inf, linear=True)

@@ -60,7 +60,7 @@ import numpy as np
 
 from returnsim.errors import InputError
 from returnsim.households import Status
-from returnsim.param import Param, schedule_at
+from returnsim.param import Param, granted, schedule_at
 from returnsim.places import Caps, PlaceKind
 
 if TYPE_CHECKING:
@@ -255,7 +255,7 @@ class Shocks:
         p, caps = self.p, self.caps
 
         def shut(schedule: list[list[float]]) -> bool:
-            return schedule_at(schedule, month, default=1.0, linear=False) < 1.0
+            return not granted(schedule, month)
 
         caps.entry[:] = True
         for i, schedule in self.place_gates:

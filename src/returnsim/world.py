@@ -38,6 +38,8 @@ class World(Protocol):
 
     budget: Any
     violence: Any
+    #: the governments' consent this month (``state.State``)
+    state: Any
     levers: dict[str, Any]
 
     def return_pressure(self) -> np.ndarray: ...

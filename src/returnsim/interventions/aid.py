@@ -127,6 +127,7 @@ class Aid(Lever):
     """Humanitarian aid to camps, towns and return areas."""
 
     key = "aid"
+    needs_access = True
     default_places = "all"
     phase = 20
     priority = 20

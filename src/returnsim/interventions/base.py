@@ -96,6 +96,9 @@ class Lever:
     #: The household columns it owns and others read (the rule, the outcomes), with their
     #: dtypes; the model adds them to ``Population`` (zero at the start).
     columns: ClassVar[dict[str, str]] = {}
+    #: Needs the consent of the government where it works (humanitarian access,
+    #: ``state.py``): where access is refused it neither spends nor acts (``reach``).
+    needs_access: ClassVar[bool] = False
 
     def __init__(self, model: World) -> None:
         self.model = model
@@ -120,6 +123,18 @@ class Lever:
             self.places = np.flatnonzero(mask)
         self.mask = np.zeros(places.n, dtype=bool)
         self.mask[self.places] = True
+        self._targets = (self.places, self.mask)
+
+    def reach(self, access: np.ndarray) -> None:
+        """Serve, this month, only the target places where access is granted (``places``
+        and ``mask`` are the targets themselves while access is granted everywhere)."""
+        if not self.needs_access:
+            return
+        targets, mask = self._targets
+        if access[targets].all():
+            self.places, self.mask = targets, mask
+        else:
+            self.places, self.mask = targets[access[targets]], mask & access
 
     def active(self, month: int) -> bool:
         return self.p.start <= month <= self.p.end

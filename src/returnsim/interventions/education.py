@@ -189,6 +189,7 @@ class Education(Lever):
     """Schooling for children in return areas and displacement places."""
 
     key = K
+    needs_access = True
     default_places = "all"
     phase = 70
     priority = 70

@@ -235,6 +235,7 @@ class Livelihood(Lever):
     """Training, employment assistance and microloans for returnees and the displaced."""
 
     key = K
+    needs_access = True
     default_places = "in_country"
     phase = 60
     priority = 60

@@ -95,6 +95,7 @@ class MHPSS(Lever):
     """Mobile teams that see the most traumatized households first."""
 
     key = "mhpss"
+    needs_access = True
     default_places = "all"
     phase = 30
     priority = 30

@@ -315,6 +315,7 @@ class Protection(Lever):
     """Safe accommodation (relocation), monitoring, tracing, mediators and legal aid."""
 
     key = "protection"
+    needs_access = True
     default_places = "all"
     phase = 10
     priority = 10

@@ -185,6 +185,10 @@ class ReturnPackage(Lever):
             min_trust=self.p.min_trust,
         )
 
+    def active(self, month: int) -> bool:
+        """In its window, and while the home government consents to organised return."""
+        return super().active(month) and self.model.state.return_operations(month)
+
     def request(self, month: int) -> float:
         """Money for the packages that may be taken this month, within the monthly budget.
 
