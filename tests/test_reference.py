@@ -49,6 +49,12 @@ CASES = {
         "deportation.schedule": [[20, 0.05], [26, 0.0]],
         "places.border.pushback": [[2, 0.5], [12, 0.0]],
     },
+    "tired_hosts": {
+        "places.capital.residents": 150.0,
+        "places.camp.residents": 100.0,
+        "aid.monthly_budget": 1e5,
+        "aid.area_based": True,
+    },
     "return_areas_poor": {
         "peacekeeping.strategy": "return_areas",
         "households.assets_median": 40.0,

@@ -46,12 +46,22 @@ def build_context(
     package: PackageTerms,
     takeup: PackageTakeUp,
     pressure: np.ndarray | None = None,
+    guests: np.ndarray | None = None,
 ) -> Context:
     """What both engines read of the places this month (:func:`rules.place_values`).
 
     ``pressure`` marks places a camp closure or an assistance cut holds this month; their
     appeal and deprivation without it are computed too (services and livelihood at the
-    level they drift toward, the scenario's capacity), to tell induced returns apart."""
+    level they drift toward, the scenario's capacity), to tell induced returns apart.
+    ``guests``: per place, households whose home is elsewhere (given where residents are
+    set): the host community's fatigue (``rules.host_fatigue``) lowers its cohesion."""
+    cohesion, fatigue = places.cohesion, np.zeros(places.n)
+    if guests is not None:
+        area = places.aid_coverage if p.aid.area_based else np.zeros(places.n)
+        fatigue = rules.host_fatigue(
+            p.hosts, guests=guests, residents=places.residents, area_cover=area
+        )
+        cohesion = cohesion * (1.0 - fatigue)
 
     def values(services: np.ndarray, livelihood: np.ndarray, crowding: np.ndarray) -> tuple:
         return rules.place_values(
@@ -59,7 +69,7 @@ def build_context(
             services=services / (1.0 + crowding),
             livelihood=livelihood,
             education=places.education,
-            cohesion=places.cohesion,
+            cohesion=cohesion,
             security=places.security,
             presence=presence,
             aid_coverage=places.aid_coverage,
@@ -124,6 +134,8 @@ def build_context(
         info_bonus=info_bonus,
         package=package,
         takeup=takeup,
+        fatigue=fatigue,
+        settle_penalty=p.hosts.settle_weight * fatigue,
         **free,
     )
 
@@ -290,6 +302,7 @@ def _choose_and_act(
         school_age=pop.has_school_age(idx),
         school_here=ctx.education[place],
         school_home=ctx.education[origin],
+        settle_penalty=ctx.settle_penalty[place],
     )
     choice = rules.logit_draw(util, uu[:, 0])
     # A return chosen under a camp closure or an assistance cut: would the same uniform

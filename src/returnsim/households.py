@@ -425,6 +425,9 @@ class Context:
     info_bonus: float = 0.0  # extra monthly learning rate from information campaigns
     package: PackageTerms = field(default_factory=PackageTerms)  # return package on offer
     takeup: PackageTakeUp = field(default_factory=PackageTakeUp)  # written as packages go
+    #: per place: the host community's fatigue (0-1) and what it takes from settling there
+    fatigue: np.ndarray | None = None
+    settle_penalty: np.ndarray | None = None
     #: per place: a camp closure or an assistance cut holds it this month (None: nowhere)
     pressure: np.ndarray | None = None
     #: per place: appeal and deprivation as they would be without that pressure

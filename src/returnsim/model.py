@@ -236,7 +236,15 @@ class ReturnModel(mesa.Model):
             package=terms,
             takeup=takeup,
             pressure=self.shocks.pressure,
+            guests=self._guests(),
         )
+
+    def _guests(self) -> np.ndarray | None:
+        """Per place, households whose home is elsewhere, where a host community is set."""
+        if not self.places.residents.any():
+            return None
+        pop = self.pop
+        return np.bincount(pop.place[pop.place != pop.origin], minlength=self.places.n)
 
     def _return_elsewhere_places(self) -> np.ndarray:
         """Per origin, the nearby in-country town (else village) for those who cannot go home."""

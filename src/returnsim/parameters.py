@@ -185,6 +185,16 @@ PLACE_PARAMS: tuple[Param, ...] = (
         kind="bool",
     ),
     Param(
+        key="residents",
+        default=0.0,
+        unit="households",
+        doc="Households of the host community living there, not simulated (0: host fatigue "
+        "not modelled at the place)",
+        source="scenario (census or IOM DTM host-community figures)",
+        low=0.0,
+        high=1e9,
+    ),
+    Param(
         key="pushback",
         default=[],
         unit="[month, share]",

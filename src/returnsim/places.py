@@ -167,6 +167,8 @@ class Places:
         self.scenario_cohesion = np.array([p["cohesion"] for p in rows], dtype=np.float64)
         self.initial_damage = np.array([p["housing_damage"] for p in rows], dtype=np.float64)
         self.initial_occupied = np.array([p["housing_occupied"] for p in rows], dtype=np.float64)
+        #: households of the host community, not simulated (0: host fatigue not modelled)
+        self.residents = np.array([p["residents"] for p in rows], dtype=np.float64)
         self.pos = {p["name"]: (p["x"], p["y"]) for p in rows}
 
         self.graph = nx.Graph()

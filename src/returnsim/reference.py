@@ -192,6 +192,7 @@ class Household(mesa.Agent):
             school_age=self.school_age,
             school_here=ctx.education[here],
             school_home=ctx.education[home],
+            settle_penalty=ctx.settle_penalty[here],
         )
         util = np.array(utilities, dtype=np.float64)
         choice = Choice(_pick(util, uu[0]))

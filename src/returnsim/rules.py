@@ -351,6 +351,48 @@ PARAMS: tuple[Param, ...] = (
         high=5.0,
     ),
     Param(
+        key="hosts.fatigue",
+        default=0.3,
+        unit="acceptance lost per displaced household per resident household",
+        doc="How fast a host community's acceptance of the displaced falls as they outnumber "
+        "it (only where places.NAME.residents is given)",
+        source="assumption (World Bank, Forcibly Displaced (2017): hosting strains services "
+        "and jobs where the displaced are many relative to residents; Lebanon, Jordan, "
+        "Uganda's settlements)",
+        low=0.0,
+        high=5.0,
+    ),
+    Param(
+        key="hosts.max_loss",
+        default=0.8,
+        unit="share of acceptance",
+        doc="Most of a host community's acceptance that fatigue can take",
+        source="assumption",
+        low=0.0,
+        high=1.0,
+    ),
+    Param(
+        key="hosts.area_relief",
+        default=0.5,
+        unit="share of fatigue",
+        doc="Share of host fatigue removed where aid serves residents too (aid.area_based) "
+        "at full coverage",
+        source="assumption (UNHCR and World Bank: area-based programmes that serve hosts and "
+        "displaced alike ease tensions; Uganda's settlement model)",
+        low=0.0,
+        high=1.0,
+    ),
+    Param(
+        key="hosts.settle_weight",
+        default=1.0,
+        unit="utils at full fatigue",
+        doc="Value of local integration lost where the host community is tired of hosting",
+        source="assumption (local integration needs the hosts' acceptance: UNHCR, Durable "
+        "Solutions)",
+        low=0.0,
+        high=5.0,
+    ),
+    Param(
         key="decision.undocumented_gap",
         default=0.1,
         unit="deprivation 0-1",
@@ -658,6 +700,7 @@ def utilities(
     school_age: Any,
     school_here: Any,
     school_home: Any,
+    settle_penalty: Any = 0.0,
 ) -> tuple[Any, Any, Any, Any]:
     """Utility of staying, moving, returning and settling (-inf: not an option).
 
@@ -677,7 +720,9 @@ def utilities(
                     only if away, home reachable and belief_security >= threshold - relief
                     (safety first: Alrababah et al. 2023; escorted convoys give ``relief``;
                     a cash grant on offer adds value, Burundi 2007)
-        U_settle  = U_stay - settle_weight x fade   where local integration is possible
+        U_settle  = U_stay - settle_weight x fade - settle_penalty
+                    where local integration is possible (settle_penalty:
+                    hosts.settle_weight x the host community's fatigue, host_fatigue)
 
     ``threshold`` is the safety the household needs (:func:`safety_needed`: its
     own threshold raised by trauma). Attachment to home halves every
@@ -722,8 +767,24 @@ def utilities(
         + schooling * school_home,
         -np.inf,
     )
-    settle = np.where(away & settle_ok, stay - d.settle_weight * fade, -np.inf)
+    settle = np.where(away & settle_ok, stay - d.settle_weight * fade - settle_penalty, -np.inf)
     return stay, move, ret, settle
+
+
+def host_fatigue(h: Section, *, guests: Any, residents: Any, area_cover: Any) -> Any:
+    """A host community's fatigue (0-1): the share of its acceptance of the displaced lost
+    as they outnumber it, eased where aid serves residents too.
+
+        fatigue = min(max_loss, fatigue x guests / residents) x (1 - area_relief x area_cover)
+
+    ``guests``: displaced or settled households at the place whose home is elsewhere;
+    ``residents``: its own households (``places.NAME.residents``; 0: fatigue not modelled,
+    none); ``area_cover``: aid coverage there if aid is area-based, else 0. It lowers the
+    place's cohesion (x (1 - fatigue)), so staying is worth less (people move on), and the
+    value of settling there (``hosts.settle_weight`` x fatigue).
+    """
+    ratio = np.where(residents > 0, guests / np.maximum(residents, 1e-9), 0.0)
+    return np.minimum(h.max_loss, h.fatigue * ratio) * (1.0 - h.area_relief * area_cover)
 
 
 def pressure_shift(d: Section, *, appeal: Any, appeal_free: Any, gap: Any, gap_free: Any) -> Any:

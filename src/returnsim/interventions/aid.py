@@ -24,8 +24,10 @@ over the roads open this month), dearer where the place is insecure
               x (1 + insecurity_premium x (1 - security) x (1 - presence))
     unit    = cost_per_person_month + haulage
 
-A place out of reach by road this month (a closed road or border, a rainy
-season) gets nothing; the budget is shared among the places that can be
+Area-based aid (``area_based``) serves the host community at its places too
+(``places.NAME.residents`` households), at that cost, and eases the hosts'
+fatigue (``rules.host_fatigue``). A place out of reach by road this month
+(a closed road, a rainy season) gets nothing; the budget is shared among the places that can be
 reached. Coverage at a place is what arrives over what its people need (unit
 cost per person-month), at most 1. Coverage makes a place more liveable (value in
 the decision rule), slows the running down of displaced households' assets,
@@ -60,6 +62,17 @@ PARAMS = (
         source="assumption (WFP ration ~USD 15 plus non-food items and services)",
         low=1.0,
         high=500.0,
+    ),
+    Param(
+        key="aid.area_based",
+        default=False,
+        unit="switch",
+        doc="Aid serves the host community at its places too (places.NAME.residents, at "
+        "households.mean_size persons each), not only the displaced: it costs more and eases "
+        "host fatigue (hosts.area_relief)",
+        source="UNHCR and World Bank: area-based approaches serving hosts and displaced alike "
+        "(Uganda, Jordan, Lebanon)",
+        kind="bool",
     ),
     Param(
         key="aid.tonnes_per_person_month",
@@ -155,7 +168,10 @@ class Aid(Lever):
             return 0.0
         t = self.places
         haul_km = places.haul_km()[t]
-        persons = np.where(np.isfinite(haul_km), self.model.tally.persons[t], 0)
+        persons = self.model.tally.persons[t]
+        if self.p.area_based:  # the host community is served too
+            persons = persons + places.residents[t] * self.model.p.households.mean_size
+        persons = np.where(np.isfinite(haul_km), persons, 0)
         if persons.sum() <= 0:
             return 0.0
         presence = conflict.presence(places.troops[t], places.police[t], self.model.p)
