@@ -102,8 +102,11 @@ for _key in (
     "livelihood.savings_gain",
     "livelihood.training_boost",
     "livelihood.training_skill_gain",
+    "livelihood.default_max",
 ):
     SETTING[_key] = DROUGHT
+#: A host community at the capital: area-based aid serves it too and eases its fatigue.
+SETTING["aid.area_based"] = {"places.capital.residents": 500.0}
 
 #: Parameters that change no movement, with the reason; observers by design.
 EXCEPTIONS: dict[str, str] = {
