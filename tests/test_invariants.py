@@ -49,7 +49,10 @@ def check_month(model: ReturnModel, before: np.ndarray) -> None:
     idp = pop.status == Status.INTERNALLY_DISPLACED
     assert places.abroad[pop.place[refugee]].all()
     assert not places.abroad[pop.place[idp]].any()
-    assert ((pop.times_displaced == 0) == (pop.status == Status.AT_ORIGIN)).all()
+    alive = pop.status != Status.DISSOLVED
+    assert ((pop.times_displaced[alive] == 0) == (pop.status[alive] == Status.AT_ORIGIN)).all()
+    assert (pop.size[~alive] == 0).all() and (pop.size[alive] > 0).all()
+    assert (pop.members.sum(axis=1) == pop.size).all()
 
     # Stocks add up, and the incremental tally equals a fresh recount.
     stocks = np.bincount(pop.status, minlength=len(Status))
@@ -63,8 +66,19 @@ def check_month(model: ReturnModel, before: np.ndarray) -> None:
     delta = stocks - before
     displaced = delta[Status.INTERNALLY_DISPLACED] + delta[Status.REFUGEE]
     chosen = f.new_returns + f.returns_elsewhere
-    assert displaced == f.new_displacements - chosen - f.settlements - f.forced_returns
-    assert delta[Status.RETURNED] == f.new_returns - f.redisplacements + f.forced_returns
+    gone = model.demography.month["dissolved_from"]  # households whose last member died
+    assert f.dissolutions == gone.sum() == delta[Status.DISSOLVED]
+    assert displaced == (
+        f.new_displacements
+        - chosen
+        - f.settlements
+        - f.forced_returns
+        - gone[Status.INTERNALLY_DISPLACED]
+        - gone[Status.REFUGEE]
+    )
+    assert delta[Status.RETURNED] == (
+        f.new_returns - f.redisplacements + f.forced_returns - gone[Status.RETURNED]
+    )
     assert f.induced_returns <= chosen
     assert delta[Status.AT_ORIGIN] <= 0  # nobody becomes never-displaced again
     assert min(vars(f).values()) >= 0
@@ -76,7 +90,7 @@ def check_month(model: ReturnModel, before: np.ndarray) -> None:
     for name in ("security", "services", "livelihood"):
         value = getattr(places, name)
         assert np.isfinite(value).all() and (value >= 0).all() and (value <= 1).all(), name
-    assert np.array_equal(places.occupancy, np.bincount(pop.place, minlength=places.n))
+    assert np.array_equal(places.occupancy, np.bincount(pop.place[alive], minlength=places.n))
 
     # Peacekeepers stay within the authorised strength and the mandate ceiling.
     month = model.steps

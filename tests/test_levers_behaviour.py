@@ -108,9 +108,9 @@ def test_legal_aid_for_documents_opens_return_packages_to_more_households() -> N
     assert m1.pop.assisted.sum() > m0.pop.assisted.sum()
     assert aid["new_returns"].sum() > off["new_returns"].sum()
     assert aid["unable_to_return"].sum() < off["unable_to_return"].sum()
-    # without the documentation rule legal aid has nothing to open
+    # the documentation rule is what keeps the undocumented from registering
     m2, _ = run(PACKAGES)
-    assert m2.pop.assisted.sum() >= m1.pop.assisted.sum()
+    assert m2.pop.assisted.sum() > m0.pop.assisted.sum()
 
 
 def test_trust_building_raises_the_take_up_of_return_packages() -> None:
@@ -142,8 +142,16 @@ def test_skills_from_vocational_training_raise_savings_and_bring_more_home() -> 
         "livelihood.loan_share": 0.0,
         "conflict.schedule": [[0, 1.5], [12, 0.0]],
     }
-    m0, none = run({**training, "livelihood.training_skill_gain": 0.0})
-    m1, skilled = run({**training, "livelihood.training_skill_gain": 0.6})
-    assert m1.pop.assets.mean() > m0.pop.assets.mean()
-    assert skilled["unable_to_return"].sum() < none["unable_to_return"].sum()
-    assert skilled["new_returns"].sum() > none["new_returns"].sum()
+    # paired seeds 1-3 summed: the gain in returns is a few percent, of the order of one
+    # seed's noise once deaths and births change household sizes
+    assets, returns, unable = {}, {}, {}
+    for gain in (0.0, 0.6):
+        runs = [
+            run({**training, "livelihood.training_skill_gain": gain}, seed=s) for s in (1, 2, 3)
+        ]
+        assets[gain] = sum(m.pop.assets.mean() for m, _ in runs)
+        returns[gain] = sum(ts["new_returns"].sum() for _, ts in runs)
+        unable[gain] = sum(ts["unable_to_return"].sum() for _, ts in runs)
+    assert assets[0.6] > assets[0.0]
+    assert unable[0.6] < unable[0.0]
+    assert returns[0.6] > returns[0.0]

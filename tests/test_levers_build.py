@@ -292,8 +292,9 @@ def test_education_raises_schooling_while_funded() -> None:
         "education.monthly_budget": BUDGET["education"],
         "education.end": 24,
         "education.catchup_retention": 0.0,
+        "demography.on": False,  # no child grows up: those followed still have children
     }
-    on, off = model(common), model()
+    on, off = model(common), model({"demography.on": False})
     on.run_for(20)
     off.run_for(20)
     assert (on.places.education > off.places.education).all()

@@ -17,9 +17,14 @@ from returnsim.scenario import default, load
 REPO = Path(__file__).absolute().parents[1]
 BASELINE = REPO / "scenarios" / "baseline.toml"
 SIZE = {"households.count": 2000, "scenario.months": 48}
-# No undocumented returnee weighs leaving for want of services: isolates the place's
-# deprivation (decision.undocumented_gap has its own tests, test_documents_trust.py)
-PEACE = {"conflict.intensity": 0.0, "decision.undocumented_gap": 0.0}
+# No undocumented returnee weighs leaving for want of services, nor one whose home is lost
+# for want of shelter: isolates the place's deprivation (decision.undocumented_gap and
+# homeless_gap have their own tests, test_documents_trust.py, test_levers_behaviour.py)
+PEACE = {
+    "conflict.intensity": 0.0,
+    "decision.undocumented_gap": 0.0,
+    "decision.homeless_gap": 0.0,
+}
 DROUGHT = {"drought.schedule": [[6, 0.9]]}
 
 

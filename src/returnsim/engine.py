@@ -176,6 +176,8 @@ def decide_and_move(
     # 2. Threat, trauma and deliberation.
     needed = rules.safety_needed(d, pop.threshold, pop.trauma)  # trauma as the month opens
     threatened = rules.threatened(ctx.security32[pop.place], needed)
+    if tally.status[Status.DISSOLVED]:  # no one is left to decide (``demography``)
+        threatened &= pop.status != Status.DISSOLVED
     pop.trauma *= rules.trauma_remaining(d)
     t_ids = np.flatnonzero(threatened)
     pop.trauma[t_ids] = rules.trauma_exposed(d, pop.trauma[t_ids].astype(np.float64))
@@ -204,6 +206,7 @@ def decide_and_move(
         short = np.flatnonzero(mark)
         st = pop.status[short]
         keep = (st != Status.INTERNALLY_DISPLACED) & (st != Status.REFUGEE)
+        keep &= st != Status.DISSOLVED
         short, st = short[keep], st[keep]
         u = rng.random(len(short), dtype=np.float32)
         back = st == Status.RETURNED

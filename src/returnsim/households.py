@@ -213,6 +213,7 @@ class Status(IntEnum):
     REFUGEE = 2  #: away from home, abroad
     RETURNED = 3  #: back at home after displacement
     SETTLED_ELSEWHERE = 4  #: local integration or relocation away from home
+    DISSOLVED = 5  #: every member has died (``demography``); decides and counts no more
 
 
 class Sex(IntEnum):
@@ -276,7 +277,7 @@ class Population:
 
     size: np.ndarray  # uint8, persons
     #: uint8 (households, 8): persons by sex and age band (``MEMBER_GROUPS``), the head
-    #: included; fixed over a run (no ageing, births or deaths)
+    #: included; members are born, age and die (``demography``)
     members: np.ndarray
     female_head: np.ndarray  # bool
     head_age: np.ndarray  # uint8, years
@@ -460,6 +461,8 @@ class Flows:
     forced_returns: int = 0
     #: households sent back at a place's border to where they came from (``places.*.pushback``)
     pushbacks: int = 0
+    #: households whose last member died this month (``demography``)
+    dissolutions: int = 0
 
 
 def init_population(
@@ -658,7 +661,13 @@ class Tally:
         """Recompute every count from the arrays."""
         p = self.n_places
         self.status = np.bincount(pop.status, minlength=N_STATUS).astype(np.int64)
-        self.households = np.bincount(pop.place, minlength=p).astype(np.int64)
+        present = (
+            pop.place
+            if not self.status[Status.DISSOLVED]
+            else pop.place[pop.status != Status.DISSOLVED]
+        )
+        #: households at each place (dissolved ones no longer count)
+        self.households = np.bincount(present, minlength=p).astype(np.int64)
         self.persons = np.bincount(pop.place, weights=pop.size, minlength=p)
         back = pop.status == Status.RETURNED
         self.returned_by_origin = np.bincount(pop.origin[back], minlength=p).astype(np.int64)

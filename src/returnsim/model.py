@@ -21,7 +21,8 @@ The month (``ReturnModel.step``), in this fixed order (as in Starsim):
    household rule (``rules.py``), vectorized (``engine.py``) or one agent at a
    time (``reference.py``); then pushbacks and deportations (``shocks.py``: forced
    returns, counted apart from chosen ones); then separated families reunite
-   (``engine.reunite``);
+   (``engine.reunite``); then members are born, age and die, and outbreaks start
+   and end in crowded camps (``demography.py``, the ``health`` stream);
 8. budget settles: what each lever spent is booked, the rest returns;
 9. observation: occupancy, exposure to violence, reintegration means and the
    ``DataCollector`` reporters (``REPORTERS``).
@@ -41,6 +42,7 @@ import numpy as np
 
 from returnsim import conflict, reintegration
 from returnsim.conflict import ViolenceProcess
+from returnsim.demography import CAUSES, MORTALITY_RATES, MOVING, Demography
 from returnsim.engine import build_context, decide_and_move, reunite
 from returnsim.households import (
     Context,
@@ -70,6 +72,7 @@ STREAMS = (
     "interventions",
     "families",
     "forced",
+    "health",
 )
 
 STOCKS = {
@@ -78,6 +81,7 @@ STOCKS = {
     "refugees": Status.REFUGEE,
     "returned": Status.RETURNED,
     "settled_elsewhere": Status.SETTLED_ELSEWHERE,
+    "dissolved": Status.DISSOLVED,
 }
 
 
@@ -139,6 +143,7 @@ class ReturnModel(mesa.Model):
         self.mission = Mission(self)
         self.shocks = Shocks(self)
         self.state = State(self)
+        self.demography = Demography(self)
         self._alt_home = self._return_elsewhere_places()
         self.level = self.p.conflict.intensity * schedule_at(
             self.p.conflict.schedule, 0, default=1.0, linear=False
@@ -198,6 +203,7 @@ class ReturnModel(mesa.Model):
             self.flows = self.engine.step(ctx)
         self.shocks.force(month, came_from, push)
         reunite(self.pop, p.decision, self.streams["families"])
+        self.demography.step(pushed=self.shocks.pushed)
         self.budget.settle(month)
         places.occupancy = self.tally.households.astype(np.float64)
         self.persons_exposed = float(self.tally.persons[self.violence.events > 0].sum())
@@ -326,6 +332,27 @@ REPORTERS: dict[str, Any] = {
     "peacekeeping_cost": lambda m: m.budget.peacekeeping_month,
     "budget_remaining": lambda m: m.budget.remaining,
 }
+
+
+def _deaths(i: int) -> Any:
+    return lambda m: int(m.demography.month["deaths"][i])
+
+
+def _mortality(name: str) -> Any:
+    return lambda m: m.demography.rates_now()[name]
+
+
+REPORTERS.update({f"deaths_{cause}": _deaths(i) for i, cause in enumerate(CAUSES)})
+REPORTERS.update(
+    {
+        "births": lambda m: m.demography.month["births"],
+        "deaths_in_flight": lambda m: int(m.demography.month["by_setting"][MOVING]),
+        "deaths_pushed_back": lambda m: m.demography.month["pushed_back_deaths"],
+        **{name: _mortality(name) for name in MORTALITY_RATES},
+        "cholera_outbreaks": lambda m: int((m.demography.cholera_left > 0).sum()),
+        "measles_outbreaks": lambda m: int((m.demography.measles_left > 0).sum()),
+    }
+)
 
 
 def _spending(key: str) -> Any:

@@ -376,6 +376,31 @@ def final_places(model: ReturnModel) -> dict[str, Any]:
     }
 
 
+def mortality(model: ReturnModel) -> dict[str, Any]:
+    """Deaths and births over the run (``demography``), and the mortality of the displaced
+    against the Sphere emergency thresholds (crude 1, under-5 2 per 10,000 a day).
+
+    ``months_cmr_above_sphere`` and ``months_u5mr_above_sphere`` count the months the
+    displaced were above them; ``peak_cmr_displaced`` and ``mean_cmr_camps`` (over the
+    months with anyone in a camp) are per 10,000 a day."""
+    from returnsim.demography import SPHERE_CMR, SPHERE_U5MR
+
+    ts = model.datacollector.get_model_vars_dataframe().iloc[1:]
+    cmr, u5, camps = ts["cmr_displaced"], ts["u5mr_displaced"], ts["cmr_camps"]
+    lived = camps[camps > 0]
+    return {
+        "mortality": {
+            **model.demography.summary(),
+            "months_cmr_above_sphere": int((cmr > SPHERE_CMR).sum()),
+            "months_u5mr_above_sphere": int((u5 > SPHERE_U5MR).sum()),
+            "peak_cmr_displaced": float(cmr.max()) if len(cmr) else 0.0,
+            "mean_cmr_camps": float(lived.mean()) if len(lived) else None,
+            "deaths_in_flight": int(ts["deaths_in_flight"].sum()),
+            "deaths_pushed_back": int(ts["deaths_pushed_back"].sum()),
+        }
+    }
+
+
 #: Sections of the summary, merged in this order. Append ``model -> dict`` functions.
 SECTIONS: list[Callable[[ReturnModel], dict[str, Any]]] = [
     headline,
@@ -383,6 +408,7 @@ SECTIONS: list[Callable[[ReturnModel], dict[str, Any]]] = [
     return_gap,
     durable_solutions,
     final_places,
+    mortality,
     by_group,
     by_person,
 ]

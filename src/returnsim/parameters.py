@@ -13,6 +13,7 @@ range.
 from __future__ import annotations
 
 from returnsim import conflict, households, peacekeeping, places, reintegration, rules
+from returnsim.demography import PARAMS as DEMOGRAPHY_PARAMS
 from returnsim.interventions import LEVERS
 from returnsim.interventions import PARAMS as LEVER_PARAMS
 from returnsim.param import Param
@@ -88,6 +89,7 @@ PARAMS = (
     + places.PARAMS
     + SHOCK_PARAMS
     + STATE_PARAMS
+    + DEMOGRAPHY_PARAMS
     + LEVER_PARAMS
 )
 

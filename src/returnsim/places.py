@@ -124,6 +124,8 @@ class Contribution:
         self.education = np.zeros(n)
         self.cohesion = np.zeros(n)
         self.aid_coverage = np.zeros(n)
+        self.health_care = np.zeros(n)
+        self.wash = np.zeros(n)
 
 
 class Caps:
@@ -218,6 +220,9 @@ class Places:
         self.base_education = services.copy()
         self.cohesion = self.scenario_cohesion.copy()
         self.aid_coverage = np.zeros(n)
+        #: share of people covered by health care, and by water and sanitation (0-1)
+        self.health_care = np.zeros(n)
+        self.wash = np.zeros(n)
         self.contributions: list[Contribution] = []
         self._seen: dict[str, dict[str, np.ndarray]] = {}
 
@@ -293,10 +298,11 @@ class Places:
         for c in cs:
             cohesion += c.cohesion
         self.cohesion[:] = np.clip(cohesion, 0.0, 1.0)
-        aid = np.zeros(self.n)
-        for c in cs:
-            aid += c.aid_coverage
-        self.aid_coverage[:] = np.minimum(aid, 1.0)
+        for x in ("aid_coverage", "health_care", "wash"):
+            total = np.zeros(self.n)
+            for c in cs:
+                total += getattr(c, x)
+            getattr(self, x)[:] = np.minimum(total, 1.0)
 
     def hold_under(self, caps: Caps) -> None:
         """Apply the shocks' caps: camp capacity, services and livelihood at most cap x base,

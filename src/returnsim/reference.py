@@ -71,9 +71,8 @@ class Household(mesa.Agent):
     def __init__(self, model: World, *, row: int) -> None:
         super().__init__(model)
         self.row = row
-        pop = model.pop
-        #: a member aged 5-17 (members are fixed over a run)
-        self.school_age = bool(pop.has_school_age(row))
+        #: a member aged 5-17 (read as the month opens: members are born, age and die)
+        self.school_age = False
         self.threatened = False
         self.needed = F32(0.0)
 
@@ -84,12 +83,18 @@ class Household(mesa.Agent):
         for name in STATE:
             value = getattr(pop, name)[self.row]
             setattr(self, name, value.item() if hasattr(value, "item") else value)
+        self.school_age = bool(pop.has_school_age(self.row))
 
     def save(self) -> None:
         """Write this household's state back to the population arrays."""
         pop = self.model.pop
         for name in STATE:
             getattr(pop, name)[self.row] = getattr(self, name)
+
+    @property
+    def dissolved(self) -> bool:
+        """Every member has died (``demography``): it no longer decides."""
+        return self.status == Status.DISSOLVED
 
     @property
     def away(self) -> bool:
@@ -149,7 +154,9 @@ class Household(mesa.Agent):
             self.assets = float(F32(self.assets) * F32(keep))
         # The safety one needs grows with trauma (as the month opens).
         self.needed = rules.safety_needed(d, F32(self.threshold), F32(self.trauma))
-        self.threatened = bool(rules.threatened(ctx.security32[self.place], self.needed))
+        self.threatened = not self.dissolved and bool(
+            rules.threatened(ctx.security32[self.place], self.needed)
+        )
         self.trauma = float(F32(self.trauma) * rules.trauma_remaining(d))
         if self.threatened:
             self.trauma = _f32(rules.trauma_exposed(d, self.trauma))
@@ -329,7 +336,7 @@ class AgentEngine:
             short = [
                 i
                 for i, h in enumerate(self.households)
-                if not h.away and (ctx.deprivation[h.place] > 0 or own_short(h))
+                if not h.away and not h.dissolved and (ctx.deprivation[h.place] > 0 or own_short(h))
             ]
             for i, u in zip(short, rng.random(len(short), dtype=np.float32), strict=True):
                 if rules.weighs_leaving(d, self.households[i].gap(ctx), u):

@@ -174,6 +174,8 @@ class Shocks:
     def __init__(self, model: World) -> None:
         p, places = model.p, model.places
         self.p = p
+        #: households pushed back at a border this month
+        self.pushed = np.zeros(0, dtype=np.int64)
         names = p.camps.targets
         if names:
             self.camps = np.array([places.index[n] for n in names], dtype=np.int64)
@@ -287,6 +289,7 @@ class Shocks:
         it decided), then deportations; counted in the model's flows."""
         m = self.model
         pop, tally, flows, rng = m.pop, m.tally, m.flows, m.streams["forced"]
+        self.pushed = np.zeros(0, dtype=np.int64)
         if push is not None and came_from is not None:
             at = np.flatnonzero((pop.place != came_from) & (push[pop.place] > 0))
             st = pop.status[at]
@@ -302,6 +305,7 @@ class Shocks:
             pop.return_month[back[home]] = month
             tally.move(pop, back, dest, status)
             flows.pushbacks += len(back)
+            self.pushed = back  # in flight again this month (``demography``)
             flows.forced_returns += int(home.sum())
         share = schedule_at(self.p.deportation.schedule, month, default=0.0, linear=False)
         if share > 0:

@@ -23,6 +23,7 @@ from returnsim.interventions.budget import Budget
 #: the order of their parameters in the registry (``describe``, the ODD tables).
 MODULES = (
     "aid",
+    "health",
     "return_package",
     "coordination",
     "protection",
