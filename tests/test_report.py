@@ -62,7 +62,7 @@ def test_report_files_and_every_named_section(runs: dict[str, Path], capsys) -> 
     for sub in ("Children 0-4", "Children 5-17", "Women (18+)", "Older people (60+)"):
         assert f"\n### {sub}\n" in md
     # What the model lacks is said, not invented.
-    assert "Health care is not modelled as its own service yet" in md
+    assert "Mortality of the displaced by month" in md and "Sphere emergency" in md
     assert "no attribute for sexual orientation or gender identity" in md
 
 

@@ -35,7 +35,7 @@ from __future__ import annotations
 import html
 import math
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -662,18 +662,57 @@ def _series(ts: pd.DataFrame, column: str) -> tuple[float, ...] | None:
     return tuple(float(v) for v in ts[column]) if column in ts else None
 
 
+def _mortality(ts: pd.DataFrame, summary: Mapping[str, Any]) -> list[Block]:
+    """Crude and under-5 mortality of the displaced against the Sphere emergency
+    thresholds, and deaths by cause, sex and age band."""
+    mortality = summary.get("mortality")
+    cmr, u5 = _series(ts, "cmr_displaced"), _series(ts, "u5mr_displaced")
+    if not mortality or cmr is None or u5 is None:
+        return []
+    months = tuple(int(m) for m in ts["month"])
+    causes = mortality.get("deaths_by_cause", {})
+    return [
+        Chart(
+            "Mortality of the displaced by month",
+            months,
+            (("Crude (CMR)", cmr), ("Under 5 (U5MR)", u5)),
+            "deaths per 10,000 a day",
+        ),
+        Para(
+            "Deaths per 10,000 displaced persons a day (timeseries.csv `cmr_displaced`, "
+            "`u5mr_displaced`). The Sphere emergency thresholds are 1 (crude) and 2 (under "
+            f"5): exceeded in {mortality.get('months_cmr_above_sphere', 0)} and "
+            f"{mortality.get('months_u5mr_above_sphere', 0)} months of {len(months)}; the "
+            f"crude rate peaks at {max(cmr, default=0.0):.2f}. Deaths over the run: "
+            f"{num(mortality.get('deaths_total'))} "
+            f"({', '.join(f'{c} {num(n)}' for c, n in causes.items())}), of which "
+            f"{num(mortality.get('deaths_in_flight'))} in flight; births "
+            f"{num(mortality.get('births_total'))} (summary.json `mortality`)."
+        ),
+        Table(
+            ("Deaths by sex and age", "Persons"),
+            tuple(
+                (k.replace("_", " "), num(v))
+                for k, v in mortality.get("deaths_by_sex_and_age", {}).items()
+            ),
+        ),
+    ]
+
+
 def _health(
     ts: pd.DataFrame, summary: Mapping[str, Any], access: Mapping[str, Any] | None
 ) -> list[Block]:
     out: list[Block] = [
         Heading(2, "Access to health care", "health"),
         Para(
-            "Health care is not modelled as its own service yet (no clinics, disease, births "
-            "or deaths): the services index is shown, one number per place for health, "
-            "education, water and shelter together (0-1), diluted where a place is crowded "
-            "beyond its capacity."
+            "Health care is modelled as each place's clinic coverage and water and sanitation "
+            "(the `health` lever) with the general services index (0-1, health, education, "
+            "water and shelter together, diluted where a place is crowded). Together with "
+            "crowding they set how far disease deaths rise above the baseline for the displaced "
+            "in camps and host places, in flight and at home (`demography`, docs/ODD.md)."
         ),
     ]
+    out += _mortality(ts, summary)
     months = tuple(int(m) for m in ts["month"])
     services = _series(ts, "mean_services")
     if services is not None:
@@ -731,8 +770,16 @@ def _health(
                 "`levers.reconstruction.health_posts_completed`",
             )
         )
+    health = _lever(summary, "health")
+    for key, label in (
+        ("clinic_person_months", "Person-months covered by clinics"),
+        ("wash_person_months", "Person-months covered by water and sanitation"),
+        ("children_vaccinated", "Children vaccinated against measles"),
+    ):
+        if key in health:
+            rows.append((label, num(health[key]), f"`levers.health.{key}`"))
     spending = summary.get("spending_by_lever", {})
-    for lever in ("aid", "mhpss"):
+    for lever in ("health", "aid", "mhpss"):
         if lever in spending:
             rows.append(
                 (f"Spending on {lever}", money(spending[lever]), f"`spending_by_lever.{lever}`")
@@ -901,9 +948,14 @@ def _sample(months: Sequence[int], rows: int = 13) -> list[int]:
     return picks
 
 
+def _formatter(c: Chart) -> Callable[[float], str]:
+    """Two decimals for indices and rates, whole numbers for counts."""
+    return idx if c.unit.startswith(("index", "deaths per")) else num
+
+
 def _chart_table(c: Chart) -> Table:
     picks = _sample(c.months)
-    fmt = idx if c.unit.startswith("index") else num
+    fmt = _formatter(c)
     return Table(
         ("Month", *(name for name, _ in c.series)),
         tuple((str(c.months[i]), *(fmt(v[i]) for _, v in c.series)) for i in picks),
@@ -1000,7 +1052,7 @@ def svg_chart(c: Chart, width: int = 640, height: int = 230) -> str:
     def y(v: float) -> float:
         return top + h * (1 - v / ymax)
 
-    fmt = idx if c.unit.startswith("index") else num
+    fmt = _formatter(c)
     parts = [
         f'<svg viewBox="0 0 {width} {height}" width="{width}" height="{height}" role="img" '
         f'aria-label="{html.escape(c.title)}">',
