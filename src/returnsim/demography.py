@@ -65,7 +65,6 @@ from returnsim.households import (
     Status,
     Tally,
     member_column,
-    persons_by,
 )
 from returnsim.param import Param
 from returnsim.places import PlaceKind, Places
@@ -343,12 +342,15 @@ class Demography:
             np.array(
                 [d.baseline_under5, d.baseline_school_age, d.baseline_adult, d.baseline_older]
             )[band]
-        )
+        ).astype(np.float32)
         male_adult = np.array([s == Sex.MALE and b >= AgeBand.ADULT for s, b in MEMBER_GROUPS])
-        self.violence_weight = np.where(male_adult, d.violent_male_weight, 1.0)
+        self.violence_weight = np.where(male_adult, d.violent_male_weight, 1.0).astype(np.float32)
         self.child = band <= AgeBand.SCHOOL_AGE
         #: monthly rate of ageing out of each member group's band (0 for the last band)
-        self.ageing = np.array([AGEING.get(b, 0.0) for _, b in MEMBER_GROUPS])
+        self.ageing = np.array([AGEING.get(b, 0.0) for _, b in MEMBER_GROUPS], dtype=np.float32)
+        #: monthly rate of births and ageing per member of each group
+        self.growth_rate = self.ageing.copy()
+        self.growth_rate[member_column(Sex.FEMALE, AgeBand.ADULT)] += d.births_per_woman_year / 12
         self.camp = np.isin(places.kind, CAMP_KINDS)
         self.cholera_left = np.zeros(n, dtype=np.int64)
         self.measles_left = np.zeros(n, dtype=np.int64)
@@ -459,17 +461,16 @@ class Demography:
             extra *= pop.size
             bound += extra
             del extra
-        mask = u < bound
+        mask = u < bound  # never a dissolved household: no members, so a bound of 0
         del bound
         # Those in flight this month are all examined (few: the displaced who just fled).
         mask |= (pop.status.view(np.uint8) - np.uint8(1) < 2) & (pop.months_displaced == 0)
         if pushed is not None and len(pushed):
             mask[pushed] = True
-        mask &= pop.status != Status.DISSOLVED
         ids = np.flatnonzero(mask)
         if len(ids) == 0:
             return
-        self._events(ids, u[ids].astype(np.float64), f, violence, cholera, measles, pushed)
+        self._events(ids, u[ids], f, violence, cholera, measles, pushed)
 
     def _setting(self, ids: np.ndarray, pushed: np.ndarray | None) -> np.ndarray:
         pop = self.model.pop
@@ -494,13 +495,16 @@ class Demography:
         """Exact rates of the candidate households ``ids``; at most one event each."""
         m, d = self.model, self.p
         pop, tally = m.pop, m.tally
+        # in float32, as the draws: half the memory traffic of float64
+        f32 = np.float32
+        f, violence, cholera, measles = (a.astype(f32) for a in (f, violence, cholera, measles))
         place = pop.place[ids]
         setting = self._setting(ids, pushed)
-        members = pop.members[ids].astype(np.float64)
-        c = d.communicable_share
+        members = pop.members[ids].astype(f32)
+        c = f32(d.communicable_share)
         children = members[:, self.child].sum(axis=1)
         vacc = np.minimum(pop.vaccinated[ids], children)
-        unprotected = 1.0 - d.vaccine_efficacy * vacc / np.maximum(children, 1.0)
+        unprotected = 1 - f32(d.vaccine_efficacy) * vacc / np.maximum(children, 1)
         # Rates per member of each death cause for households h (the names are read at call
         # time: after the draw below they are those of the households hit).
         unit = (
@@ -515,7 +519,7 @@ class Demography:
         # Each household's monthly rate of each event class: deaths by cause (CAUSES, the sums
         # over its members of ``unit``), girls and boys born to its women, ageing out of a band.
         women = members[:, member_column(Sex.FEMALE, AgeBand.ADULT)]
-        birth = d.births_per_woman_year / 12.0
+        birth = f32(d.births_per_woman_year / 12.0)
         base = members @ self.base
         classes = np.column_stack(
             [
@@ -523,8 +527,8 @@ class Demography:
                 base * c * f[setting, place],
                 violence[place] * (members @ self.violence_weight),
                 cholera[place] * pop.size[ids] + measles[place] * unprotected * children,
-                women * birth * FEMALE_BIRTH_SHARE,
-                women * birth * (1 - FEMALE_BIRTH_SHARE),
+                women * (birth * f32(FEMALE_BIRTH_SHARE)),
+                women * (birth * f32(1 - FEMALE_BIRTH_SHARE)),
                 members @ self.ageing,
             ]
         )
@@ -550,11 +554,15 @@ class Demography:
                 continue
             w = self.ageing if k > n_causes else np.broadcast_to(unit[k](h), (len(h), G))
             w = w * members[h]
-            g = (np.cumsum(w, axis=1) < v[h, None]).sum(axis=1)
-            last = G - 1 - np.argmax(w[:, ::-1] > 0, axis=1)
-            group[h] = np.minimum(g, last)
-        old = persons_by(pop.status[ids], pop, ids, len(tally.status))
+            g = np.minimum((np.cumsum(w, axis=1) < v[h, None]).sum(axis=1), G - 1)
+            # past the last group with members by rounding: that last group
+            off = np.flatnonzero(w[np.arange(len(h)), g] == 0)
+            g[off] = G - 1 - np.argmax(w[off, ::-1] > 0, axis=1)
+            group[h] = g
+        status = pop.status[ids]
         size_old = pop.size[ids].astype(np.int64)
+        # the flags of households.HOUSEHOLD_GROUPS, in order
+        flags_old = (pop.female_head[ids], pop.disability[ids], pop.protection_risk[ids])
 
         died = kind < n_causes
         cause = kind[died]
@@ -590,16 +598,26 @@ class Demography:
         who = ids[aged]
         pop.members[who, frm] -= np.uint8(1)
         pop.members[who, frm + 2] += np.uint8(1)
+        # members changed, as (row of ids, member column, change)
+        at = np.flatnonzero
+        events = (
+            np.concatenate([at(died), at(born)[grow], at(aged), at(aged)]),
+            np.concatenate([group_dead, col[grow], frm, frm + 2]),
+            np.repeat(
+                np.array([-1, 1, -1, 1], dtype=f32), [died.sum(), grow.sum(), len(frm), len(frm)]
+            ),
+        )
 
         changed = ids
-        mem = pop.members[changed]
-        pop.older[changed] = mem[:, 2 * AgeBand.OLDER :].any(axis=1)
-        kids = mem[:, : 2 * AgeBand.ADULT].sum(axis=1)
+        members[events[0], events[1]] += events[2]  # now as in pop.members
+        pop.older[changed] = members[:, 2 * AgeBand.OLDER :].any(axis=1)
+        kids = members[:, : 2 * AgeBand.ADULT].sum(axis=1)
         pop.vaccinated[changed] = np.minimum(pop.vaccinated[changed], kids)
-        women = mem[:, [member_column(Sex.FEMALE, b) for b in (AgeBand.ADULT, AgeBand.OLDER)]].sum(
-            1
+        women, men = (
+            members[:, member_column(s, AgeBand.ADULT)]
+            + members[:, member_column(s, AgeBand.OLDER)]
+            for s in (Sex.FEMALE, Sex.MALE)
         )
-        men = mem[:, [member_column(Sex.MALE, b) for b in (AgeBand.ADULT, AgeBand.OLDER)]].sum(1)
         # The head's place passes to an adult of the other sex when none of its own is left;
         # with no adult left the children head the household (a specific protection risk).
         fh = pop.female_head[changed]
@@ -609,15 +627,42 @@ class Demography:
         )
         alive = pop.size[changed] > 0
         pop.protection_risk[changed] |= alive & (women + men == 0)
-        self.growth[changed], self.mortal[changed] = self._growth(mem)
+        self.growth[changed] = members @ self.growth_rate
+        self.mortal[changed] = members @ self.base
 
         tally.persons += np.bincount(
             place, weights=pop.size[ids].astype(np.int64) - size_old, minlength=tally.n_places
         )
-        tally.persons_by_group += persons_by(pop.status[ids], pop, ids, len(tally.status)) - old
+        self._count_persons(tally, ids, status, size_old, flags_old, events)
         gone = ids[pop.size[ids] == 0]
         if len(gone):
             self._dissolve(pop, tally, gone)
+
+    def _count_persons(
+        self,
+        tally: Tally,
+        ids: np.ndarray,
+        status: np.ndarray,
+        size_old: np.ndarray,
+        flags_old: tuple[np.ndarray, ...],
+        events: tuple[np.ndarray, np.ndarray, np.ndarray],
+    ) -> None:
+        """Persons by status and group (``person_columns``) kept up to date from the
+        members changed and the household flags before and after."""
+        pop, by = self.model.pop, tally.persons_by_group
+        rows, cols, change = events
+        width = by.shape[1]
+        by += np.bincount(
+            status[rows].astype(np.int64) * width + cols, weights=change, minlength=by.size
+        ).reshape(by.shape)
+        size_new = pop.size[ids].astype(np.int64)
+        flags_new = (pop.female_head[ids], pop.disability[ids], pop.protection_risk[ids])
+        for j, (old, new) in enumerate(zip(flags_old, flags_new, strict=True)):
+            by[:, G + j] += np.bincount(
+                status,
+                weights=np.where(new, size_new, 0) - np.where(old, size_old, 0),
+                minlength=len(by),
+            )
 
     def _dissolve(self, pop: Population, tally: Tally, gone: np.ndarray) -> None:
         """Households whose last member died: out of every decision and count of households."""
