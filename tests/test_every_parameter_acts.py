@@ -36,6 +36,7 @@ BEHAVIOUR = [
     "refugees",
     "returned",
     "settled_elsewhere",
+    "resettled",
     "new_displacements",
     "redisplacements",
     "new_returns",

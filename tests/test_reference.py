@@ -55,6 +55,14 @@ CASES = {
         "aid.monthly_budget": 1e5,
         "aid.area_based": True,
     },
+    "resettlement": {
+        "households.initial_refugee_share": 0.3,
+        "resettlement.persons_per_year": 1500.0,
+        "resettlement.start": 2,
+        "resettlement.processing_months": 4,
+        "health.clinic_coverage": 0.5,
+        "health.vaccination_coverage": 0.5,
+    },
     "return_areas_poor": {
         "peacekeeping.strategy": "return_areas",
         "households.assets_median": 40.0,

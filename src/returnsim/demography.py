@@ -463,6 +463,8 @@ class Demography:
             del extra
         mask = u < bound  # never a dissolved household: no members, so a bound of 0
         del bound
+        if m.tally.status[Status.RESETTLED]:  # out of the scenario: not followed
+            mask &= pop.status != Status.RESETTLED
         # Those in flight this month are all examined (few: the displaced who just fled).
         mask |= (pop.status.view(np.uint8) - np.uint8(1) < 2) & (pop.months_displaced == 0)
         if pushed is not None and len(pushed):
@@ -668,8 +670,7 @@ class Demography:
         """Households whose last member died: out of every decision and count of households."""
         self.month["dissolved_from"] += np.bincount(pop.status[gone], minlength=len(Status))
         self.model.flows.dissolutions += len(gone)
-        tally.move(pop, gone, pop.place[gone], np.full(len(gone), Status.DISSOLVED, np.int8))
-        tally.households -= np.bincount(pop.place[gone], minlength=tally.n_places)
+        tally.depart(pop, gone, Status.DISSOLVED)
         for flag in (pop.separated, pop.disability, pop.protection_risk, pop.older):
             flag[gone] = False
         pop.trauma[gone] = 0.0

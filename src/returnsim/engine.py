@@ -16,6 +16,7 @@ import numpy as np
 
 from returnsim import rules
 from returnsim.households import (
+    GONE,
     Choice,
     Context,
     Flows,
@@ -176,13 +177,21 @@ def decide_and_move(
     # 2. Threat, trauma and deliberation.
     needed = rules.safety_needed(d, pop.threshold, pop.trauma)  # trauma as the month opens
     threatened = rules.threatened(ctx.security32[pop.place], needed)
-    if tally.status[Status.DISSOLVED]:  # no one is left to decide (``demography``)
-        threatened &= pop.status != Status.DISSOLVED
+    if tally.gone:  # dissolved or resettled: no one here to decide
+        threatened &= ~np.isin(pop.status, GONE)
     pop.trauma *= rules.trauma_remaining(d)
     t_ids = np.flatnonzero(threatened)
     pop.trauma[t_ids] = rules.trauma_exposed(d, pop.trauma[t_ids].astype(np.float64))
     review = np.zeros(pop.n, dtype=bool)
-    review[away[rules.reviews(d, rng.random(len(away), dtype=np.float32))]] = True
+    review[
+        away[
+            rules.reviews(
+                d,
+                rng.random(len(away), dtype=np.float32),
+                pending=pop.resettle_month[away] > 0,
+            )
+        ]
+    ] = True
     # Those not displaced and short of need weigh leaving: at a deprived place, or a
     # returnee without a habitable home or without documents (one uniform each, in
     # household order, after the above). A household's gap is at most its limit, so only
@@ -206,7 +215,7 @@ def decide_and_move(
         short = np.flatnonzero(mark)
         st = pop.status[short]
         keep = (st != Status.INTERNALLY_DISPLACED) & (st != Status.REFUGEE)
-        keep &= st != Status.DISSOLVED
+        keep &= ~np.isin(st, GONE)
         short, st = short[keep], st[keep]
         u = rng.random(len(short), dtype=np.float32)
         back = st == Status.RETURNED

@@ -214,6 +214,7 @@ class Status(IntEnum):
     RETURNED = 3  #: back at home after displacement
     SETTLED_ELSEWHERE = 4  #: local integration or relocation away from home
     DISSOLVED = 5  #: every member has died (``demography``); decides and counts no more
+    RESETTLED = 6  #: resettled to a third country (``resettlement``); out of the scenario
 
 
 class Sex(IntEnum):
@@ -268,6 +269,9 @@ class Choice(IntEnum):
 
 
 DISPLACED = (Status.INTERNALLY_DISPLACED, Status.REFUGEE)
+#: Households no longer in the scenario's places: they decide nothing and count at no place
+#: (their ``place`` is the last one they were at).
+GONE = (Status.DISSOLVED, Status.RESETTLED)
 N_STATUS = len(Status)
 
 
@@ -661,14 +665,10 @@ class Tally:
         """Recompute every count from the arrays."""
         p = self.n_places
         self.status = np.bincount(pop.status, minlength=N_STATUS).astype(np.int64)
-        present = (
-            pop.place
-            if not self.status[Status.DISSOLVED]
-            else pop.place[pop.status != Status.DISSOLVED]
-        )
-        #: households at each place (dissolved ones no longer count)
-        self.households = np.bincount(present, minlength=p).astype(np.int64)
-        self.persons = np.bincount(pop.place, weights=pop.size, minlength=p)
+        here = slice(None) if not self.gone else ~np.isin(pop.status, GONE)
+        #: households and persons at each place (those gone no longer count)
+        self.households = np.bincount(pop.place[here], minlength=p).astype(np.int64)
+        self.persons = np.bincount(pop.place[here], weights=pop.size[here], minlength=p)
         back = pop.status == Status.RETURNED
         self.returned_by_origin = np.bincount(pop.origin[back], minlength=p).astype(np.int64)
         away = np.isin(pop.status, DISPLACED)
@@ -678,6 +678,20 @@ class Tally:
         #: persons by status (rows) and reported group (columns: ``MEMBER_GROUPS``, then
         #: ``HOUSEHOLD_GROUPS``)
         self.persons_by_group = persons_by(pop.status, pop, slice(None), N_STATUS)
+
+    @property
+    def gone(self) -> int:
+        """Households no longer in the scenario (``GONE``)."""
+        return int(self.status[list(GONE)].sum())
+
+    def depart(self, pop: Population, ids: np.ndarray, status: Status) -> None:
+        """Households ``ids`` leave the scenario's places with ``status`` (one of ``GONE``)."""
+        if len(ids) == 0:
+            return
+        place = pop.place[ids]
+        self.move(pop, ids, place, np.full(len(ids), status, np.int8))
+        self.households -= np.bincount(place, minlength=self.n_places)
+        self.persons -= np.bincount(place, weights=pop.size[ids], minlength=self.n_places)
 
     def move(
         self, pop: Population, ids: np.ndarray, new_place: np.ndarray, new_status: np.ndarray

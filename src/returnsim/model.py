@@ -82,6 +82,7 @@ STOCKS = {
     "returned": Status.RETURNED,
     "settled_elsewhere": Status.SETTLED_ELSEWHERE,
     "dissolved": Status.DISSOLVED,
+    "resettled": Status.RESETTLED,
 }
 
 

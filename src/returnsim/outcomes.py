@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from returnsim import reintegration, rules
-from returnsim.households import PERSON_GROUPS, Population, Status, persons_by
+from returnsim.households import GONE, PERSON_GROUPS, Population, Status, persons_by
 from returnsim.places import PlaceKind
 
 if TYPE_CHECKING:
@@ -49,8 +49,8 @@ def household_outcomes(
     """Status and reintegration outcomes at the end for the households in ``mask`` (all if None).
 
     Returns counts of ``households``, ``ever_displaced``, ``returned``,
-    ``still_displaced`` and ``settled_elsewhere``, and ``returned_share`` and
-    ``still_displaced_share``, both as shares of the ever displaced. With
+    ``still_displaced``, ``settled_elsewhere`` and ``resettled`` (to a third country),
+    and ``returned_share`` and ``still_displaced_share``, both as shares of the ever displaced. With
     ``scores`` (reintegration scores of every household, see
     :func:`reintegration.scores`), also the mean score of returnees in each
     dimension and the count and share of returnees sustainably reintegrated.
@@ -67,6 +67,7 @@ def household_outcomes(
         "returned": returned,
         "still_displaced": still,
         "settled_elsewhere": int(counts[Status.SETTLED_ELSEWHERE]),
+        "resettled": int(counts[Status.RESETTLED]),
         "returned_share": share(returned, ever),
         "still_displaced_share": share(still, ever),
     }
@@ -124,7 +125,7 @@ def by_person(model: ReturnModel) -> dict[str, Any]:
     all members of female-headed, disability and protection-risk households.
 
     Per group: ``persons``, ``ever_displaced``, ``returned``, ``still_displaced``,
-    ``settled_elsewhere`` (persons), ``returned_share`` of the ever displaced.
+    ``settled_elsewhere``, ``resettled`` (persons), ``returned_share`` of the ever displaced.
     """
     pop = model.pop
     by_status = model.tally.persons_by_group
@@ -135,6 +136,7 @@ def by_person(model: ReturnModel) -> dict[str, Any]:
         "returned": by_status[Status.RETURNED],
         "still_displaced": by_status[Status.INTERNALLY_DISPLACED] + by_status[Status.REFUGEE],
         "settled_elsewhere": by_status[Status.SETTLED_ELSEWHERE],
+        "resettled": by_status[Status.RESETTLED],
     }
     out = {}
     for j, name in enumerate(PERSON_GROUPS):
@@ -288,7 +290,9 @@ def durable_solutions(model: ReturnModel) -> dict[str, Any]:
     place = reintegration.benchmark_place(model)
     residents = reintegration.benchmark(model, met, place)
     fine = reintegration.no_worse_than_residents(model, met, residents)
-    ever = pop.times_displaced > 0
+    # those resettled abroad or dissolved are no longer at a place to be compared
+    here = ~np.isin(pop.status, GONE)
+    ever = (pop.times_displaced > 0) & here
     status_groups = {
         "returned": pop.status == Status.RETURNED,
         "settled_elsewhere": pop.status == Status.SETTLED_ELSEWHERE,
@@ -296,7 +300,7 @@ def durable_solutions(model: ReturnModel) -> dict[str, Any]:
         | (pop.status == Status.REFUGEE),
     }
     displaced = status_groups | {"ever_displaced": ever}
-    groups = status_groups | {"never_displaced": ~ever, "ever_displaced": ever}
+    groups = status_groups | {"never_displaced": here & ~ever, "ever_displaced": ever}
     sizes = {g: np.count_nonzero(m) for g, m in groups.items()}
 
     def mean(values: np.ndarray, g: str) -> float | None:

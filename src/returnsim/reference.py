@@ -23,7 +23,7 @@ import numpy as np
 
 from returnsim import rules
 from returnsim.engine import CHUNK
-from returnsim.households import Choice, Context, Flows, Housing, Status
+from returnsim.households import GONE, Choice, Context, Flows, Housing, Status
 
 if TYPE_CHECKING:
     from returnsim.param import Section
@@ -92,9 +92,9 @@ class Household(mesa.Agent):
             getattr(pop, name)[self.row] = getattr(self, name)
 
     @property
-    def dissolved(self) -> bool:
-        """Every member has died (``demography``): it no longer decides."""
-        return self.status == Status.DISSOLVED
+    def gone(self) -> bool:
+        """Dissolved or resettled (``households.GONE``): it no longer decides."""
+        return self.status in GONE
 
     @property
     def away(self) -> bool:
@@ -154,7 +154,7 @@ class Household(mesa.Agent):
             self.assets = float(F32(self.assets) * F32(keep))
         # The safety one needs grows with trauma (as the month opens).
         self.needed = rules.safety_needed(d, F32(self.threshold), F32(self.trauma))
-        self.threatened = not self.dissolved and bool(
+        self.threatened = not self.gone and bool(
             rules.threatened(ctx.security32[self.place], self.needed)
         )
         self.trauma = float(F32(self.trauma) * rules.trauma_remaining(d))
@@ -162,7 +162,8 @@ class Household(mesa.Agent):
             self.trauma = _f32(rules.trauma_exposed(d, self.trauma))
         # The threatened must deliberate; the displaced review now and then (each
         # displaced household takes its uniform either way); others stay.
-        reviews = away and bool(rules.reviews(d, draw()))
+        pending = self.model.pop.resettle_month[self.row] > 0  # a resettlement case
+        reviews = away and bool(rules.reviews(d, draw(), pending))
         return self.threatened or reviews
 
     # -------------------------------------------------------------- decide
@@ -336,7 +337,7 @@ class AgentEngine:
             short = [
                 i
                 for i, h in enumerate(self.households)
-                if not h.away and not h.dissolved and (ctx.deprivation[h.place] > 0 or own_short(h))
+                if not h.away and not h.gone and (ctx.deprivation[h.place] > 0 or own_short(h))
             ]
             for i, u in zip(short, rng.random(len(short), dtype=np.float32), strict=True):
                 if rules.weighs_leaving(d, self.households[i].gap(ctx), u):

@@ -658,9 +658,12 @@ def trauma_of_flight(d: Section, trauma: Any) -> Any:
     return trauma + d.flight_trauma * (1.0 - trauma)
 
 
-def reviews(d: Section, u: Any) -> Any:
-    """A displaced household reviews its situation this month (uniform ``u``, float32)."""
-    return u < F32(d.review_rate)
+def reviews(d: Section, u: Any, pending: Any = False) -> Any:
+    """A displaced household reviews its situation this month (uniform ``u``, float32),
+    unless a resettlement case of its is pending (``resettlement``): it waits for the
+    departure rather than weigh going home or moving on (assumption; only threat makes it
+    deliberate then)."""
+    return (u < F32(d.review_rate)) & ~np.asarray(pending, dtype=bool)
 
 
 # ------------------------------------------------------------- 3. choice

@@ -33,6 +33,7 @@ MODULES = (
     "reconstruction",
     "livelihood",
     "education",
+    "resettlement",
 )
 
 

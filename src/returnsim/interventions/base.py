@@ -29,6 +29,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 import numpy as np
 
+from returnsim.households import GONE
 from returnsim.param import Param
 from returnsim.places import Contribution, PlaceKind, Places
 
@@ -138,6 +139,15 @@ class Lever:
 
     def active(self, month: int) -> bool:
         return self.p.start <= month <= self.p.end
+
+    def at_targets(self) -> np.ndarray:
+        """Per household: at one of the places served this month, and still in the
+        scenario (not dissolved or resettled, ``households.GONE``)."""
+        pop = self.model.pop
+        here = self.mask[pop.place]
+        if self.model.tally.gone:
+            here &= ~np.isin(pop.status, GONE)
+        return here
 
     def request(self, month: int) -> float:
         """USD the lever would spend this month with no budget limit."""

@@ -231,7 +231,7 @@ class Education(Lever):
         enrolled = self._enrol(funds * self.shares[0], children) if funds > 0 else 0.0
         if funds > 0:
             # Households with children at the target places, and their priority group.
-            cand = np.flatnonzero(self.mask[pop.place] & (pop.children > 0))
+            cand = np.flatnonzero(self.at_targets() & (pop.children > 0))
             group = priority(pop.status[cand])
             self._catchup(funds * self.shares[1], cand, group)
             self._materials(funds * self.shares[2], cand, group)

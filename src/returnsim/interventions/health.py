@@ -125,7 +125,7 @@ class Health(Lever):
         unvaccinated children."""
         pop = self.model.pop
         kids = pop.members[:, : 2 * AgeBand.ADULT].sum(axis=1, dtype=np.uint8)
-        ids = np.flatnonzero(self.mask[pop.place] & (kids > pop.vaccinated))
+        ids = np.flatnonzero(self.at_targets() & (kids > pop.vaccinated))
         return ids, kids[ids]
 
     def request(self, month: int) -> float:

@@ -102,7 +102,7 @@ class Information(Lever):
         """Displaced households at the target places not yet visited in this displacement."""
         pop = self.model.pop
         away = (pop.status == hh.Status.INTERNALLY_DISPLACED) | (pop.status == hh.Status.REFUGEE)
-        ids = np.flatnonzero(away & self.mask[pop.place] & (self.visited < pop.times_displaced))
+        ids = np.flatnonzero(away & self.at_targets() & (self.visited < pop.times_displaced))
         return ids[np.argsort(-pop.months_displaced[ids], kind="stable")]
 
     def _campaign_cost(self) -> float:

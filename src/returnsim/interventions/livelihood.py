@@ -349,7 +349,7 @@ class Livelihood(Lever):
     def _enrol(self, funds: float) -> float:
         """New participants in priority order, programmes interleaved by their funded numbers."""
         pop = self.model.pop
-        ids = np.flatnonzero(self.mask[pop.place] & (self.programme == NONE))
+        ids = np.flatnonzero(self.at_targets() & (self.programme == NONE))
         group = priority(pop.status[ids])
         ids, group = ids[group < 2], group[group < 2]
         if len(ids) == 0:

@@ -124,9 +124,7 @@ class MHPSS(Lever):
             return 0.0
         capacity = int(self.teams_month * self.p.caseload_per_team_month * self.efficiency)
         # Female-headed households services miss for want of women staff are not seen.
-        need = np.flatnonzero(
-            self.mask[pop.place] & (pop.trauma > self.p.min_trauma) & ~pop.unreached
-        )
+        need = np.flatnonzero(self.at_targets() & (pop.trauma > self.p.min_trauma) & ~pop.unreached)
         if 0 < capacity < len(need):
             need = need[np.argpartition(-pop.trauma[need], capacity - 1)[:capacity]]
         elif capacity <= 0:

@@ -367,7 +367,7 @@ class Protection(Lever):
         pop = self.model.pop
         specific = pop.protection_risk | pop.female_head | pop.disability
         away = (pop.status == hh.Status.INTERNALLY_DISPLACED) | (pop.status == hh.Status.REFUGEE)
-        ok = specific & (away | threat) & self.mask[pop.place]
+        ok = specific & (away | threat) & self.at_targets()
         if reach:
             ok &= ~pop.unreached
         ids = np.flatnonzero(ok)
@@ -378,7 +378,7 @@ class Protection(Lever):
         """Eligible households at the target places, returnees first, in household order."""
         pop = self.model.pop
         rank = self.rank[pop.status]
-        ids = np.flatnonzero(eligible & (rank < UNSERVED) & self.mask[pop.place] & ~pop.unreached)
+        ids = np.flatnonzero(eligible & (rank < UNSERVED) & self.at_targets() & ~pop.unreached)
         return ids[np.argsort(rank[ids], kind="stable")]
 
     def _undocumented(self) -> np.ndarray:
@@ -392,7 +392,7 @@ class Protection(Lever):
     def _separated(self, *, reach: bool = True) -> np.ndarray:
         """Separated households at the target places, in household order."""
         pop = self.model.pop
-        ok = pop.separated & self.mask[pop.place]
+        ok = pop.separated & self.at_targets()
         return np.flatnonzero(ok & ~pop.unreached if reach else ok)
 
     # ------------------------------------------------------------ spending
@@ -611,7 +611,7 @@ class Protection(Lever):
         if full <= 0 or funds <= 0:
             return 0.0
         self.monitored_share = min(1.0, funds / full)
-        ids = np.flatnonzero(self._at_risk() & self.mask[pop.place] & ~pop.unreached)
+        ids = np.flatnonzero(self._at_risk() & self.at_targets() & ~pop.unreached)
         relief = (
             self.p.monitoring_relief
             * self.monitored_share

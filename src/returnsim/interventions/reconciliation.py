@@ -247,7 +247,7 @@ class Reconciliation(Lever):
         if share <= 0:
             return
         pop = self.model.pop
-        ids = np.flatnonzero(self.mask[pop.place])
+        ids = np.flatnonzero(self.at_targets())
         trust = pop.trust[ids].astype(np.float64)
         pop.trust[ids] = (trust + share * (1.0 - trust)).astype(np.float32)
 
