@@ -250,6 +250,7 @@ def main() -> None:
     people_lines()
     core_and_build_lines()
     need_shock_durable_lines()
+    resettlement_lines()
 
 
 # ------------------------------------------------------------------------------------------
@@ -1514,6 +1515,33 @@ def need_shock_durable_lines() -> None:
         "->",
         r4(just[1]["gap_vs_residents"]["ever_displaced"]),
     )
+
+
+def resettlement_lines() -> None:
+    # tests/test_resettlement.py: baseline 3,000 x 48, 3,000 places a year from month 6
+    quota = {"resettlement.persons_per_year": 3000.0, "resettlement.start": 6}
+    for seed in (1, 2):
+        (m0, s0), (m1, s1) = (run(o, households=3000, months=48, seed=seed) for o in ({}, quota))
+        lever = outcomes.summarize(m1)["levers"]["resettlement"]
+        print(
+            f"70 resettlement 0 -> 3,000 places a year from month 6 (3,000 x 48, seed {seed}):",
+            "households resettled",
+            int(s0["resettled"].iloc[-1]),
+            "->",
+            int(s1["resettled"].iloc[-1]),
+            "; refugees at the end",
+            int(s0["refugees"].iloc[-1]),
+            "->",
+            int(s1["refugees"].iloc[-1]),
+            "; deaths",
+            int(m0.demography.deaths.sum()),
+            "->",
+            int(m1.demography.deaths.sum()),
+            "; cases lapsed",
+            lever["cases_lapsed"],
+            "of",
+            lever["households_submitted"],
+        )
 
 
 if __name__ == "__main__":
