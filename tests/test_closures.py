@@ -119,5 +119,67 @@ def test_closures_survive_the_settings_export() -> None:
     over = {"places.camp.open": [[0, 0], [12, 1]], "borders.entry": [[3, 0]]}
     raw = load(BASELINE, over).to_dict()
     raw["routes"][0]["open"] = [[2, 0], [5, 1]]
+    raw["routes"][1]["closed_months"] = [6, 7, 8]
     spec = from_dict(raw)
     assert from_dict(tomllib.loads(scenario_toml.dumps(spec))).digest() == spec.digest()
+
+
+def _seasonal(months: list[int], start_month: int = 1) -> dict:
+    raw = load(BASELINE, {**SIZE, "scenario.start_month": start_month}).to_dict()
+    for r in raw["routes"]:
+        if {r["from"], r["to"]} == {"north", "camp"}:
+            r["closed_months"] = months
+    return raw
+
+
+def test_a_road_closed_in_the_rainy_season_is_not_taken_then_every_year() -> None:
+    # June to September closed; month 0 is January
+    _, w1 = moves({}, spec=from_dict(_seasonal([6, 7, 8, 9]), source="<test>"))
+    m0, w0 = moves({})
+    north, camp = (m0.places.index[n] for n in ("north", "camp"))
+    flights = [
+        np.concatenate([[0], ((w[:-1] == north) & (w[1:] == camp)).sum(axis=1)]) for w in (w0, w1)
+    ]
+    rainy = np.isin(np.arange(37) % 12 + 1, [6, 7, 8, 9])
+    assert flights[0][rainy].sum() > 0 and flights[1][rainy].sum() == 0
+    assert flights[1][~rainy].sum() > 0
+    # the calendar follows scenario.start_month (that of month 0): with month 0 in June,
+    # months 1-3 (July to September) and 12-13 (June, July) are the rains
+    m = ReturnModel(from_dict(_seasonal([6, 7, 8, 9], start_month=6), source="<test>"), rng=1)
+    passable = []
+    for _ in range(13):
+        m.step()
+        passable.append(bool(m.shocks.caps.passable[north, m.places.nbr[north] == camp].all()))
+    assert passable == [False] * 3 + [True] * 8 + [False] * 2
+
+
+def test_a_road_closed_by_the_rains_stops_aid_to_a_place_beyond_it() -> None:
+    """Supplies need the road too: a camp reached from the hub only by a road closed in the
+    rains gets no aid in those months (logistics)."""
+    raw = load(BASELINE, {**SIZE, "aid.monthly_budget": 1e9}).to_dict()
+    for r in raw["routes"]:
+        if "camp" in (r["from"], r["to"]):
+            r["closed_months"] = [3, 4]
+    m = ReturnModel(from_dict(raw, source="<test>"), rng=1)
+    camp = m.places.index["camp"]
+    cover = {}
+    for _ in range(8):
+        m.step()
+        cover[m.steps] = float(m.places.aid_coverage[camp])
+    # month 0 is January: months 2 and 3 are March and April
+    assert cover[2] == cover[3] == 0.0 < min(cover[1], *(cover[t] for t in range(4, 9)))
+
+
+@pytest.mark.parametrize("months", ["[0]", "[13]", "[3, 3]", '["may"]'])
+def test_a_bad_season_stops_with_one_line(tmp_path: Path, capsys, months: str) -> None:
+    spec = tmp_path / "s.toml"
+    text = BASELINE.read_text().replace(
+        'from = "north"\nto = "camp"', f'from = "north"\nto = "camp"\nclosed_months = {months}', 1
+    )
+    assert "closed_months" in text
+    spec.write_text(text)
+    out = tmp_path / "run"
+    code = main(["run", str(spec), "--out", str(out)])
+    err = capsys.readouterr().err.strip().splitlines()
+    assert code == 2 and len(err) == 1 and "closed_months" in err[0] and "1 to 12" in err[0]
+    assert not out.exists()

@@ -24,7 +24,7 @@ def run(over: dict, seed: int = 1, households: int = 3000, months: int = 48):
 
 
 def test_places_offered_take_refugees_out_of_the_camps_after_processing() -> None:
-    m0, none = run({})
+    _, none = run({})
     m1, quota = run(QUOTA)
     lever = summarize(m1)["levers"]["resettlement"]
     assert none["resettled"].max() == 0 and quota["resettled"].iloc[-1] > 100

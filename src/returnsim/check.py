@@ -83,6 +83,14 @@ def check_value(param: Param, value: Any, *, source: str, key: str) -> Any:
         if len(set(value)) != len(value):
             raise bad(" (repeats a name)")
         return list(value)
+    if param.kind == "months":
+        if not isinstance(value, list) or not all(
+            is_number(v) and v == int(v) and 1 <= v <= 12 for v in value
+        ):
+            raise bad()
+        if len(set(value)) != len(value):
+            raise bad(" (repeats a month)")
+        return [int(v) for v in value]
     if param.kind in ("schedule", "gate"):
         if not isinstance(value, list):
             raise bad()

@@ -97,7 +97,7 @@ class Param:
     source: str
     low: float | None = None
     high: float | None = None
-    kind: str = "float"  # float | int | str | bool | schedule | gate | list | places
+    kind: str = "float"  # float | int | str | bool | schedule | gate | list | places | months
     choices: tuple[str, ...] = ()
 
     @property
@@ -113,6 +113,8 @@ class Param:
             return "a list of [month, value] pairs with months ascending"
         if self.kind == "gate":
             return "a list of [month, 0 or 1] pairs with months ascending (0 closed, 1 open)"
+        if self.kind == "months":
+            return "a list of months of the year, integers from 1 to 12, none repeated"
         if self.kind == "bool":
             return "true or false"
         if self.kind == "str":

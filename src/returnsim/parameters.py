@@ -69,6 +69,17 @@ PARAMS: tuple[Param, ...] = (
         kind="int",
     ),
     Param(
+        key="scenario.start_month",
+        default=1,
+        unit="month of the year",
+        doc="Calendar month of month 0 (1 January to 12 December): places seasons on the "
+        "months (roads closed in a rainy season)",
+        source="user",
+        low=1,
+        high=12,
+        kind="int",
+    ),
+    Param(
         key="scenario.engine",
         default="arrays",
         unit="",
@@ -276,6 +287,18 @@ ROUTE_PARAMS: tuple[Param, ...] = (
         low=0.0,
         high=1.0,
         kind="gate",
+    ),
+    Param(
+        key="closed_months",
+        default=[],
+        unit="months of the year (1-12)",
+        doc="Months of every year the road cannot be travelled or supplied (a rainy season); "
+        "with scenario.start_month",
+        source="scenario (e.g. eastern DRC's rains, September-November and March-May, cut "
+        "dirt roads; OCHA access maps)",
+        low=1,
+        high=12,
+        kind="months",
     ),
 )
 

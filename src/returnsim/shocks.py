@@ -33,7 +33,9 @@ place array themselves.
   by road, by a return journey or by returning elsewhere, while those in it
   may leave. A return home crosses the open roads only (the shortest open
   path; none, and home is out of reach this month). A camp that opens at a
-  date is a place closed until then.
+  date is a place closed until then. A road's ``closed_months`` (months of
+  the year, placed by ``scenario.start_month``) close it every year in its
+  rainy season: no one travels it and no supplies pass (``logistics``).
 
 - **Forced returns**: ``deportation.schedule`` ([month, share]) returns that
   share of the refugee households at the target places (default: every place
@@ -211,7 +213,15 @@ class Shocks:
             for r in model.spec.routes
             if r.get("open")
         ]
-        self.gated = bool(self.place_gates or self.road_gates or p.borders.entry or p.borders.exit)
+        #: roads closed in some months of every year (rainy seasons): (from, to, months)
+        self.seasons = [
+            (places.index[r["from"]], places.index[r["to"]], set(r["closed_months"]))
+            for r in model.spec.routes
+            if r.get("closed_months")
+        ]
+        self.gated = bool(
+            self.place_gates or self.road_gates or self.seasons or p.borders.entry or p.borders.exit
+        )
         #: (place, k) crossing the border from the country to abroad, and back
         src = np.repeat(np.arange(places.n)[:, None], places.nbr.shape[1], axis=1)
         real = places.nbr >= 0
@@ -263,10 +273,12 @@ class Shocks:
         for i, schedule in self.place_gates:
             caps.entry[i] = not shut(schedule)
         caps.passable[:] = self.nbr >= 0
-        for a, b, schedule in self.road_gates:
-            if shut(schedule):
-                caps.passable[a, self.nbr[a] == b] = False
-                caps.passable[b, self.nbr[b] == a] = False
+        calendar = (self.model.p.scenario.start_month - 1 + month) % 12 + 1
+        closed = [(a, b) for a, b, schedule in self.road_gates if shut(schedule)]
+        closed += [(a, b) for a, b, months in self.seasons if calendar in months]
+        for a, b in closed:
+            caps.passable[a, self.nbr[a] == b] = False
+            caps.passable[b, self.nbr[b] == a] = False
         road = caps.passable & caps.entry[np.maximum(self.nbr, 0)]
         if shut(p.borders.entry):
             road &= ~self.entering
