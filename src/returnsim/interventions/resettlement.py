@@ -78,7 +78,7 @@ class Resettlement(Lever):
     needs_access = True
     default_places = "displacement"
     phase = 75
-    priority = 55
+    priority = 110  # last: the receiving states pay most of it
     #: the month a submitted case departs, plus one (0: no case pending)
     columns: ClassVar[dict[str, str]] = {"resettle_month": "int16"}
 
