@@ -77,3 +77,35 @@ def test_a_place_out_of_reach_by_road_gets_no_aid() -> None:
         shut.step()
         supplied.append(shut.places.aid_coverage[camp])
     assert max(supplied) > 0.5
+
+
+#: reconstruction with a budget that binds: what the materials' haulage costs decides how
+#: many homes are rebuilt
+BUILD = {"reconstruction.monthly_budget": 60_000.0, "reconstruction.start": 6}
+
+
+@pytest.mark.parametrize("seed", [42, 7])
+def test_building_materials_hauled_far_over_bad_roads_rebuild_fewer_homes(seed: int) -> None:
+    near = run(BUILD, seed=seed).levers["reconstruction"]
+    far = run(BUILD, km=3.0, terrain=5.0, seed=seed).levers["reconstruction"]
+    assert far.haulage_total > near.haulage_total > 0
+    assert far.houses_started < near.houses_started
+    none = run({**BUILD, "reconstruction.materials_tonnes_per_1000_usd": 0.0}, km=3.0, seed=seed)
+    assert none.levers["reconstruction"].haulage_total == 0.0
+
+
+def test_no_works_start_where_the_roads_are_cut() -> None:
+    """In the months every road to an origin is closed, nothing starts there; after, it does."""
+    raw = load(BASELINE, {**SIZE, **BUILD}).to_dict()
+    for r in raw["routes"]:
+        if "north" in (r["from"], r["to"]):
+            r["open"] = [[0, 0], [18, 1]]
+    m = ReturnModel(from_dict(raw, source="<test>"), rng=42)
+    north = m.places.index["north"]
+    started = {}
+    while m.running:
+        m.step()
+        lever = m.levers["reconstruction"]
+        started[m.steps] = sum(1 for p in lever.queue if p.place == north)
+    assert max(started[t] for t in range(6, 18)) == 0
+    assert max(started[t] for t in range(18, 37)) > 0

@@ -40,7 +40,7 @@ from __future__ import annotations
 import numpy as np
 
 from returnsim import conflict
-from returnsim.interventions.base import Lever, window
+from returnsim.interventions.base import Lever, haulage, window
 from returnsim.param import Param
 
 PARAMS = (
@@ -167,7 +167,7 @@ class Aid(Lever):
             self.breaks += bool(broken and funds > 0)
             return 0.0
         t = self.places
-        haul_km = places.haul_km()[t]
+        haul_km, premium = haulage(self.model, t)
         persons = self.model.tally.persons[t]
         if self.p.area_based:  # the host community is served too
             persons = persons + places.residents[t] * self.model.p.households.mean_size
@@ -179,10 +179,9 @@ class Aid(Lever):
         loss = self.p.max_loss * (1.0 - places.security[t]) * (1.0 - secured)
         arrive = (1.0 - loss) * self.efficiency  # share of a dollar that reaches people
         lg = self.model.p.logistics
-        premium = 1.0 + lg.insecurity_premium * (1.0 - places.security[t]) * (1.0 - presence)
         km = np.where(persons > 0, haul_km, 0.0)  # out of reach: no one served there
-        haulage = self.p.tonnes_per_person_month * lg.cost_per_tonne_km * km * premium
-        unit = self.p.cost_per_person_month + haulage
+        hauled = self.p.tonnes_per_person_month * lg.cost_per_tonne_km * km * premium
+        unit = self.p.cost_per_person_month + hauled
         need = persons * unit / np.maximum(arrive, 1e-9)
         share = funds * persons / persons.sum()
         spend = np.minimum(share, need)
@@ -190,7 +189,7 @@ class Aid(Lever):
         self.lost_total += float((spend * (1.0 - arrive)).sum())
         self.stolen_total += float((spend * loss).sum())
         self.delivered_total += float((spend * arrive * self.p.cost_per_person_month / unit).sum())
-        self.haulage_total += float((spend * haulage / unit).sum())
+        self.haulage_total += float((spend * hauled / unit).sum())
         return float(spend.sum())
 
     def summary(self) -> dict[str, float]:

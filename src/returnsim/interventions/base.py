@@ -29,6 +29,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 import numpy as np
 
+from returnsim import conflict
 from returnsim.households import GONE
 from returnsim.param import Param
 from returnsim.places import Contribution, PlaceKind, Places
@@ -170,6 +171,19 @@ class Lever:
     def efficiency(self) -> float:
         """Share of spending that reaches people, given inter-agency coordination."""
         return self.model.coordination_efficiency
+
+
+def haulage(model: World, places: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Per place of ``places``: the good-road km from the nearest supply hub over the roads
+    passable this month (``Places.haul_km``; inf out of reach), and the insecurity factor
+    on hauling there, 1 + ``logistics.insecurity_premium`` x (1 - security) x (1 -
+    peacekeeping presence). A tonne costs ``logistics.cost_per_tonne_km`` x km x factor."""
+    pl = model.places
+    presence = conflict.presence(pl.troops[places], pl.police[places], model.p)
+    premium = 1.0 + model.p.logistics.insecurity_premium * (1.0 - pl.security[places]) * (
+        1.0 - presence
+    )
+    return pl.haul_km()[places], premium
 
 
 class CohesionGain:

@@ -39,6 +39,12 @@ completes after its build time, and only then changes anything:
   ``governance_services_gain x (capacity - baseline) / (1 - baseline) x
   (1 - base) x efficiency``, ``base`` the place's base services without it.
 
+Works carry their materials (``materials_tonnes_per_1000_usd``), trucked from
+the nearest supply hub as aid is (``logistics``: good-road km x
+``cost_per_tonne_km`` x the insecurity factor, ``base.haulage``): a house or
+facility far from a hub, over bad or insecure roads, costs more, and none
+starts where no passable road leads this month (a rainy season, a closed road).
+
 Money a line cannot use this month (nothing left to build) is not spent and
 goes back to the budget. What a completed project
 delivers also scales with coordination
@@ -54,7 +60,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from returnsim import households as hh
-from returnsim.interventions.base import Lever, window
+from returnsim.interventions.base import Lever, haulage, window
 from returnsim.interventions.targeting import in_order, priority
 from returnsim.param import Param
 
@@ -197,6 +203,18 @@ PARAMS = (
         high=12,
         kind="int",
     ),
+    Param(
+        key=f"{K}.materials_tonnes_per_1000_usd",
+        default=1.0,
+        unit="tonnes per USD 1,000 of works",
+        doc="Building materials to truck to the site per USD 1,000 of a house or facility "
+        "(cement, blocks, roofing sheets, timber), hauled from the nearest supply hub at "
+        "logistics.cost_per_tonne_km",
+        source="assumption (cement about USD 150-250 a tonne, roofing sheets and timber more; "
+        "labour and sand are local)",
+        low=0.0,
+        high=20.0,
+    ),
     *(p for row in FACILITIES for p in _facility_params(row)),
     _share("governance", 0.1, "local governance and administration capacity"),
     Param(
@@ -317,6 +335,7 @@ class Reconstruction(Lever):
         self.funded = {f[0]: np.zeros(n) for f in FACILITIES}  # units funded per place
         self.spent_on = dict.fromkeys(NAMES, 0.0)
         self.houses_started = 0
+        self.haulage_total = 0.0  # spent trucking building materials to the sites
         self.houses_rebuilt = 0
         self.houses_failed = 0
         self.facilities_completed = {f[0]: 0.0 for f in FACILITIES}
@@ -400,9 +419,22 @@ class Reconstruction(Lever):
         fail = self.p.failure_max * (1.0 - self.capacity[place])
         return (1.0 - fail) * self.efficiency
 
+    def _unit_costs(self, cost: float) -> np.ndarray:
+        """Per place: the cost of works priced ``cost`` with their materials hauled from the
+        nearest supply hub (inf where no passable road leads and there is weight to haul)."""
+        km, premium = haulage(self.model, np.arange(self.model.places.n))
+        w = self.p.materials_tonnes_per_1000_usd * cost / 1000.0
+        per_tonne = self.model.p.logistics.cost_per_tonne_km * km * premium
+        hauled = np.where(np.isfinite(per_tonne), w * per_tonne, np.inf if w > 0 else 0.0)
+        return cost + hauled
+
     def _start_houses(self, month: int, funds: float, homes: np.ndarray) -> float:
         cost = self.p.house_cost
-        homes = homes[: int(funds // cost)]
+        unit = self._unit_costs(cost)[self.model.pop.origin[homes]]
+        reach = np.isfinite(unit)
+        homes, unit = homes[reach], unit[reach]
+        take = np.cumsum(unit) <= funds
+        homes, unit = homes[take], unit[take]
         if len(homes) == 0:
             return 0.0
         self.earmarked[homes] = True
@@ -412,19 +444,22 @@ class Reconstruction(Lever):
             done = month + int(self._build_months("house", o))
             self.queue.append(Project("housing", int(o), done, float(len(mine)), mine))
         self.houses_started += len(homes)
-        spent = len(homes) * cost
+        spent = float(unit.sum())
         self.spent_on["housing"] += spent
+        self.haulage_total += float((unit - cost).sum())
         return spent
 
     def _start_facilities(self, month: int, name: str, funds: float) -> float:
         cost = self.p[f"{name}_cost"]
-        need = self._facility_need(name) * cost
+        unit = self._unit_costs(cost)
+        need = np.where(np.isfinite(unit), self._facility_need(name) * unit, 0.0)
         if funds <= 0 or need.sum() <= 0:
             return 0.0
         spend = np.minimum(need, funds * need / need.sum())
         spend[spend < 1.0] = 0.0  # no projects for dust (money left when the budget runs out)
         for p in np.flatnonzero(spend > 0):
-            units = spend[p] / cost
+            units = spend[p] / unit[p]
+            self.haulage_total += units * (unit[p] - cost)
             self.funded[name][p] += units
             done = month + int(self._build_months(name, p))
             self.queue.append(Project(name, int(p), done, units))
@@ -472,4 +507,5 @@ class Reconstruction(Lever):
             "projects_in_progress": len(self.queue),
             **{f"{k}s_completed": float(v) for k, v in self.facilities_completed.items()},
             **{f"spent_{k}": v for k, v in self.spent_on.items()},
+            "spent_hauling_materials": self.haulage_total,
         }
