@@ -183,15 +183,9 @@ def decide_and_move(
     t_ids = np.flatnonzero(threatened)
     pop.trauma[t_ids] = rules.trauma_exposed(d, pop.trauma[t_ids].astype(np.float64))
     review = np.zeros(pop.n, dtype=bool)
-    review[
-        away[
-            rules.reviews(
-                d,
-                rng.random(len(away), dtype=np.float32),
-                pending=pop.resettle_month[away] > 0,
-            )
-        ]
-    ] = True
+    # a resettlement case pending (none where no places are offered)
+    pending = pop.resettle_month[away] > 0 if p.resettlement.persons_per_year > 0 else False
+    review[away[rules.reviews(d, rng.random(len(away), dtype=np.float32), pending)]] = True
     # Those not displaced and short of need weigh leaving: at a deprived place, or a
     # returnee without a habitable home or without documents (one uniform each, in
     # household order, after the above). A household's gap is at most its limit, so only

@@ -133,6 +133,8 @@ class Resettlement(Lever):
 
     def _depart(self, month: int) -> None:
         """Cases due this month depart if the household is still a refugee; others lapse."""
+        if self.submitted["households"] == 0:
+            return
         pop, tally = self.model.pop, self.model.tally
         due = np.flatnonzero(pop.resettle_month == month + 1)
         if len(due) == 0:
