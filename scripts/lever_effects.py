@@ -1010,7 +1010,7 @@ def voluntariness_lines() -> None:
 
     over = {"households.count": 1200, "scenario.months": 12}
     pushed = ReturnModel(load(BORDER, {**over, "places.reception.pushback": [[0, 1.0]]}), rng=1)
-    free = ReturnModel(load(BORDER, over), rng=1)
+    free = ReturnModel(load(BORDER, {**over, "places.reception.pushback": [[0, 0.0]]}), rng=1)
     at = pushed.places.index["reception"]
     kept = let_in = 0
     for _ in range(12):

@@ -65,7 +65,7 @@ def test_deportations_are_forced_returns_and_only_from_their_date(seed: int) -> 
 def test_a_full_pushback_keeps_every_arrival_out() -> None:
     over = {"households.count": 1200, "scenario.months": 12}
     m = ReturnModel(load(BORDER, {**over, "places.reception.pushback": [[0, 1.0]]}), rng=1)
-    free = ReturnModel(load(BORDER, over), rng=1)
+    free = ReturnModel(load(BORDER, {**over, "places.reception.pushback": [[0, 0.0]]}), rng=1)
     at = m.places.index["reception"]
     kept, let_in = [], []
     for _ in range(12):
