@@ -85,9 +85,9 @@ def test_a_new_lever_is_one_file_listed_once(tmp_path: Path) -> None:
     (package / "interventions" / "cash_for_work.py").write_text(LEVER, encoding="utf-8")
     init = package / "interventions" / "__init__.py"
     text = init.read_text(encoding="utf-8")
-    assert text.count('    "education",\n)') == 1
+    assert text.count('    "resettlement",\n)') == 1
     init.write_text(
-        text.replace('    "education",\n)', '    "education",\n    "cash_for_work",\n)')
+        text.replace('    "resettlement",\n)', '    "resettlement",\n    "cash_for_work",\n)')
     )
     done = subprocess.run(
         [
