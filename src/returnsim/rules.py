@@ -335,7 +335,7 @@ PARAMS: tuple[Param, ...] = (
         unit="per month at full deprivation",
         doc="Chance a month that a household not displaced weighs leaving, per unit of "
         "deprivation (0: people leave only for violence)",
-        source="sized so that Somalia's 2016-17 drought displaces about 10% of those at home "
+        source="sized so that Somalia's 2016-17 drought displaces about 7-10% of those at home "
         "(UNHCR PRMN: 714,000 by May 2017, about 6.4% of those not already displaced, "
         "more by the end of 2017)",
         low=0.0,
