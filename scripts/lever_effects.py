@@ -251,6 +251,7 @@ def main() -> None:
     core_and_build_lines()
     need_shock_durable_lines()
     resettlement_lines()
+    hosting_limit_lines()
 
 
 # ------------------------------------------------------------------------------------------
@@ -1541,6 +1542,35 @@ def resettlement_lines() -> None:
             lever["cases_lapsed"],
             "of",
             lever["households_submitted"],
+        )
+
+
+def hosting_limit_lines() -> None:
+    # tests/test_state.py: baseline 3,000 x 48, peace from month 12, six months' notice
+    over = {
+        "households.count": 3000,
+        "scenario.months": 48,
+        "conflict.schedule": [[0, 1.0], [12, 0.0]],
+        "state.closure_notice_months": 6,
+        "aid.pipeline_break_monthly": 0.0,
+    }
+    for seed in (1, 2):
+        (_, a), (m1, b) = (
+            run(o, households=None, months=None, seed=seed)
+            for o in (over, {**over, "state.hosting_limit": 500.0})
+        )
+        print(
+            f"71 the host closes the camps past 500 refugees (3,000 x 48, seed {seed}): closed "
+            "from month",
+            m1.state.closure_month,
+            "; refugees at the end",
+            int(a["refugees"].iloc[-1]),
+            "->",
+            int(b["refugees"].iloc[-1]),
+            "; induced returns",
+            total(a, "induced_returns"),
+            "->",
+            total(b, "induced_returns"),
         )
 
 

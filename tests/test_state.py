@@ -89,3 +89,29 @@ def test_a_bad_consent_schedule_stops_with_one_line(tmp_path: Path, capsys) -> N
     err = capsys.readouterr().err.strip().splitlines()
     assert code == 2 and len(err) == 1 and "state.host_access" in err[0] and "0 or 1" in err[0]
     assert not out.exists()
+
+
+@pytest.mark.parametrize("seed", [1, 2])
+def test_a_host_under_pressure_closes_the_camps_after_notice(seed: int) -> None:
+    """Past its hosting limit the host government decides to close the refugee camps and
+    closes them after the notice: refugees leave the camp, returns then are induced."""
+    over = {
+        "households.count": 3000,
+        "scenario.months": 48,
+        "conflict.schedule": [[0, 1.0], [12, 0.0]],
+        "state.closure_notice_months": 6,
+    }
+    free, a = run(BASELINE, over, seed=seed)
+    pressed, b = run(BASELINE, {**over, "state.hosting_limit": 500.0}, seed=seed)
+    decided = pressed.state.closure_month
+    assert free.state.closure_month is None and decided is not None and decided > 6
+    camp = pressed.places.index["refugee_camp"]
+    before = b["month"] < decided
+    # nothing differs before the closure; after it the camp empties and returns are induced
+    assert a.loc[before, "refugees"].equals(b.loc[before, "refugees"])
+    assert b.loc[before, "induced_returns"].sum() == 0 < b.loc[~before, "induced_returns"].sum()
+    assert pressed.tally.households[camp] < free.tally.households[camp]
+    assert b["refugees"].iloc[-1] < a["refugees"].iloc[-1]
+    # a limit never reached closes nothing
+    never, c = run(BASELINE, {**over, "state.hosting_limit": 1e8}, seed=seed)
+    assert never.state.closure_month is None and c["refugees"].equals(a["refugees"])

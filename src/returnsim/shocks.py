@@ -189,6 +189,8 @@ class Shocks:
         else:
             self.drought_places = places.origins
         base_capacity = places.scenario_capacity[self.camps]
+        #: every target camp has a capacity (a closure can lower it)
+        self.limited = bool(np.isfinite(base_capacity).all()) and len(self.camps) > 0
         if p.camps.capacity and not np.isfinite(base_capacity).all():
             name = places.names[int(self.camps[~np.isfinite(base_capacity)][0])]
             raise InputError(
@@ -240,6 +242,11 @@ class Shocks:
         p, caps = self.p, self.caps
         self.capacity_factor = schedule_at(p.camps.capacity, month, default=1.0, linear=False)
         self.assistance_factor = schedule_at(p.camps.assistance, month, default=1.0, linear=False)
+        if self.model.state.camps_closed(month):  # the host government's rule (state.py)
+            share = p.state.closure_share
+            if self.limited:
+                self.capacity_factor = min(self.capacity_factor, share)
+            self.assistance_factor = min(self.assistance_factor, share)
         self.drought_severity = schedule_at(p.drought.schedule, month, default=0.0, linear=False)
         caps.capacity[:] = caps.services[:] = caps.livelihood[:] = 1.0
         c = self.camps
@@ -249,7 +256,7 @@ class Shocks:
         if self.capacity_factor < 1.0 or self.assistance_factor < 1.0:
             self.pressure = np.zeros(len(caps.capacity), dtype=bool)
             self.pressure[c] = True
-        if p.camps.capacity:
+        if p.camps.capacity or self.capacity_factor < 1.0:
             caps.capacity[c] = self.capacity_factor
         if self.assistance_factor < 1.0:
             caps.services[c] = self.assistance_factor

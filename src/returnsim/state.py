@@ -20,7 +20,13 @@ Humanitarian work needs the consent of the government where it is done. Each mon
   read by ``peacekeeping.Mission``); withdrawn consent sends it home.
 
 Camps are opened and closed by the host government through the dated camp schedules
-(``camps.capacity``, ``places.NAME.open``).
+(``camps.capacity``, ``places.NAME.open``), and by a rule of pressure: once more
+refugees than ``state.hosting_limit`` persons are on its soil, the host government
+decides to close the refugee camps (the targets of ``camps``) and does so
+``state.closure_notice_months`` later: their capacity and assistance are held at
+``state.closure_share`` from then on (a camp closure, so returns it brings are induced,
+``rules.pressure_shift``). Tanzania closed the camps of Burundian refugees in 2008-09
+and Mtabila in 2012; Kenya announced the closure of Dadaab in 2016.
 """
 
 from __future__ import annotations
@@ -29,12 +35,13 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from returnsim.households import Status
+from returnsim.households import MEMBER_GROUPS, Status
 from returnsim.param import Param, granted
 
 if TYPE_CHECKING:
     from returnsim.world import World
 
+G = len(MEMBER_GROUPS)
 CONSENT = "scenario (governments grant or refuse access: UN OCHA, Humanitarian Access)"
 
 PARAMS: tuple[Param, ...] = (
@@ -92,6 +99,37 @@ PARAMS: tuple[Param, ...] = (
         high=1.0,
     ),
     Param(
+        key="state.hosting_limit",
+        default=0.0,
+        unit="persons",
+        doc="Refugees on its soil above which the host government decides to close the "
+        "refugee camps (0: no limit)",
+        source="scenario (host governments close camps under a large, protracted caseload: "
+        "Tanzania 2008-09 and 2012, Kenya's Dadaab announcement of 2016; UNHCR)",
+        low=0.0,
+        high=1e9,
+    ),
+    Param(
+        key="state.closure_notice_months",
+        default=6,
+        unit="months",
+        doc="Months from the host government's decision to close the camps to their closure",
+        source="assumption (Kenya gave six months' notice for Dadaab in 2016; Tanzania about a "
+        "year for Mtabila)",
+        low=0,
+        high=60,
+        kind="int",
+    ),
+    Param(
+        key="state.closure_share",
+        default=0.1,
+        unit="share",
+        doc="Capacity and assistance of the closed camps, as a share of their scenario values",
+        source="assumption (closure leaves a remnant: those not yet gone, a reduced service)",
+        low=0.0,
+        high=1.0,
+    ),
+    Param(
         key="state.return_operations",
         default=[],
         unit="[month, 0 refused | 1 granted]",
@@ -130,6 +168,8 @@ class State:
             self.refusal = round(self.refusal * (1.0 - self.p.agreement_cut))
         #: per place: humanitarian access granted this month
         self.access = np.ones(len(self.abroad), dtype=bool)
+        #: the month the host government closes the camps (None: not decided)
+        self.closure_month: int | None = None
 
     def step(self, month: int) -> np.ndarray:
         """This month's access per place (``self.access``)."""
@@ -140,7 +180,15 @@ class State:
         if self.refusal > 0 and self.first_refugees is not None:
             host &= month >= self.first_refugees + self.refusal
         self.access[:] = np.where(self.abroad, host, granted(p.home_access, month))
+        if p.hosting_limit > 0 and self.closure_month is None:
+            refugees = self.model.tally.persons_by_group[Status.REFUGEE, :G].sum()
+            if refugees > p.hosting_limit:
+                self.closure_month = month + max(p.closure_notice_months, 1)
         return self.access
+
+    def camps_closed(self, month: int) -> bool:
+        """The host government has closed the refugee camps by this month (its rule)."""
+        return self.closure_month is not None and month >= self.closure_month
 
     def return_operations(self, month: int) -> bool:
         return granted(self.p.return_operations, month)
