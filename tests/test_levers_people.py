@@ -51,7 +51,9 @@ ON: dict[str, dict[str, Any]] = {
 CEILING = {
     "reconciliation": 60_000.0,
     "protection": 20_000.0 + 7 * 5000.0 + 100 * 150.0 + 20 * 500.0,
-    "mhpss": 4 * 10_000.0,
+    # travel on top: at most 8 round trips of the longest road from a hub (160 km) at twice
+    # its cost where insecure, USD 0.6 a km
+    "mhpss": 4 * (10_000.0 + 8 * 2 * 160 * 2 * 0.6),
     "information": 20_000.0 + 100 * 200.0,
 }
 
@@ -164,7 +166,7 @@ def _units_cost(model: ReturnModel) -> dict[str, float]:
         + pro.mediators_month * s["protection.mediator_cost_month"]
         + pro.cases_month["docs"] * s["protection.documentation_cost_per_case"]
         + pro.cases_month["hlp"] * s["protection.hlp_cost_per_case_month"],
-        "mhpss": mh.teams_month * s["mhpss.cost_per_team_month"],
+        "mhpss": mh.teams_month * mh.team_cost,
         "information": inf.campaign_share * s["information.campaign_cost_month"]
         + inf.visits_month * s["information.cost_per_visit"],
     }
@@ -305,7 +307,9 @@ def test_mhpss_teams_see_the_most_traumatized_first() -> None:
         model.step()
     pop, lever = model.pop, model.levers["mhpss"]
     before = pop.trauma.copy()
-    assert lever.apply(13, 10_000.0) == 10_000.0
+    _, cost = lever._need()  # a team-month and its travel to those in need
+    assert cost > 10_000.0
+    assert lever.apply(13, cost) == cost and lever.teams_month == 1
     served = lever.served
     capacity = int(50 * lever.efficiency)
     assert len(served) == capacity

@@ -109,3 +109,19 @@ def test_no_works_start_where_the_roads_are_cut() -> None:
         started[m.steps] = sum(1 for p in lever.queue if p.place == north)
     assert max(started[t] for t in range(6, 18)) == 0
     assert max(started[t] for t in range(18, 37)) > 0
+
+
+#: four psychosocial teams on a budget that pays for about three at the baseline's roads
+TEAMS = {"mhpss.mobile_teams": 4, "mhpss.start": 6, "budget.monthly_ceiling": 33_000.0}
+
+
+@pytest.mark.parametrize("seed", [42, 7])
+def test_teams_that_drive_far_over_bad_roads_see_fewer_households(seed: int) -> None:
+    near = run(TEAMS, seed=seed)
+    far = run(TEAMS, km=3.0, terrain=3.0, seed=seed)
+    lv = near.levers["mhpss"], far.levers["mhpss"]
+    assert lv[1].served_total < lv[0].served_total
+    # what it costs: a team-month with its travel
+    assert far.datacollector.get_model_vars_dataframe()["spending_mhpss"].max() <= 33_000.0
+    free = run({**TEAMS, "mhpss.cost_per_vehicle_km": 0.0}, km=3.0, terrain=3.0, seed=seed)
+    assert free.levers["mhpss"].served_total > lv[1].served_total

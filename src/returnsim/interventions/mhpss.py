@@ -2,7 +2,12 @@
 
 ``mobile_teams`` teams (a psychologist and trained lay helpers with a
 vehicle) work at the target places, all places by default, for a cost per
-team-month; the month's grant fields as many whole teams as it pays for.
+team-month plus their travel: ``trips_per_team_month`` round trips from the
+nearest supply hub to where the households in need are, at
+``cost_per_vehicle_km`` a km of good road (``base.haulage``: km x the roads'
+terrain factors x the insecurity factor, averaged over the households in
+need). The month's grant fields as many whole teams as it pays for; a place
+no passable road leads to this month is not visited.
 Each team sees ``caseload_per_team_month`` households a month; poor
 coordination between agencies (``efficiency``) loses part of that caseload
 to duplication and gaps. Teams see the households with the highest trauma
@@ -32,7 +37,7 @@ from __future__ import annotations
 import numpy as np
 
 from returnsim.households import AgeBand, Sex, member_column
-from returnsim.interventions.base import Lever, window
+from returnsim.interventions.base import Lever, haulage, window
 from returnsim.param import Param
 
 PMPLUS = (
@@ -56,10 +61,30 @@ PARAMS = (
         key="mhpss.cost_per_team_month",
         default=10_000.0,
         unit="USD per team-month",
-        doc="Cost of one mobile team for a month (staff, transport, supervision)",
+        doc="Cost of one mobile team for a month (staff, supervision; travel on top)",
         source="assumption",
         low=1000.0,
         high=100_000.0,
+    ),
+    Param(
+        key="mhpss.trips_per_team_month",
+        default=8.0,
+        unit="round trips per team-month",
+        doc="Round trips a team drives from its base at the nearest hub to the households it "
+        "sees, a month (two a week)",
+        source="assumption",
+        low=0.0,
+        high=60.0,
+    ),
+    Param(
+        key="mhpss.cost_per_vehicle_km",
+        default=0.6,
+        unit="USD per vehicle-km",
+        doc="Running a field vehicle with driver a km on a good road (fuel, maintenance, "
+        "driver, insurance)",
+        source="assumption (humanitarian fleet cost recovery rates, about USD 0.4-1 a km)",
+        low=0.0,
+        high=10.0,
     ),
     Param(
         key="mhpss.caseload_per_team_month",
@@ -103,6 +128,7 @@ class MHPSS(Lever):
     def __init__(self, model: object) -> None:
         super().__init__(model)
         self.teams_month = 0
+        self.team_cost = self.p.cost_per_team_month
         self.served_month = 0
         self.served_total = 0
         self.served_female_headed_total = 0
@@ -111,20 +137,42 @@ class MHPSS(Lever):
         #: households seen this month (for reporting and tests)
         self.served = np.zeros(0, dtype=np.int64)
 
+    def _need(self) -> tuple[np.ndarray, float]:
+        """Households in need the teams can reach this month, and a team-month's cost with
+        its travel to them. Female-headed households services miss for want of women staff
+        are not seen."""
+        pop, places = self.model.pop, self.model.places
+        km, premium = haulage(self.model, np.arange(places.n))
+        road = np.where(np.isfinite(km), km * premium, np.inf)
+        need = np.flatnonzero(
+            self.at_targets()
+            & (pop.trauma > self.p.min_trauma)
+            & ~pop.unreached
+            & np.isfinite(road)[pop.place]
+        )
+        trip = 2.0 * road[pop.place[need]].mean() if len(need) else 0.0
+        travel = self.p.trips_per_team_month * trip * self.p.cost_per_vehicle_km
+        return need, self.p.cost_per_team_month + travel
+
     def request(self, month: int) -> float:
-        return self.p.mobile_teams * self.p.cost_per_team_month
+        if self.p.mobile_teams <= 0:
+            return 0.0
+        return self.p.mobile_teams * self._need()[1]
 
     def apply(self, month: int, funds: float) -> float:
         pop = self.model.pop
-        cost = self.p.cost_per_team_month
-        self.teams_month = min(self.p.mobile_teams, int(funds // cost))
         self.served = np.zeros(0, dtype=np.int64)
         self.served_month = 0
+        if self.p.mobile_teams <= 0 or funds <= 0:
+            self.teams_month = 0
+            return 0.0
+        need, cost = self._need()
+        #: this month's cost of a team-month, its travel included
+        self.team_cost = cost
+        self.teams_month = min(self.p.mobile_teams, int(funds // cost))
         if self.teams_month <= 0:
             return 0.0
         capacity = int(self.teams_month * self.p.caseload_per_team_month * self.efficiency)
-        # Female-headed households services miss for want of women staff are not seen.
-        need = np.flatnonzero(self.at_targets() & (pop.trauma > self.p.min_trauma) & ~pop.unreached)
         if 0 < capacity < len(need):
             need = need[np.argpartition(-pop.trauma[need], capacity - 1)[:capacity]]
         elif capacity <= 0:
