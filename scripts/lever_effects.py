@@ -252,6 +252,7 @@ def main() -> None:
     need_shock_durable_lines()
     resettlement_lines()
     hosting_limit_lines()
+    materials_and_travel_lines()
 
 
 # ------------------------------------------------------------------------------------------
@@ -1571,6 +1572,46 @@ def hosting_limit_lines() -> None:
             total(a, "induced_returns"),
             "->",
             total(b, "induced_returns"),
+        )
+
+
+def materials_and_travel_lines() -> None:
+    # tests/test_logistics.py: baseline 2,000 x 36, 30% IDPs at the start, every road
+    # 3x longer on worse terrain
+    base = {"households.count": 2000, "scenario.months": 36, "households.initial_idp_share": 0.3}
+
+    def far(over: dict[str, Any], seed: int, km: float, terrain: float) -> ReturnModel:
+        raw = load(BASELINE, {**base, **over}).to_dict()
+        for r in raw["routes"]:
+            r["km"] *= km
+            r["terrain"] = terrain
+        m = ReturnModel(from_dict(raw, source="<lever_effects>"), rng=seed)
+        m.run()
+        return m
+
+    build = {"reconstruction.monthly_budget": 60_000.0, "reconstruction.start": 6}
+    teams = {"mhpss.mobile_teams": 4, "mhpss.start": 6, "budget.monthly_ceiling": 33_000.0}
+    for seed in (42, 7):
+        near, away = (far(build, seed, *r).levers["reconstruction"] for r in ((1, 1), (3, 5)))
+        print(
+            f"72 building materials, roads 3 x longer on terrain 5 (USD 60,000 a month, 2,000 x "
+            f"36, seed {seed}): houses started",
+            near.houses_started,
+            "->",
+            away.houses_started,
+            "; haulage USD",
+            round(near.haulage_total),
+            "->",
+            round(away.haulage_total),
+        )
+    for seed in (42, 7):
+        near, away = (far(teams, seed, *r).levers["mhpss"] for r in ((1, 1), (3, 3)))
+        print(
+            f"73 psychosocial teams' travel, roads 3 x longer on terrain 3 (4 teams, USD 33,000 a "
+            f"month, 2,000 x 36, seed {seed}): household-months seen",
+            near.served_total,
+            "->",
+            away.served_total,
         )
 
 
