@@ -125,3 +125,49 @@ def test_teams_that_drive_far_over_bad_roads_see_fewer_households(seed: int) -> 
     assert far.datacollector.get_model_vars_dataframe()["spending_mhpss"].max() <= 33_000.0
     free = run({**TEAMS, "mhpss.cost_per_vehicle_km": 0.0}, km=3.0, terrain=3.0, seed=seed)
     assert free.levers["mhpss"].served_total > lv[1].served_total
+
+
+#: peace from month 6 with many displaced: who can pay the journey home decides returns
+HOMEWARD = {"households.initial_idp_share": 0.4, "conflict.schedule": [[0, 1.0], [6, 0.1]]}
+
+
+def _unable_share(ts) -> float:
+    """Of the household-months that chose to go home, the share that could not pay."""
+    return ts["unable_to_return"].sum() / ts["intending_return"].sum()
+
+
+@pytest.mark.parametrize("seed", [42, 7])
+def test_a_fare_by_distance_keeps_the_far_and_poor_from_home(seed: int) -> None:
+    def ts(rate: float, km: float = 1.0):
+        over = {**HOMEWARD, "decision.trip_cost_per_person_km": rate}
+        return run(over, km=km, seed=seed).datacollector.get_model_vars_dataframe()
+
+    flat, dear = ts(0.0), ts(0.1)
+    assert _unable_share(dear) > _unable_share(flat)
+    assert dear["new_returns"].sum() < flat["new_returns"].sum()
+    # the longer the roads, the more of those who would go home it stops
+    far_flat, far_dear = ts(0.0, km=3.0), ts(0.1, km=3.0)
+    assert _unable_share(far_dear) - _unable_share(far_flat) > (
+        _unable_share(dear) - _unable_share(flat)
+    )
+
+
+@pytest.mark.parametrize("seed", [42, 7])
+def test_organised_transport_by_distance_pays_the_far_fare_and_costs_by_the_km(seed: int) -> None:
+    fare = {**HOMEWARD, "decision.trip_cost_per_person_km": 0.1}
+    package = {
+        "return_package.monthly_budget": 1e7,
+        "return_package.start": 6,
+        "return_package.cash_per_person": 1.0,
+    }
+    none = run({**fare, **package}, seed=seed)
+    paid = run({**fare, **package, "return_package.transport_per_person_km": 0.1}, seed=seed)
+    a, b = (m.datacollector.get_model_vars_dataframe() for m in (none, paid))
+    assert _unable_share(b) < _unable_share(a)
+    assert b["new_returns"].sum() > a["new_returns"].sum()
+    # a package costs its transport by the road home: dearer per household assisted
+    per = [
+        m.levers["return_package"].spent_total / max(int(m.pop.assisted.sum()), 1)
+        for m in (none, paid)
+    ]
+    assert per[1] > per[0]

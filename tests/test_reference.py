@@ -63,6 +63,14 @@ CASES = {
         "health.clinic_coverage": 0.5,
         "health.vaccination_coverage": 0.5,
     },
+    "fares_by_distance": {
+        "households.initial_idp_share": 0.4,
+        "conflict.schedule": [[0, 1.0], [6, 0.1]],
+        "decision.trip_cost_per_person_km": 0.1,
+        "return_package.transport_per_person_km": 0.05,
+        "return_package.cash_per_person": 20.0,
+        "return_package.monthly_budget": 10_000.0,
+    },
     "return_areas_poor": {
         "peacekeeping.strategy": "return_areas",
         "households.assets_median": 40.0,

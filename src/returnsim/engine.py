@@ -382,19 +382,20 @@ def _choose_and_act(
     ids = idx[sel]
     size = pop.size[ids]
     assets = pop.assets[ids].astype(np.float64)
-    able = uu[sel, 2] < rules.capability(assets, rules.trip_cost(d, size))
+    km = rules.road_home(ctx.dist_km[pop.place[ids], pop.origin[ids]])
+    able = uu[sel, 2] < rules.capability(assets, rules.trip_cost(d, size, km))
     if pkg.offered and not ctx.takeup.exhausted:
         takes = rules.package_takeup(
             pkg,
             ctx.takeup,
-            able=(uu[sel, 2] < rules.package_capability(d, pkg, assets=assets, size=size))
+            able=(uu[sel, 2] < rules.package_capability(d, pkg, assets=assets, size=size, km=km))
             & rules.registers(
                 pkg,
                 documented=pop.documented[ids],
                 trust=pop.trust[ids],
                 assisted=pop.assisted[ids],
             ),
-            price=pkg.cost(size, home_lost[sel]),
+            price=pkg.cost(size, home_lost[sel], km),
         )
         able = takes | able
         got = ids[takes]

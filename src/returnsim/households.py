@@ -377,6 +377,7 @@ class PackageTerms:
 
     cash_per_person: float = 0.0
     transport_per_person: float = 0.0
+    transport_per_person_km: float = 0.0  # organised transport priced by the road home
     per_person_cost: float = 0.0  # cash + transport + food support
     per_household_cost: float = 0.0  # escort
     shelter_kit: float = 0.0
@@ -388,9 +389,15 @@ class PackageTerms:
     funds: float = 0.0
     offered: bool = False
 
-    def cost(self, size: np.ndarray | int, home_lost: np.ndarray | bool) -> np.ndarray | float:
-        """Cost of one package for a household of ``size`` persons."""
-        return self.per_person_cost * size + self.per_household_cost + self.shelter_kit * home_lost
+    def cost(
+        self, size: np.ndarray | int, home_lost: np.ndarray | bool, km: np.ndarray | float = 0.0
+    ) -> np.ndarray | float:
+        """Cost of one package for a household of ``size`` persons ``km`` by road from home."""
+        return (
+            (self.per_person_cost + self.transport_per_person_km * km) * size
+            + self.per_household_cost
+            + self.shelter_kit * home_lost
+        )
 
 
 @dataclass

@@ -267,16 +267,17 @@ class Household(mesa.Agent):
         self, d: Section, uu: np.ndarray, ctx: Context, flows: Flows, *, induced: bool
     ) -> None:
         flows.intending_return += 1
-        able = uu[2] < rules.capability(self.assets, rules.trip_cost(d, self.size))
+        km = float(rules.road_home(ctx.dist_km[self.place, self.origin]))
+        able = uu[2] < rules.capability(self.assets, rules.trip_cost(d, self.size, km))
         pkg = ctx.package
         if pkg.offered and not ctx.takeup.exhausted:
             registered = rules.registers(
                 pkg, documented=self.documented, trust=self.trust, assisted=self.assisted
             )
             can_go = bool(registered) and bool(
-                uu[2] < rules.package_capability(d, pkg, assets=self.assets, size=self.size)
+                uu[2] < rules.package_capability(d, pkg, assets=self.assets, size=self.size, km=km)
             )
-            price = pkg.cost(self.size, self.home_lost)
+            price = pkg.cost(self.size, self.home_lost, km)
             if rules.package_takeup(
                 pkg, ctx.takeup, able=np.array([can_go]), price=np.array([price])
             )[0]:

@@ -269,6 +269,17 @@ PARAMS: tuple[Param, ...] = (
         high=1000.0,
     ),
     Param(
+        key="decision.trip_cost_per_person_km",
+        default=0.0,
+        unit="USD per person-km",
+        doc="Part of the return fare that grows with the road distance home (shortest open "
+        "road), on top of trip_cost_per_person (0: a flat fare)",
+        source="assumption (bus and truck fares in East and Central Africa about USD 1-3 per "
+        "100 km a person; more on bad roads)",
+        low=0.0,
+        high=10.0,
+    ),
+    Param(
         key="decision.trapped_share",
         default=0.1,
         unit="share",
@@ -755,7 +766,9 @@ def utilities(
     housing_lost = home_lost * (1 - (pkg.offered and pkg.shelter_kit > 0))
     cash = pkg.cash_per_person * size * pkg.offered
     # Organised return (transport or escorted convoys on offer): no journey alone.
-    organised = pkg.offered and (pkg.transport_per_person > 0 or pkg.relief > 0)
+    organised = pkg.offered and (
+        pkg.transport_per_person > 0 or pkg.transport_per_person_km > 0 or pkg.relief > 0
+    )
     ret = np.where(
         may_return,
         d.w_security * belief_security
@@ -846,9 +859,17 @@ def capability(assets: Any, cost: Any) -> Any:
         return np.where(cost > 0, assets / (assets + cost), 1.0)
 
 
-def trip_cost(d: Section, size: Any) -> Any:
-    """The journey home for a household of ``size`` persons, USD."""
-    return d.trip_cost_per_person * size
+def trip_cost(d: Section, size: Any, km: Any = 0.0) -> Any:
+    """The journey for a household of ``size`` persons, USD: (trip_cost_per_person +
+    trip_cost_per_person_km x km) x size, ``km`` the road distance home for a return (0 for
+    a flight: the flat part only)."""
+    return (d.trip_cost_per_person + d.trip_cost_per_person_km * km) * size
+
+
+def road_home(dist_km: Any) -> Any:
+    """Road km home for the fare: the shortest open road (0 where none is open: no fare by
+    distance is due where no return can be made)."""
+    return np.where(np.isfinite(dist_km), dist_km, 0.0)
 
 
 def registers(pkg: PackageTerms, *, documented: Any, trust: Any, assisted: Any) -> Any:
@@ -861,9 +882,17 @@ def registers(pkg: PackageTerms, *, documented: Any, trust: Any, assisted: Any) 
     )
 
 
-def package_capability(d: Section, pkg: PackageTerms, *, assets: Any, size: Any) -> Any:
-    """With a package: its cash adds to what one has and its transport pays the fare."""
-    fare = np.maximum(d.trip_cost_per_person - pkg.transport_per_person, 0.0)
+def package_capability(
+    d: Section, pkg: PackageTerms, *, assets: Any, size: Any, km: Any = 0.0
+) -> Any:
+    """With a package: its cash adds to what one has and its transport pays the fare (the
+    flat part and, at ``transport_per_person_km``, the part by distance)."""
+    fare = np.maximum(
+        d.trip_cost_per_person
+        + d.trip_cost_per_person_km * km
+        - (pkg.transport_per_person + pkg.transport_per_person_km * km),
+        0.0,
+    )
     return capability(assets + pkg.cash_per_person * size, fare * size)
 
 

@@ -57,6 +57,17 @@ PARAMS = (
         high=1000.0,
     ),
     Param(
+        key="return_package.transport_per_person_km",
+        default=0.0,
+        unit="USD per person-km",
+        doc="Organised transport's price by the road distance home (shortest open road), paid "
+        "per returning person on top of transport_per_person: it pays the fare by distance",
+        source="assumption (IOM and UNHCR return convoys by bus and truck; about USD 0.02-0.05 "
+        "a person-km in East Africa, more on bad roads)",
+        low=0.0,
+        high=10.0,
+    ),
+    Param(
         key="return_package.food_months",
         default=0,
         unit="months",
@@ -173,6 +184,7 @@ class ReturnPackage(Lever):
         self.base = PackageTerms(
             cash_per_person=self.p.cash_per_person,
             transport_per_person=self.p.transport_per_person,
+            transport_per_person_km=self.p.transport_per_person_km,
             per_person_cost=self.p.cash_per_person
             + self.p.transport_per_person
             + self.p.food_months * self.p.food_cost_per_person_month,
@@ -200,7 +212,7 @@ class ReturnPackage(Lever):
         back to the budget when the month is settled.
         """
         b = self.base
-        if b.per_person_cost + b.per_household_cost <= 0:
+        if b.per_person_cost + b.per_household_cost + b.transport_per_person_km <= 0:
             return 0.0
         pop = self.model.pop
         away = (pop.status == Status.INTERNALLY_DISPLACED) | (pop.status == Status.REFUGEE)
@@ -208,7 +220,8 @@ class ReturnPackage(Lever):
         could = np.flatnonzero(away & (pop.belief_security >= needed - b.relief))
         if len(could) == 0:
             return 0.0
-        cost = b.cost(pop.size[could].astype(np.float64), pop.housing[could] != Housing.INTACT)
+        km = rules.road_home(self.model.places.dist_km[pop.place[could], pop.origin[could]])
+        cost = b.cost(pop.size[could].astype(np.float64), pop.housing[could] != Housing.INTACT, km)
         expected = float(cost.sum()) * self.model.p.decision.review_rate
         return min(self.p.monthly_budget, RESERVE_MARGIN * expected)
 
@@ -217,7 +230,9 @@ class ReturnPackage(Lever):
         pop = self.model.pop
         supported = np.flatnonzero(pop.support_months)
         pop.support_months[supported] -= 1
-        offered = funds > 0 and self.base.per_person_cost + self.base.per_household_cost > 0
+        b = self.base
+        priced = b.per_person_cost + b.per_household_cost + b.transport_per_person_km > 0
+        offered = funds > 0 and priced
         self.terms = replace(self.base, funds=funds, offered=offered) if offered else PackageTerms()
         self.takeup = PackageTakeUp()
         return funds if offered else 0.0
