@@ -253,6 +253,7 @@ def main() -> None:
     resettlement_lines()
     hosting_limit_lines()
     materials_and_travel_lines()
+    fare_lines()
 
 
 # ------------------------------------------------------------------------------------------
@@ -1612,6 +1613,72 @@ def materials_and_travel_lines() -> None:
             near.served_total,
             "->",
             away.served_total,
+        )
+
+
+def fare_lines() -> None:
+    # tests/test_logistics.py: baseline 2,000 x 36, 40% IDPs at the start, peace from month 6
+    over = {
+        "households.count": 2000,
+        "scenario.months": 36,
+        "households.initial_idp_share": 0.4,
+        "conflict.schedule": [[0, 1.0], [6, 0.1]],
+    }
+    package = {
+        "return_package.monthly_budget": 1e7,
+        "return_package.start": 6,
+        "return_package.cash_per_person": 1.0,
+        "decision.trip_cost_per_person_km": 0.1,
+    }
+
+    def unable(ts: Any) -> float:
+        return r4(ts["unable_to_return"].sum() / ts["intending_return"].sum())
+
+    for seed in (42, 7):
+        (_, a), (_, b) = (
+            run(
+                {**over, "decision.trip_cost_per_person_km": r},
+                households=None,
+                months=None,
+                seed=seed,
+            )
+            for r in (0.0, 0.1)
+        )
+        (m0, c), (m1, e) = (
+            run(
+                {**over, **package, "return_package.transport_per_person_km": t},
+                households=None,
+                months=None,
+                seed=seed,
+            )
+            for t in (0.0, 0.1)
+        )
+        per = [
+            m.levers["return_package"].spent_total / max(int(m.pop.assisted.sum()), 1)
+            for m in (m0, m1)
+        ]
+        print(
+            f"74 a fare by distance, USD 0 -> 0.1 a person-km (2,000 x 36, seed {seed}): share "
+            "of those going home who could not pay",
+            unable(a),
+            "->",
+            unable(b),
+            "; returns",
+            total(a, "new_returns"),
+            "->",
+            total(b, "new_returns"),
+            "; organised transport by the km 0 -> 0.1 with it: share",
+            unable(c),
+            "->",
+            unable(e),
+            "; returns",
+            total(c, "new_returns"),
+            "->",
+            total(e, "new_returns"),
+            "; USD per household assisted",
+            round(per[0], 1),
+            "->",
+            round(per[1], 1),
         )
 
 
