@@ -274,7 +274,7 @@ class Places:
     def refresh(self) -> None:
         """Derive base levels, cohesion and aid coverage from the contributions.
 
-        base_x = scenario_x + sum of contributions to x (x: services,
+        base_x = min(1, scenario_x + sum of contributions to x) (x: services,
         livelihood, schooling); a rise of an immediate contribution to
         livelihood or schooling is added to the current level at once (a fall
         works through the monthly drift); levels stay at most 1.
@@ -284,7 +284,7 @@ class Places:
             base = self.scenario_base[x].copy()
             for c in cs:
                 base += getattr(c, x)
-            getattr(self, f"base_{x}")[:] = base
+            getattr(self, f"base_{x}")[:] = np.minimum(base, 1.0)
         for c in cs:
             if c.immediate:
                 for x, seen in self._seen[c.key].items():
