@@ -86,40 +86,26 @@ CAMPS = (
 )
 
 
-def _rate(key: str, default: float, doc: str, source: str, high: float = 50.0) -> Param:
-    return Param(
-        key=f"demography.{key}",
-        default=default,
-        unit="deaths per 10,000 per day",
-        doc=doc,
-        source=source,
-        low=0.0,
-        high=high,
-    )
+def _param(unit: str, high: float):
+    """A non-negative demography parameter of ``unit``, at most ``high`` by default."""
+
+    def make(key: str, default: float, doc: str, source: str, high: float = high) -> Param:
+        return Param(
+            key=f"demography.{key}",
+            default=default,
+            unit=unit,
+            doc=doc,
+            source=source,
+            low=0.0,
+            high=high,
+        )
+
+    return make
 
 
-def _share(key: str, default: float, doc: str, source: str, high: float = 1.0) -> Param:
-    return Param(
-        key=f"demography.{key}",
-        default=default,
-        unit="share",
-        doc=doc,
-        source=source,
-        low=0.0,
-        high=high,
-    )
-
-
-def _factor(key: str, default: float, doc: str, source: str) -> Param:
-    return Param(
-        key=f"demography.{key}",
-        default=default,
-        unit="x",
-        doc=doc,
-        source=source,
-        low=0.0,
-        high=100.0,
-    )
+_rate = _param("deaths per 10,000 per day", 50.0)
+_share = _param("share", 1.0)
+_factor = _param("x", 100.0)
 
 
 PARAMS: tuple[Param, ...] = (

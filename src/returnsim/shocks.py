@@ -190,8 +190,8 @@ class Shocks:
             self.drought_places = places.origins
         base_capacity = places.scenario_capacity[self.camps]
         #: every target camp has a capacity (a closure can lower it)
-        self.limited = bool(np.isfinite(base_capacity).all()) and len(self.camps) > 0
-        if p.camps.capacity and not np.isfinite(base_capacity).all():
+        self.limited = bool(np.isfinite(base_capacity).all())
+        if p.camps.capacity and not self.limited:
             name = places.names[int(self.camps[~np.isfinite(base_capacity)][0])]
             raise InputError(
                 f"{model.spec.source}: camps.capacity: camp '{name}' has no capacity limit "
