@@ -153,6 +153,43 @@ def test_a_road_closed_in_the_rainy_season_is_not_taken_then_every_year() -> Non
     assert passable == [False] * 3 + [True] * 8 + [False] * 2
 
 
+def _rainy_roads_open(over: dict) -> list[bool]:
+    """Month by month of the first year, whether the north-camp road closed from June to
+    September is passable."""
+    raw = _seasonal([6, 7, 8, 9])
+    spec = from_dict(raw, source="<test>").with_overrides(over)
+    m = ReturnModel(spec, rng=1)
+    north, camp = (m.places.index[n] for n in ("north", "camp"))
+    passable = []
+    for _ in range(12):
+        m.step()
+        passable.append(bool(m.shocks.caps.passable[north, m.places.nbr[north] == camp].all()))
+    return passable
+
+
+def test_the_missions_engineers_keep_a_corridor_road_open_through_the_rains() -> None:
+    """An escorted corridor's road stays passable in the rainy season while the mission's
+    troops are at either end; a corridor without troops, or troops off the corridor, do not
+    open it."""
+    rains = [m in (6, 7, 8, 9) for m in range(2, 14)]  # months 1..12 are February..January
+    zone = {"peacekeeping.deploy_month": 0, "peacekeeping.safe_zones": ["north"]}
+    corridor = {**zone, "peacekeeping.corridors": ["north"]}
+    assert _rainy_roads_open({}) == [not r for r in rains]
+    assert _rainy_roads_open(corridor) == [True] * 12
+    no_troops = {**corridor, "peacekeeping.troops": 0, "peacekeeping.police": 0}
+    assert _rainy_roads_open(no_troops) == [not r for r in rains]
+    assert _rainy_roads_open(zone) == [not r for r in rains]
+    # households take it: flights from north to the camp in the rains
+    spec = from_dict(_seasonal([6, 7, 8, 9]), source="<test>")
+    flights = []
+    for over in (zone, corridor):
+        m, w = moves({}, spec=spec.with_overrides(over))
+        north, camp = (m.places.index[n] for n in ("north", "camp"))
+        rainy = np.isin(np.arange(1, 37) % 12 + 1, [6, 7, 8, 9])
+        flights.append((((w[:-1] == north) & (w[1:] == camp)).sum(axis=1))[rainy].sum())
+    assert flights[0] == 0 < flights[1]
+
+
 def test_a_road_closed_by_the_rains_stops_aid_to_a_place_beyond_it() -> None:
     """Supplies need the road too: a camp reached from the hub only by a road closed in the
     rains gets no aid in those months (logistics)."""

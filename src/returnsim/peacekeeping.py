@@ -210,8 +210,11 @@ PARAMS: tuple[Param, ...] = (
         key="peacekeeping.corridors",
         default=[],
         unit="places",
-        doc="Places on escorted safe-passage corridors: fleeing from them is rarely blocked",
-        source="scenario",
+        doc="Places on escorted safe-passage corridors: fleeing from them is rarely blocked, "
+        "and their roads stay open in the rainy season while the mission's troops are there "
+        "(its engineers keep the supply routes passable)",
+        source="scenario (UNMISS and MONUSCO engineering units repair and maintain main supply "
+        "routes through the rains)",
         kind="places",
     ),
     Param(

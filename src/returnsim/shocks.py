@@ -35,7 +35,11 @@ place array themselves.
   path; none, and home is out of reach this month). A camp that opens at a
   date is a place closed until then. A road's ``closed_months`` (months of
   the year, placed by ``scenario.start_month``) close it every year in its
-  rainy season: no one travels it and no supplies pass (``logistics``).
+  rainy season: no one travels it and no supplies pass (``logistics``),
+  unless it is an escorted corridor's road (``peacekeeping.corridors`` at
+  either end) with the mission's troops at either end that month: the
+  mission's engineers keep the main supply routes passable through the
+  rains (as UNMISS's and MONUSCO's engineering units do).
 
 - **Forced returns**: ``deportation.schedule`` ([month, share]) returns that
   share of the refugee households at the target places (default: every place
@@ -221,6 +225,7 @@ class Shocks:
             for r in model.spec.routes
             if r.get("closed_months")
         ]
+        self.corridor = {places.index[n] for n in p.peacekeeping.corridors}
         self.gated = bool(
             self.place_gates or self.road_gates or self.seasons or p.borders.entry or p.borders.exit
         )
@@ -282,7 +287,11 @@ class Shocks:
         caps.passable[:] = self.nbr >= 0
         calendar = (self.model.p.scenario.start_month - 1 + month) % 12 + 1
         closed = [(a, b) for a, b, schedule in self.road_gates if shut(schedule)]
-        closed += [(a, b) for a, b, months in self.seasons if calendar in months]
+        closed += [
+            (a, b)
+            for a, b, months in self.seasons
+            if calendar in months and not self.engineered(a, b)
+        ]
         for a, b in closed:
             caps.passable[a, self.nbr[a] == b] = False
             caps.passable[b, self.nbr[b] == a] = False
@@ -292,6 +301,12 @@ class Shocks:
         if shut(p.borders.exit):
             road &= ~self.leaving
         caps.road[:] = road
+
+    def engineered(self, a: int, b: int) -> bool:
+        """The road from ``a`` to ``b`` is kept open through the rains this month: an escorted
+        corridor's road with the mission's troops at either end."""
+        troops = self.model.places.troops
+        return bool({a, b} & self.corridor) and troops[a] + troops[b] > 0
 
     # ----------------------------------------------------------- forced returns
     def pushing(self, month: int) -> np.ndarray | None:
