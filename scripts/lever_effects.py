@@ -1681,6 +1681,56 @@ def fare_lines() -> None:
             round(per[1], 1),
         )
 
+    # tests/test_closures.py::test_the_missions_engineers_keep_a_corridor_road_open_...
+    raw = load(BASELINE, {"households.count": 3000, "scenario.months": 36}).to_dict()
+    for r in raw["routes"]:
+        if {r["from"], r["to"]} == {"north", "camp"}:
+            r["closed_months"] = [6, 7, 8, 9]
+    zone = {"peacekeeping.deploy_month": 0, "peacekeeping.safe_zones": ["north"]}
+    rainy_flights = []
+    for over in (zone, {**zone, "peacekeeping.corridors": ["north"]}):
+        m = ReturnModel(from_dict(raw, source="<rains>").with_overrides(over), rng=42)
+        north, camp, n = m.places.index["north"], m.places.index["camp"], 0
+        while m.running:
+            before = m.pop.place == north
+            m.step()
+            if m.steps % 12 + 1 in (6, 7, 8, 9):  # month 0 is January
+                n += int((before & (m.pop.place == camp)).sum())
+        rainy_flights.append(n)
+    print(
+        "75 north-camp road closed June-September, troops at north; escorted corridor at "
+        "north off -> on (3,000 x 36, seed 42): flights north -> camp in the rains",
+        rainy_flights[0],
+        "->",
+        rainy_flights[1],
+    )
+
+    # tests/test_state.py::test_the_home_government_refuses_access_to_contested_places
+    for seed in (1, 2):
+        ms = []
+        for floor in (0.0, 0.95):
+            m = run(
+                {
+                    "aid.monthly_budget": 2e5,
+                    "aid.pipeline_break_monthly": 0.0,
+                    "state.contested_security": floor,
+                },
+                households=3000,
+                months=24,
+                seed=seed,
+            )[0]
+            ms.append(m)
+        camp = ms[0].places.index["camp"]
+        there = (ms[0].pop.place == camp) & (ms[1].pop.place == camp)
+        print(
+            f"76 access refused where security < 0.95 (3,000 x 24, aid USD 200,000 a month, "
+            f"seed {seed}): mean assets of the {int(there.sum())} households at the IDP camp "
+            "in both runs",
+            round(float(ms[0].pop.assets[there].mean()), 1),
+            "->",
+            round(float(ms[1].pop.assets[there].mean()), 1),
+        )
+
 
 if __name__ == "__main__":
     main()

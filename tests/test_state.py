@@ -115,3 +115,36 @@ def test_a_host_under_pressure_closes_the_camps_after_notice(seed: int) -> None:
     # a limit never reached closes nothing
     never, c = run(BASELINE, {**over, "state.hosting_limit": 1e8}, seed=seed)
     assert never.state.closure_month is None and c["refugees"].equals(a["refugees"])
+
+
+@pytest.mark.parametrize("seed", [1, 2])
+def test_the_home_government_refuses_access_to_contested_places(seed: int) -> None:
+    """Access is refused, by rule, where security falls below state.contested_security:
+    no aid reaches a place in the country in a month it is that insecure, and the displaced
+    who sheltered there run down more of their assets than with access granted."""
+    over = {"households.count": 3000, "scenario.months": 24, "aid.monthly_budget": 2e5}
+    models = []
+    for floor in (0.0, 0.95):
+        m = ReturnModel(
+            load(
+                BASELINE,
+                {**over, "aid.pipeline_break_monthly": 0.0, "state.contested_security": floor},
+            ),
+            rng=seed,
+        )
+        home = ~m.places.abroad
+        refused = reached = 0
+        for _ in range(24):
+            m.step()
+            contested = home & (m.places.security < floor)
+            assert (m.places.aid_coverage[contested] == 0).all()
+            refused += int(contested.sum())
+            reached += int((m.places.aid_coverage[home] > 0).sum())
+        assert reached > 0
+        models.append((m, refused))
+    (m0, none), (m1, some) = models
+    assert none == 0 and some > 0
+    camp = m0.places.index["camp"]
+    there = (m0.pop.place == camp) & (m1.pop.place == camp)
+    assert there.sum() > 30
+    assert m1.pop.assets[there].mean() < m0.pop.assets[there].mean()

@@ -12,6 +12,9 @@ Humanitarian work needs the consent of the government where it is done. Each mon
   at the Belarus border in 2021); an agreement signed with civil society in preparedness
   (``state.preparedness_agreement``: the National Society's auxiliary role, pre-agreed
   legal facilities) cuts that refusal by ``state.agreement_cut`` of its months.
+  The home government also refuses access, by rule, to places in the country whose
+  security this month is below ``state.contested_security`` (contested areas: Tigray in
+  2020-21, besieged areas of Syria, northern Rakhine).
   Levers that need access (``Lever.needs_access``: aid, psychosocial teams, protection,
   schooling, livelihood) neither spend nor act where it is refused (``Lever.reach``).
 - **Return operations**: organised return (the return package) is offered only while
@@ -66,6 +69,17 @@ PARAMS: tuple[Param, ...] = (
         low=0.0,
         high=1.0,
         kind="gate",
+    ),
+    Param(
+        key="state.contested_security",
+        default=0.0,
+        unit="security (0-1)",
+        doc="Security below which the home government refuses humanitarian access to a "
+        "place in the country this month (0: never on security grounds)",
+        source="scenario (governments deny access to contested areas: UN OCHA access "
+        "monitoring in Ethiopia's Tigray 2020-21, Syria's besieged areas, Myanmar's Rakhine)",
+        low=0.0,
+        high=1.0,
     ),
     Param(
         key="state.refusal_months",
@@ -179,7 +193,10 @@ class State:
         host = granted(p.host_access, month)
         if self.refusal > 0 and self.first_refugees is not None:
             host &= month >= self.first_refugees + self.refusal
-        self.access[:] = np.where(self.abroad, host, granted(p.home_access, month))
+        home = granted(p.home_access, month)
+        if p.contested_security > 0:
+            home = home & (self.model.places.security >= p.contested_security)
+        self.access[:] = np.where(self.abroad, host, home)
         if p.hosting_limit > 0 and self.closure_month is None:
             refugees = self.model.tally.persons_by_group[Status.REFUGEE, :G].sum()
             if refugees > p.hosting_limit:
