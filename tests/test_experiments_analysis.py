@@ -190,6 +190,9 @@ COMPARE = """
 [mixes.troops]
 "peacekeeping.troops" = 12000
 "peacekeeping.deploy_month" = 2
+[mixes.health]
+"health.clinic_coverage" = 0.8
+"health.wash_coverage" = 0.8
 """
 
 
@@ -201,13 +204,13 @@ def test_compare_mixes_with_paired_seeds(
     out = tmp_path / "cmp"
     assert cli.main(["compare", str(spec), "--out", str(out), "--workers", "0"]) == 0
     stdout = capsys.readouterr().out
-    assert "12/12 runs ok" in stdout and "Ranked first:" in stdout
+    assert "15/15 runs ok" in stdout and "Ranked first:" in stdout
     folder = out / "analysis"
     ce = json.loads((folder / "cost_effectiveness.json").read_text())
     by_mix = {r["mix"]: r for r in ce}
-    assert set(by_mix) == {"baseline", "cash", "same_as_baseline", "troops"}
+    assert set(by_mix) == {"baseline", "cash", "same_as_baseline", "troops", "health"}
     assert by_mix["baseline"]["verdict"] == "baseline" and by_mix["baseline"]["rank"] is None
-    assert sorted(r["rank"] for r in ce if r["rank"] is not None) == [1, 2, 3]
+    assert sorted(r["rank"] for r in ce if r["rank"] is not None) == [1, 2, 3, 4]
     # the same scenario under another name: identical runs, so the paired difference is exactly 0
     same = by_mix["same_as_baseline"]
     assert same["sustainably_reintegrated_difference"] == 0.0
@@ -223,6 +226,13 @@ def test_compare_mixes_with_paired_seeds(
     low = cash["cost_per_additional_sustainably_reintegrated_ci_low"]
     high = cash["cost_per_additional_sustainably_reintegrated_ci_high"]
     assert low <= cash["cost_per_additional_sustainably_reintegrated"] <= high
+    # clinics and water where people are displaced avert deaths, at a cost per death averted
+    health, per = by_mix["health"], "cost_per_mortality.deaths_total_averted"
+    assert health["mortality.deaths_total_averted_ci_low"] > 0 and health["cost_difference"] > 0
+    assert health[per] == pytest.approx(
+        health["cost_difference"] / health["mortality.deaths_total_averted"]
+    )
+    assert same["mortality.deaths_total_averted"] == 0.0 and same[per] is None
     # troops cost the mission's budget (peacekeeping is counted in the default cost)
     assert by_mix["troops"]["cost_difference"] > 1e6
     assert by_mix["baseline"]["on_frontier_sustainably_reintegrated"] is True
@@ -233,6 +243,7 @@ def test_compare_mixes_with_paired_seeds(
     assert cli.main(["report", str(out)]) == 0
     page = (out / "report.html").read_text()
     assert "Cost-effectiveness and ranking" in page and page.count("data:image/png") == 2
+    assert "USD per mortality.deaths_total averted" in page
 
 
 def test_compare_needs_replicates_and_mixes(

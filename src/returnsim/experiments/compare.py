@@ -12,7 +12,11 @@ the mean extra effect, for each effect of the spec's ``[compare] effects``
 at the end): the cost per additional sustainably reintegrated household or
 per additional return. Its interval is a paired bootstrap over replicates
 (reported only when every resample gains). A mix that gains nothing has
-no cost per gain; one that gains and costs no more *dominates*.
+no cost per gain; one that gains and costs no more *dominates*. For each
+metric of ``[compare] averted`` (fewer is better; by default deaths,
+``mortality.deaths_total``) the table gives what the mix averts (the paired
+reduction, ``METRIC_averted``) and the extra cost per unit averted
+(``cost_per_METRIC_averted``: the cost per death averted).
 
 The ranking orders mixes by the first effect: dominant mixes first, then
 mixes whose gain is clear (interval above zero) by cost per gain, then
@@ -145,6 +149,7 @@ def compare(folder: str | Path) -> dict[str, Any]:
 
     cost_name = opts["cost"]
     effects = list(opts["effects"])
+    averted = list(opts.get("averted", []))
     cost = y[cost_name]
     ce_rows = []
     for i, label in enumerate(labels):
@@ -158,21 +163,10 @@ def compare(folder: str | Path) -> dict[str, Any]:
             "cost_difference_ci_high": cd["ci_high"],
         }
         for e in effects:
-            eff = y[e]
-            d_eff = eff[i] - eff[0]
-            ed = paired_difference(eff[0], eff[i], confidence)
-            row[e] = float(eff[i].mean())
-            row[f"{e}_difference"] = ed["difference"]
-            row[f"{e}_difference_ci_low"] = ed["ci_low"]
-            row[f"{e}_difference_ci_high"] = ed["ci_high"]
-            per = f"cost_per_additional_{e}"
-            if i > 0 and ed["difference"] > 0:
-                row[per] = cd["difference"] / ed["difference"]
-                row[f"{per}_ci_low"], row[f"{per}_ci_high"] = ratio_interval(
-                    d_cost, d_eff, confidence
-                )
-            else:
-                row[per] = row[f"{per}_ci_low"] = row[f"{per}_ci_high"] = None
+            row[e] = float(y[e][i].mean())
+            _gain(row, y[e], i, d_cost, confidence, f"{e}_difference", f"cost_per_additional_{e}")
+        for a in averted:  # fewer is better: the gain is the reduction
+            _gain(row, -y[a], i, d_cost, confidence, f"{a}_averted", f"cost_per_{a}_averted")
         ce_rows.append(row)
     ce = pd.DataFrame(ce_rows)
 
@@ -191,6 +185,7 @@ def compare(folder: str | Path) -> dict[str, Any]:
         "mixes": {m: manifest["mixes"].get(m, {}) for m in labels},
         "cost": cost_name,
         "effects": effects,
+        "averted": averted,
         "confidence": confidence,
         "replicates": reps,
         "seeds": manifest["seeds"],
@@ -198,6 +193,33 @@ def compare(folder: str | Path) -> dict[str, Any]:
         "months": manifest["scenario"]["months"],
     }
     return {"differences": differences, "cost_effectiveness": ce, "_info": info}
+
+
+def _gain(
+    row: dict[str, Any],
+    values: np.ndarray,
+    i: int,
+    d_cost: np.ndarray,
+    confidence: float,
+    gain: str,
+    per: str,
+) -> None:
+    """Mix ``i``'s paired gain over the baseline (row 0) in ``values`` with its interval
+    (``gain``, ``gain_ci_low``, ``gain_ci_high``) and the extra cost per unit gained (``per``,
+    with a bootstrap interval; None without a gain)."""
+    g = paired_difference(values[0], values[i], confidence)
+    row[gain], row[f"{gain}_ci_low"], row[f"{gain}_ci_high"] = (
+        g["difference"],
+        g["ci_low"],
+        g["ci_high"],
+    )
+    if i > 0 and g["difference"] > 0:
+        row[per] = float(d_cost.mean()) / g["difference"]
+        row[f"{per}_ci_low"], row[f"{per}_ci_high"] = ratio_interval(
+            d_cost, values[i] - values[0], confidence
+        )
+    else:
+        row[per] = row[f"{per}_ci_low"] = row[f"{per}_ci_high"] = None
 
 
 def _verdict(row: pd.Series, effect: str) -> str:

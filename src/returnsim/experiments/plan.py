@@ -80,7 +80,8 @@ class Plan:
         """Metrics recorded per run (for a comparison, also its costs and effects)."""
         names = list(self.spec.metrics)
         if self.kind == "compare":
-            for m in (*self.spec.compare.effects, self.spec.compare.cost):
+            c = self.spec.compare
+            for m in (*c.effects, *c.averted, c.cost):
                 if m not in names:
                     names.append(m)
         return names

@@ -137,8 +137,9 @@ def _interval(mean: float, low: float, high: float) -> str:
     return f"{_num(mean)} ({_num(low)} to {_num(high)})"
 
 
-def ranking(ce: pd.DataFrame, effects: list[str]) -> pd.DataFrame:
-    """The planner's view of ``cost_effectiveness``: rank, verdict, extra cost and effects."""
+def ranking(ce: pd.DataFrame, effects: list[str], averted: list[str] | tuple = ()) -> pd.DataFrame:
+    """The planner's view of ``cost_effectiveness``: rank, verdict, extra cost and effects,
+    and what each mix averts (deaths) with its cost per unit averted."""
     rows = []
     for _, r in ce.iterrows():
         row = {
@@ -157,6 +158,10 @@ def ranking(ce: pd.DataFrame, effects: list[str]) -> pd.DataFrame:
             row[f"USD per additional {e}"] = _interval(
                 r[per], r[f"{per}_ci_low"], r[f"{per}_ci_high"]
             )
+        for a in averted:
+            g, per = f"{a}_averted", f"cost_per_{a}_averted"
+            row[f"{a} averted"] = _interval(r[g], r[f"{g}_ci_low"], r[f"{g}_ci_high"])
+            row[f"USD per {a} averted"] = _interval(r[per], r[f"{per}_ci_low"], r[f"{per}_ci_high"])
         rows.append(row)
     return pd.DataFrame(rows)
 
@@ -236,8 +241,8 @@ def render(folder: Path) -> str:
         if csv.is_file():
             df = pd.read_csv(csv)
             if stem == "cost_effectiveness" and (analysis / "compare.json").is_file():
-                effects = json.loads((analysis / "compare.json").read_text())["effects"]
-                parts.append(_table(ranking(df, effects)))
+                info = json.loads((analysis / "compare.json").read_text())
+                parts.append(_table(ranking(df, info["effects"], info.get("averted", []))))
                 parts.append(f"<details><summary>All columns</summary>{_table(df)}</details>")
             else:
                 parts.append(_table(df))

@@ -36,6 +36,7 @@ allowed. The form::
 
     [compare]
     effects = ["sustainably_reintegrated", "returned"]  # cost-effectiveness denominators
+    averted = ["mortality.deaths_total"]  # fewer is better: cost per death averted
     cost = "total_cost_incl_peacekeeping"
     confidence = 0.95
     baseline = "status_quo"   # optional: a mix to compare against (default: the scenario)
@@ -83,10 +84,11 @@ TOP_KEYS = (
 )
 DESIGN_KEYS = ("method", "samples", "second_order", "levels", "seed", "confidence")
 PARAM_KEYS = ("min", "max", "values", "levels", "base", "kind")
-COMPARE_KEYS = ("effects", "cost", "confidence", "baseline")
+COMPARE_KEYS = ("effects", "averted", "cost", "confidence", "baseline")
 
 DEFAULT_METRICS = ("returned_share", "sustainably_reintegrated_share", "total_cost")
 DEFAULT_EFFECTS = ("sustainably_reintegrated", "returned")
+DEFAULT_AVERTED = ("mortality.deaths_total",)
 DEFAULT_COST = "total_cost_incl_peacekeeping"
 BASELINE = "baseline"
 
@@ -108,6 +110,8 @@ class CompareOptions:
     """The ``[compare]`` table."""
 
     effects: tuple[str, ...]
+    #: metrics a mix should lower (deaths): the cost per unit averted
+    averted: tuple[str, ...]
     cost: str
     confidence: float
     baseline: str | None
@@ -503,10 +507,13 @@ def _compare(
     effects = body.get("effects", list(DEFAULT_EFFECTS))
     if not isinstance(effects, list) or not effects or not all(isinstance(e, str) for e in effects):
         raise InputError(f"{src}: compare.effects must be a non-empty list of summary.json fields")
+    averted = body.get("averted", list(DEFAULT_AVERTED))
+    if not isinstance(averted, list) or not all(isinstance(e, str) for e in averted):
+        raise InputError(f"{src}: compare.averted must be a list of summary.json fields")
     cost = body.get("cost", DEFAULT_COST)
     if not isinstance(cost, str):
         raise InputError(f"{src}: compare.cost must be the name of a summary.json field")
-    check_metrics([*effects, cost], base, where=f"{src}: compare")
+    check_metrics([*effects, *averted, cost], base, where=f"{src}: compare")
     baseline = body.get("baseline")
     if baseline is not None and baseline not in mixes:
         raise InputError(
@@ -515,5 +522,9 @@ def _compare(
         )
     confidence = _confidence(body.get("confidence", 0.95), f"{src}: compare.confidence")
     return CompareOptions(
-        effects=tuple(effects), cost=cost, confidence=confidence, baseline=baseline
+        effects=tuple(effects),
+        averted=tuple(averted),
+        cost=cost,
+        confidence=confidence,
+        baseline=baseline,
     )
