@@ -220,3 +220,31 @@ def test_a_bad_season_stops_with_one_line(tmp_path: Path, capsys, months: str) -
     err = capsys.readouterr().err.strip().splitlines()
     assert code == 2 and len(err) == 1 and "closed_months" in err[0] and "1 to 12" in err[0]
     assert not out.exists()
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["baseline", "burundi", "liberia", "somalia", "drc_kivu", "border_standoff", "full_response"],
+)
+def test_onward_movement_abroad_in_every_shipped_scenario(name: str) -> None:
+    """Every shipped scenario has a place abroad, and displaced households move on to it
+    (onward_abroad); closing the border's entry stops all of those moves except along
+    roads between places abroad."""
+    path = REPO / "scenarios" / f"{name}.toml"
+
+    def onward(over: dict) -> tuple[ReturnModel, np.ndarray]:
+        m = ReturnModel(load(path, {"households.count": 1500, **over}), rng=1)
+        m.run()
+        ts = m.datacollector.get_model_vars_dataframe()
+        assert (ts["onward_abroad"] <= ts["secondary_moves"]).all()
+        return m, ts["onward_abroad"].to_numpy()
+
+    m, open_ = onward({})
+    assert open_.sum() > 0
+    _, shut = onward({"borders.entry": [[0, 0]]})
+    pl = m.places
+    between_abroad = any(
+        pl.abroad[i] and pl.abroad[j] for i in range(pl.n) for j in pl.nbr[i] if j >= 0
+    )
+    assert shut.sum() < open_.sum() or between_abroad
+    assert shut.sum() == 0 or between_abroad

@@ -360,6 +360,7 @@ def _choose_and_act(
     flows.new_displacements += int(newly.sum())
     flows.redisplacements += int((was[newly] == Status.RETURNED).sum())
     flows.secondary_moves += int((~newly).sum())
+    flows.onward_abroad += int((~newly & ctx.abroad[dest]).sum())
     fled = ids[newly]
     under_threat = threat[sel][newly]
     shaken = fled[under_threat]

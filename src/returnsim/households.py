@@ -457,6 +457,9 @@ class Flows:
     returns_elsewhere: int = 0
     settlements: int = 0
     secondary_moves: int = 0
+    #: of these, moves to a place abroad: onward movement across a border (IDPs crossing
+    #: it, refugees moving on to another country or camp)
+    onward_abroad: int = 0
     intending_return: int = 0
     unable_to_return: int = 0
     trapped: int = 0

@@ -202,6 +202,8 @@ def headline(model: ReturnModel) -> dict[str, Any]:
         "violence_total": float(_series(model, "violence").sum()),
         "intending_return_total": int(_series(model, "intending_return").sum()),
         "unable_to_return_total": int(_series(model, "unable_to_return").sum()),
+        "secondary_moves_total": int(_series(model, "secondary_moves").sum()),
+        "onward_abroad_total": int(_series(model, "onward_abroad").sum()),
         **voluntariness(model, returns_total + returns_elsewhere),
     }
 

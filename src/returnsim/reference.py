@@ -245,6 +245,7 @@ class Household(mesa.Agent):
             flows.need_displacements += 1
         if self.away:
             flows.secondary_moves += 1
+            flows.onward_abroad += int(ctx.abroad[dest])
         else:
             flows.new_displacements += 1
             if self.status == Status.RETURNED:
