@@ -36,7 +36,7 @@ allowed. The form::
 
     [compare]
     effects = ["sustainably_reintegrated", "returned"]  # cost-effectiveness denominators
-    averted = ["mortality.deaths_total"]  # fewer is better: cost per death averted
+    averted = ['mortality.deaths_total']  # fewer is better: cost per death averted
     cost = "total_cost_incl_peacekeeping"
     confidence = 0.95
     baseline = "status_quo"   # optional: a mix to compare against (default: the scenario)
