@@ -137,8 +137,8 @@ def run_checked(raw: dict[str, Any], seed: int = 1) -> ReturnModel:
     for col in UNIT_COLUMNS:
         assert in_unit(ts[col]), col
     tol = 1e-9 * max(1.0, spec["budget.total"], spec["budget.monthly_ceiling"])
-    assert (ts["spending"] <= spec["budget.monthly_ceiling"] + tol).all()
-    assert ts["spending"].sum() <= spec["budget.total"] + tol
+    assert (ts["budget_spending"] <= spec["budget.monthly_ceiling"] + tol).all()
+    assert ts["budget_spending"].sum() <= spec["budget.total"] + tol
     assert (ts["budget_remaining"] >= -tol).all()
     summary = outcomes.summarize(model)
     assert not non_finite(summary), non_finite(summary)

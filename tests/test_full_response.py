@@ -32,11 +32,11 @@ def test_spending_within_budget(pair) -> None:
     full, _ = pair
     ts = full.datacollector.get_model_vars_dataframe()
     s = full.spec
-    assert ts["spending"].max() <= s["budget.monthly_ceiling"] + 1e-6
-    assert ts["spending"].sum() == pytest.approx(full.budget.spent)
+    assert ts["budget_spending"].max() <= s["budget.monthly_ceiling"] + 1e-6
+    assert ts["budget_spending"].sum() == pytest.approx(full.budget.spent)
     assert full.budget.spent <= s["budget.total"] + 1e-6
     lever_cols = [c for c in ts.columns if c.startswith("spending_")]
-    assert np.allclose(ts[lever_cols].sum(axis=1), ts["spending"])
+    assert np.allclose(ts[lever_cols].sum(axis=1), ts["budget_spending"])
 
 
 def test_full_response_beats_no_response_on_paired_seed(pair) -> None:
@@ -44,5 +44,10 @@ def test_full_response_beats_no_response_on_paired_seed(pair) -> None:
     a, b = summarize(full), summarize(base)
     assert a["returned_share"] > b["returned_share"]
     assert a["sustainably_reintegrated_share"] > b["sustainably_reintegrated_share"]
-    assert b["total_cost"] == 0 and a["total_cost"] > 0
+    assert b["programme_cost"] == 0 and a["programme_cost"] > 0
+    # the mission is never free: the total is programmes plus the mission, in both
+    for s in (a, b):
+        assert s["peacekeeping_cost"] > 0
+        assert s["total_cost"] == pytest.approx(s["programme_cost"] + s["peacekeeping_cost"])
+    assert b["cost_per_return"] > 0 and b["programme_cost_per_return"] == 0
     assert a["cost_per_sustainably_reintegrated"] > 0

@@ -129,7 +129,7 @@ def test_peacekeeping_paid_from_the_budget_shrinks_when_money_runs_short() -> No
     deployed = ts["peacekeepers_deployed"]
     # 8,500 personnel at USD 6,000 would cost 51 million a month; 20 million pays ~3,333.
     assert 0 < deployed.max() <= 20_000_000.0 / 6000.0
-    assert (ts["spending"] <= 20_000_000.0 + 1e-6).all()
+    assert (ts["budget_spending"] <= 20_000_000.0 + 1e-6).all()
 
 
 lever_budgets = st.fixed_dictionaries(
@@ -187,4 +187,4 @@ def test_return_packages_reserve_expected_demand_not_the_whole_month() -> None:
     _m, ts = run(money)
     assert ts["spending_return_package"].sum() > 0
     assert (ts["spending_reconstruction"][1:] > 0).all()
-    assert (ts["spending"] <= 200_000.0 + 1e-6).all()
+    assert (ts["budget_spending"] <= 200_000.0 + 1e-6).all()

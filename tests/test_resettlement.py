@@ -88,8 +88,8 @@ def test_resettlement_empties_camps_and_fewer_die_there() -> None:
 def test_no_places_offered_changes_nothing() -> None:
     _, a = run({})
     _, b = run({"resettlement.processing_months": 3, "resettlement.cost_per_person": 10.0})
-    assert a.drop(columns=[c for c in a if c.startswith("spending")]).equals(
-        b.drop(columns=[c for c in b if c.startswith("spending")])
+    assert a.drop(columns=[c for c in a if "spending" in c]).equals(
+        b.drop(columns=[c for c in b if "spending" in c])
     )
 
 

@@ -329,8 +329,10 @@ REPORTERS: dict[str, Any] = {
     "police_deployed": lambda m: float(m.places.police.sum()),
     "persons_exposed": lambda m: m.persons_exposed,
     "coordination": lambda m: m.coordination,
-    "spending": lambda m: m.budget.month_spent,
+    "total_spending": lambda m: m.budget.programmes_month + m.budget.peacekeeping_month,
+    "programme_spending": lambda m: m.budget.programmes_month,
     "peacekeeping_cost": lambda m: m.budget.peacekeeping_month,
+    "budget_spending": lambda m: m.budget.month_spent,
     "budget_remaining": lambda m: m.budget.remaining,
 }
 

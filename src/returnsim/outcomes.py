@@ -239,15 +239,20 @@ def household_scores(model: ReturnModel) -> dict[str, np.ndarray]:
 
 
 def costs(model: ReturnModel) -> dict[str, Any]:
-    """Spending: total, by lever, peacekeeping, budget left, cost-effectiveness.
+    """Spending: the mission, programmes and their sum, by lever, the budget, and
+    cost-effectiveness.
 
-    ``total_cost`` is programme spending under the budget (peacekeeping
-    included only when ``budget.include_peacekeeping``); ``peacekeeping_cost``
-    is the mission's cost whoever pays. ``cost_per_sustainably_reintegrated``
-    divides total cost by returnees sustainably reintegrated at the end.
+    ``total_cost`` is everything spent: ``programme_cost`` (the levers) plus
+    ``peacekeeping_cost`` (the mission, whoever pays). ``budget_spent`` is what the
+    budget paid (``budget_covers``: programmes, and the mission when
+    ``budget.include_peacekeeping``). ``cost_per_sustainably_reintegrated`` and
+    ``cost_per_return`` divide the total cost, ``programme_cost_per_*`` the programmes'
+    cost, by returnees sustainably reintegrated at the end and by returns.
     """
     budget = model.budget
-    total = float(budget.spent)
+    programmes = float(sum(lv.spent_total for lv in model.levers.values()))
+    mission = float(budget.peacekeeping_total)
+    total = programmes + mission
     sustainable = int(
         np.count_nonzero(
             household_scores(model)["sustainable"] & (model.pop.status == Status.RETURNED)
@@ -257,12 +262,19 @@ def costs(model: ReturnModel) -> dict[str, Any]:
     limited = budget.total < 1e11
     return {
         "total_cost": total,
+        "programme_cost": programmes,
+        "peacekeeping_cost": mission,
         "spending_by_lever": {key: float(lv.spent_total) for key, lv in model.levers.items()},
-        "peacekeeping_cost": float(budget.peacekeeping_total),
+        "budget_covers": budget.covers,
+        "budget_spent": float(budget.spent),
         "budget_total": budget.total if limited else None,
         "budget_unspent": float(budget.remaining) if limited else None,
         "cost_per_sustainably_reintegrated": total / sustainable if sustainable else None,
         "cost_per_return": total / returns if returns else None,
+        "programme_cost_per_sustainably_reintegrated": (
+            programmes / sustainable if sustainable else None
+        ),
+        "programme_cost_per_return": programmes / returns if returns else None,
         "levers": {
             key: lever.summary() for key, lever in model.levers.items() if hasattr(lever, "summary")
         },

@@ -335,7 +335,7 @@ def write_run(
             "flows.png": plots.flows,
             "conditions.png": plots.conditions,
             "reintegration.png": partial(plots.reintegration, summary=summary),
-            "spending.png": plots.spending,
+            "spending.png": partial(plots.spending, covers=model.budget.covers),
         }
     for name, draw in figures.items():
         plots.save(draw(ts, **kw), folder / name)

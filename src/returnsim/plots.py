@@ -203,10 +203,19 @@ def reintegration(
     return fig
 
 
-def spending(ts: pd.DataFrame, *, title: str = "", start_year: int | None = None) -> Figure:
-    """Spending by lever per month (stacked) and the budget left."""
+def spending(
+    ts: pd.DataFrame,
+    *,
+    title: str = "",
+    start_year: int | None = None,
+    covers: str = "programmes",
+) -> Figure:
+    """Programme spending by lever per month (stacked) with the mission's monthly cost; below,
+    what has been spent so far (programmes, the mission, both) and the budget left
+    (``covers``: what the budget pays for)."""
     fig, (ax, low) = _figure(2, height_ratios=[3, 1.5])
     cols = [c for c in ts.columns if c.startswith("spending_") and ts[c].sum() > 0]
+    mission = ts["peacekeeping_cost"]
     if cols:
         ax.stackplot(
             ts["month"],
@@ -214,17 +223,32 @@ def spending(ts: pd.DataFrame, *, title: str = "", start_year: int | None = None
             labels=[c.removeprefix("spending_").replace("_", " ") for c in cols],
             alpha=0.85,
         )
-        ax.legend(loc="upper right", fontsize="small")
+        ax.legend(loc="upper left", fontsize="small")
+        ax.set_ylabel("Programmes, USD million per month")
     else:
-        ax.text(0.5, 0.5, "No lever spending", transform=ax.transAxes, ha="center")
-    ax.set_ylabel("USD million per month")
-    ax.set_title(f"{title}: spending by lever" if title else "Spending by lever")
+        ax.text(0.5, 0.5, "No programme spending", transform=ax.transAxes, ha="center")
+        ax.set_yticks([])
+    if mission.sum() > 0:
+        pk = ax.twinx()
+        pk.plot(ts["month"], mission / 1e6, color="#1f4e9e", lw=2, label="Peacekeeping mission")
+        pk.set_ylabel("Mission, USD million per month", color="#1f4e9e")
+        pk.set_ylim(bottom=0)
+        pk.legend(loc="upper right", fontsize="small")
+    ax.set_title(f"{title}: spending, programmes and the mission" if title else "Spending")
     _month_axis(ax, ts, start_year, top=True)
-    low.plot(ts["month"], ts["spending"].cumsum() / 1e6, color="#000000", label="Spent so far")
+    for column, label, colour in (
+        ("total_spending", "Total so far", "#000000"),
+        ("programme_spending", "Programmes so far", "#7570b3"),
+        ("peacekeeping_cost", "Mission so far", "#1f4e9e"),
+    ):
+        low.plot(ts["month"], ts[column].cumsum() / 1e6, color=colour, label=label)
     remaining = ts["budget_remaining"]
     if remaining.iloc[0] < 1e11:
-        low.plot(ts["month"], remaining / 1e6, color="#d95f02", label="Budget left")
+        low.plot(
+            ts["month"], remaining / 1e6, color="#d95f02", label=f"Budget left (covers {covers})"
+        )
     low.set_ylabel("USD million")
+    low.set_yscale("symlog", linthresh=1.0)
     low.set_xlabel("Month")
     low.legend(loc="upper left", fontsize="small")
     _month_axis(low, ts, start_year, top=False)

@@ -101,6 +101,7 @@ def cmd_run(args: argparse.Namespace, argv: Sequence[str]) -> int:
         raise InputError(f"--out {out_dir}: cannot write the run folder there ({why})") from None
     print(f"Ran {spec.name}: {model.pop.n:,} households, {model.steps} months, seed {model.seed}")
     print(_headline(summary))
+    print(_costs(summary))
     print(f"Results in {out_dir}/")
     for name in written:
         print(f"  {out_dir / name}")
@@ -116,6 +117,17 @@ def _headline(summary: dict[str, Any]) -> str:
         f"{pct(summary['returned_share'])} of them back home; "
         f"still displaced {summary['still_displaced']:,} "
         f"(peak {summary['peak_displaced']:,} in month {summary['peak_displaced_month']})"
+    )
+
+
+def _costs(summary: dict[str, Any]) -> str:
+    def usd(x: float) -> str:
+        return f"USD {x / 1e6:,.1f} million" if x >= 1e6 else f"USD {x:,.0f}"
+
+    return (
+        f"Spent {usd(summary['total_cost'])}: programmes {usd(summary['programme_cost'])}, "
+        f"peacekeeping mission {usd(summary['peacekeeping_cost'])} "
+        f"(the budget covers {summary['budget_covers']})"
     )
 
 

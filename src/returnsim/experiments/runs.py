@@ -39,9 +39,9 @@ VERSION = version.__version__
 
 
 def _cost_incl_peacekeeping(summary: dict[str, Any], spec: Scenario) -> float:
-    """Programme spending plus the mission's cost when the budget does not already include it."""
-    extra = 0.0 if spec["budget.include_peacekeeping"] else summary["peacekeeping_cost"]
-    return float(summary["total_cost"]) + float(extra)
+    """Programmes plus the mission: ``total_cost`` (the name of specs written before
+    ``total_cost`` included the mission)."""
+    return float(summary["total_cost"])
 
 
 #: Metrics computed from the summary (name -> (summary, resolved scenario) -> value).

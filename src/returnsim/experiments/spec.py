@@ -37,7 +37,7 @@ allowed. The form::
     [compare]
     effects = ["sustainably_reintegrated", "returned"]  # cost-effectiveness denominators
     averted = ['mortality.deaths_total']  # fewer is better: cost per death averted
-    cost = "total_cost_incl_peacekeeping"
+    cost = "total_cost"   # programmes plus the mission
     confidence = 0.95
     baseline = "status_quo"   # optional: a mix to compare against (default: the scenario)
 
@@ -89,7 +89,7 @@ COMPARE_KEYS = ("effects", "averted", "cost", "confidence", "baseline")
 DEFAULT_METRICS = ("returned_share", "sustainably_reintegrated_share", "total_cost")
 DEFAULT_EFFECTS = ("sustainably_reintegrated", "returned")
 DEFAULT_AVERTED = ("mortality.deaths_total",)
-DEFAULT_COST = "total_cost_incl_peacekeeping"
+DEFAULT_COST = "total_cost"
 BASELINE = "baseline"
 
 

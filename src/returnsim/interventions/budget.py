@@ -134,7 +134,19 @@ class Budget:
             self.spent += spent
 
     @property
+    def programmes_month(self) -> float:
+        """What the levers (programmes) spent this month."""
+        return sum(lv.spent_month for lv in self.levers)
+
+    @property
     def month_spent(self) -> float:
-        """Programme spending this month, peacekeeping included when it is in the budget."""
+        """What the budget paid this month: programmes, and the mission when it is in it."""
         pk = self.peacekeeping_month if self.include_peacekeeping else 0.0
-        return sum(lv.spent_month for lv in self.levers) + pk
+        return self.programmes_month + pk
+
+    @property
+    def covers(self) -> str:
+        """What the budget pays for, in words."""
+        if self.include_peacekeeping:
+            return "programmes and the peacekeeping mission"
+        return "programmes only"

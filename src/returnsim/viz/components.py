@@ -141,15 +141,20 @@ def SpendingView(model: WorkshopModel) -> None:
     update_counter.get()
     Chart(
         model,
-        lambda: figures.chart(plots.spending, model, figures.timeseries(model)),
+        lambda: figures.chart(
+            plots.spending, model, figures.timeseries(model), covers=model.budget.covers
+        ),
         _deps(model),
         name="spending",
     )
     budget = model.budget
+    programmes = sum(lv.spent_total for lv in budget.levers)
     cap = "no cap" if budget.total >= 1e11 else usd(budget.total)
     solara.Text(
-        f"Budget: {cap}; spent so far {usd(budget.spent)}"
-        + ("" if budget.total >= 1e11 else f"; left {usd(budget.remaining)}")
+        f"Spent so far {usd(programmes + budget.peacekeeping_total)}: programmes "
+        f"{usd(programmes)}, peacekeeping mission {usd(budget.peacekeeping_total)}. "
+        f"Budget ({budget.covers}): {cap}"
+        + ("" if budget.total >= 1e11 else f", left {usd(budget.remaining)}")
     )
 
 
@@ -164,7 +169,8 @@ def _headline(model: WorkshopModel) -> dict[str, str]:
         "Returns so far": f"{int(ts['new_returns'].sum()):,}",
         "Fled so far": f"{int(ts['new_displacements'].sum()):,}",
         "Sustainably reintegrated (share)": f"{last['sustainably_reintegrated_share']:.0%}",
-        "Programme spending": usd(float(ts["spending"].sum())),
+        "Programme spending": usd(float(ts["programme_spending"].sum())),
+        "Mission's cost": usd(float(ts["peacekeeping_cost"].sum())),
     }
 
 
