@@ -4,7 +4,10 @@ One printed line per mechanism (two or three where a test takes several seeds). 
 1-12: the baseline scenario, 5,000 households x 60 months, seed 42, unless the line says
 otherwise. Lines 13 on mirror the paired tests (named in a comment above each block) with
 their overrides, scenario, size, seeds and outcome, stated in the line, so they print the
-numbers whose direction those tests assert. About 30 seconds. Usage (from the repository):
+numbers whose direction those tests assert. Counts are at the scenario's stated population
+(``households.population``; baseline and full_response: 100,000 persons, so 5,000
+simulated households stand for 4 real ones each), where a test of unit accounting runs at
+weight 1 (population 0) the line does not. About 30 seconds. Usage (from the repository):
 
     python scripts/lever_effects.py
 """
@@ -1050,6 +1053,7 @@ def people_lines() -> None:
 
     # tests/test_levers_people.py: baseline 3,000 x 48 with occupied and destroyed homes
     small = {
+        "households.population": 0,
         "households.count": 3000,
         "scenario.months": 48,
         "places.north.housing_occupied": 0.4,
@@ -1711,7 +1715,8 @@ def fare_lines() -> None:
         for floor in (0.0, 0.95):
             m = run(
                 {
-                    "aid.monthly_budget": 2e5,
+                    "households.population": 100_000,  # the scenario's, as in the test
+                    "aid.monthly_budget": 1e6,
                     "aid.pipeline_break_monthly": 0.0,
                     "state.contested_security": floor,
                 },
@@ -1723,7 +1728,8 @@ def fare_lines() -> None:
         camp = ms[0].places.index["camp"]
         there = (ms[0].pop.place == camp) & (ms[1].pop.place == camp)
         print(
-            f"76 access refused where security < 0.95 (3,000 x 24, aid USD 200,000 a month, "
+            f"76 access refused where security < 0.95 (3,000 x 24 standing for 100,000 persons, "
+            f"aid USD 1 million a month, "
             f"seed {seed}): mean assets of the {int(there.sum())} households at the IDP camp "
             "in both runs",
             round(float(ms[0].pop.assets[there].mean()), 1),

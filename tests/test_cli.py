@@ -100,7 +100,9 @@ def test_run_writes_every_file(small_run: Path) -> None:
 def test_summary_and_run_json(small_run: Path) -> None:
     summary = json.loads((small_run / "summary.json").read_text())
     assert summary.keys() >= SUMMARY_KEYS
-    assert summary["households"] == 500 and summary["months"] == 12
+    # 500 simulated households stand for the scenario's 100,000 persons (20,000 households)
+    assert summary["simulated_households"] == 500 and summary["weight"] == 40.0
+    assert summary["households"] == 20_000 and summary["months"] == 12
     run = json.loads((small_run / "run.json").read_text())
     assert run.keys() >= RUN_KEYS
     assert run["seed"] == 7
@@ -122,12 +124,16 @@ def test_summary_agrees_with_timeseries_and_groups_add_up(small_run: Path) -> No
     with open(small_run / "timeseries.csv", newline="") as f:
         rows = list(csv.DictReader(f))
     last = rows[-1]
-    assert summary["still_displaced"] == int(last["internally_displaced"]) + int(last["refugees"])
-    assert summary["returned"] == int(last["returned"])
-    assert summary["settled_elsewhere"] == int(last["settled_elsewhere"])
-    assert summary["ever_displaced"] == 500 - int(last["at_origin"])
-    assert summary["returns_total"] == sum(int(r["new_returns"]) for r in rows)
-    displaced = [int(r["internally_displaced"]) + int(r["refugees"]) for r in rows]
+
+    def num(text: str) -> int:  # real households (500 simulated x 40)
+        return round(float(text))
+
+    assert summary["still_displaced"] == num(last["internally_displaced"]) + num(last["refugees"])
+    assert summary["returned"] == num(last["returned"])
+    assert summary["settled_elsewhere"] == num(last["settled_elsewhere"])
+    assert summary["ever_displaced"] == 20_000 - num(last["at_origin"])
+    assert summary["returns_total"] == sum(num(r["new_returns"]) for r in rows)
+    displaced = [num(r["internally_displaced"]) + num(r["refugees"]) for r in rows]
     assert summary["peak_displaced"] == max(displaced)
     assert displaced[summary["peak_displaced_month"]] == max(displaced)
 

@@ -21,7 +21,15 @@ WAR = slice(1, 18)  # months before the peace agreement
 
 
 def run(over: dict[str, Any], *, seed: int, households: int = 3000, months: int = 24):
-    spec = load(BASELINE, {"households.count": households, "scenario.months": months, **over})
+    spec = load(
+        BASELINE,
+        {
+            "households.population": 0,
+            "households.count": households,
+            "scenario.months": months,
+            **over,
+        },
+    )
     model = ReturnModel(spec, rng=seed)
     model.run()
     return model, model.datacollector.get_model_vars_dataframe()
@@ -95,7 +103,11 @@ def test_persons_are_born_and_die_and_the_counts_agree():
 def test_dissolved_households_neither_move_nor_count():
     harsh = {"demography.baseline_adult": 40.0, "demography.baseline_older": 40.0}
     m = ReturnModel(
-        load(BASELINE, {"households.count": 600, "scenario.months": 12, **harsh}), rng=5
+        load(
+            BASELINE,
+            {"households.population": 0, "households.count": 600, "scenario.months": 12, **harsh},
+        ),
+        rng=5,
     )
     gone_at = {}
     for _ in range(12):
@@ -111,7 +123,7 @@ def test_dissolved_households_neither_move_nor_count():
 
 
 def test_pushbacks_cost_lives_at_the_border():
-    over = {"households.count": 1200, "scenario.months": 12}
+    over = {"households.population": 0, "households.count": 1200, "scenario.months": 12}
     # the scenario turns back nine in ten arrivals at reception from month 1 (2021)
     pushed = ReturnModel(load(BORDER, over), rng=1)
     free = ReturnModel(load(BORDER, {**over, "places.reception.pushback": [[0, 0.0]]}), rng=1)

@@ -133,7 +133,8 @@ def run_checked(raw: dict[str, Any], seed: int = 1) -> ReturnModel:
     ts = model.datacollector.get_model_vars_dataframe()
     assert len(ts) == model.months + 1
     assert np.isfinite(ts.to_numpy(dtype=float)).all(), ts.columns[~np.isfinite(ts).all()]
-    assert (ts[list(STOCKS)].sum(axis=1) == n).all()
+    # stocks are real households: the simulated ones times the weight
+    assert np.allclose(ts[list(STOCKS)].sum(axis=1), n * model.weight, rtol=1e-9)
     for col in UNIT_COLUMNS:
         assert in_unit(ts[col]), col
     tol = 1e-9 * max(1.0, spec["budget.total"], spec["budget.monthly_ceiling"])

@@ -17,7 +17,15 @@ DISPLACED = (Status.INTERNALLY_DISPLACED, Status.REFUGEE)
 
 
 def run(over: dict, *, seed: int = 42, households: int = 3000, months: int = 48):
-    spec = load(BASELINE, {"households.count": households, "scenario.months": months, **over})
+    spec = load(
+        BASELINE,
+        {
+            "households.population": 0,
+            "households.count": households,
+            "scenario.months": months,
+            **over,
+        },
+    )
     model = ReturnModel(spec, rng=seed)
     model.run()
     return model, model.datacollector.get_model_vars_dataframe()
@@ -53,6 +61,7 @@ def _back_home(over: dict, seed: int) -> float:
     spec = load(
         BASELINE,
         {
+            "households.population": 0,
             "households.count": 3000,
             "scenario.months": 60,
             "conflict.schedule": [[0, 1.5], [24, 0.0]],

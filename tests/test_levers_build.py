@@ -21,7 +21,7 @@ from returnsim.interventions.targeting import in_order, priority
 from returnsim.scenario import load
 
 BASELINE = Path(__file__).absolute().parents[1] / "scenarios" / "baseline.toml"
-SMALL = {"households.count": 3000, "scenario.months": 48}
+SMALL = {"households.population": 0, "households.count": 3000, "scenario.months": 48}
 #: A monthly budget for each lever that keeps it busy in the small baseline.
 BUDGET = {"reconstruction": 100_000.0, "livelihood": 30_000.0, "education": 20_000.0}
 KEYS = list(BUDGET)
@@ -95,6 +95,7 @@ def test_total_budget_and_monthly_ceiling_are_never_exceeded() -> None:
 
 def test_engines_agree_with_the_levers_on() -> None:
     overrides = {
+        "households.population": 0,
         "households.count": 1000,
         "scenario.months": 24,
         "households.initial_idp_share": 0.4,

@@ -18,7 +18,7 @@ from returnsim.households import Status
 from returnsim.interventions import DEFAULT_PRIORITIES
 from returnsim.scenario import load
 
-SMALL = {"households.count": 3000, "scenario.months": 48}
+SMALL = {"households.population": 0, "households.count": 3000, "scenario.months": 48}
 #: Everyone starts displaced and peace comes early: returns happen, packages are taken.
 RETURNING = {
     "households.initial_idp_share": 0.6,
@@ -156,7 +156,13 @@ lever_budgets = st.fixed_dictionaries(
 def test_budget_never_exceeded_and_indices_stay_in_range(levers: dict, seed: int) -> None:
     spec = load(
         "scenarios/baseline.toml",
-        {"households.count": 300, "scenario.months": 24, **RETURNING, **levers},
+        {
+            "households.population": 0,
+            "households.count": 300,
+            "scenario.months": 24,
+            **RETURNING,
+            **levers,
+        },
     )
     model = ReturnModel(spec, rng=seed)
     for _ in range(24):

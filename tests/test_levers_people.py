@@ -27,6 +27,7 @@ MONTHS = 48
 #: The small baseline, with occupied and destroyed homes so that land
 #: disputes and property claims arise.
 SMALL = {
+    "households.population": 0,
     "households.count": 3000,
     "scenario.months": MONTHS,
     "places.north.housing_occupied": 0.4,
@@ -402,7 +403,7 @@ def test_campaign_sets_the_learning_bonus_only_while_funded() -> None:
 
 def test_reference_engine_agrees_with_the_levers_on() -> None:
     on = {k: v for lever in ON.values() for k, v in lever.items()}
-    small = spec({**on, "households.count": 600, "scenario.months": 24})
+    small = spec({**on, "households.population": 0, "households.count": 600, "scenario.months": 24})
     fast = ReturnModel(small, rng=1)
     slow = ReturnModel(small.with_overrides({"scenario.engine": "agents"}), rng=1)
     for _ in range(24):

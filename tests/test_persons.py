@@ -24,7 +24,12 @@ BASELINE = REPO / "scenarios" / "baseline.toml"
 
 
 def model(over: dict | None = None, *, seed: int = 42, households: int = 3000, months: int = 36):
-    over = {"households.count": households, "scenario.months": months, **(over or {})}
+    over = {
+        "households.population": 0,
+        "households.count": households,
+        "scenario.months": months,
+        **(over or {}),
+    }
     spec = load(BASELINE, over)
     return ReturnModel(spec, rng=seed)
 

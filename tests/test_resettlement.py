@@ -17,7 +17,15 @@ QUOTA = {"resettlement.persons_per_year": 3000.0, "resettlement.start": 6}
 
 
 def run(over: dict, seed: int = 1, households: int = 3000, months: int = 48):
-    spec = load(BASELINE, {"households.count": households, "scenario.months": months, **over})
+    spec = load(
+        BASELINE,
+        {
+            "households.population": 0,
+            "households.count": households,
+            "scenario.months": months,
+            **over,
+        },
+    )
     model = ReturnModel(spec, rng=seed)
     model.run()
     return model, model.datacollector.get_model_vars_dataframe()
@@ -51,7 +59,13 @@ def test_places_offered_take_refugees_out_of_the_camps_after_processing() -> Non
 def test_the_most_vulnerable_are_submitted_first() -> None:
     # few places (about 50 persons a month from month 6): only the first in line are taken
     spec = load(
-        BASELINE, {"households.count": 3000, **QUOTA, "resettlement.persons_per_year": 600.0}
+        BASELINE,
+        {
+            "households.population": 0,
+            "households.count": 3000,
+            **QUOTA,
+            "resettlement.persons_per_year": 600.0,
+        },
     )
     m = ReturnModel(spec, rng=1)
     for _ in range(9):

@@ -688,14 +688,15 @@ class Demography:
         from returnsim.households import AGE_LABELS
 
         by_group = self.deaths.sum(axis=0)
+        w = self.model.weight  # real persons and households
         return {
-            "deaths_total": int(self.deaths.sum()),
-            "deaths_by_cause": {c: int(self.deaths[i].sum()) for i, c in enumerate(CAUSES)},
+            "deaths_total": int(self.deaths.sum()) * w,
+            "deaths_by_cause": {c: int(self.deaths[i].sum()) * w for i, c in enumerate(CAUSES)},
             "deaths_by_sex_and_age": {
-                f"{s.name.lower()}_{AGE_LABELS[b]}": int(by_group[member_column(s, b)])
+                f"{s.name.lower()}_{AGE_LABELS[b]}": int(by_group[member_column(s, b)]) * w
                 for s, b in MEMBER_GROUPS
             },
-            "births_total": self.births_total,
+            "births_total": self.births_total * w,
             "outbreaks": dict(self.outbreaks),
-            "households_dissolved": self.dissolved_total,
+            "households_dissolved": self.dissolved_total * w,
         }

@@ -33,6 +33,19 @@ PARAMS: tuple[Param, ...] = (
         kind="int",
     ),
     Param(
+        key="households.population",
+        default=0.0,
+        unit="persons",
+        doc="Real population the simulated households stand for, persons (0: the simulated "
+        "households are the whole population). Each simulated household then stands for "
+        "population / (count x mean_size) real ones (``weight``): counts in every output "
+        "are at real scale, and capacities, quotas, caseloads and host communities are real "
+        "numbers that the model scales down",
+        source="scenario (census, UNHCR and IOM DTM figures of the displacement setting)",
+        low=0.0,
+        high=1e10,
+    ),
+    Param(
         key="households.mean_size",
         default=5.0,
         unit="persons",
@@ -388,6 +401,8 @@ class PackageTerms:
     min_trust: float = 0.0  # trust in institutions needed to register
     funds: float = 0.0
     offered: bool = False
+    #: real households one simulated household stands for (its package costs that many)
+    weight: float = 1.0
 
     def cost(
         self, size: np.ndarray | int, home_lost: np.ndarray | bool, km: np.ndarray | float = 0.0
@@ -404,10 +419,13 @@ class PackageTerms:
 class PackageTakeUp:
     """The month's take-up of return packages, the one thing the rule writes outside the
     household arrays: ``used`` counts spending as packages go, in household order; once a
-    package cannot be paid, ``exhausted`` ends the offer for the month. The lever books it."""
+    package cannot be paid, ``exhausted`` ends the offer for the month. The lever books it.
+    ``credit``: the share of a simulated household's package paid in earlier months (real
+    packages bought with what was left when the offer ended), carried from month to month."""
 
     used: float = 0.0
     exhausted: bool = False
+    credit: float = 0.0
 
 
 @dataclass
@@ -477,6 +495,17 @@ class Flows:
     pushbacks: int = 0
     #: households whose last member died this month (``demography``)
     dissolutions: int = 0
+
+
+def weight(p: Params) -> float:
+    """Real households one simulated household stands for: ``households.population`` /
+    (``households.count`` x ``households.mean_size``); the int 1 without a population, so
+    that counts stay whole numbers."""
+    real = p.households.population
+    if real <= 0:
+        return 1
+    w = float(real) / (p.households.count * p.households.mean_size)
+    return 1 if w == 1 else w
 
 
 def init_population(

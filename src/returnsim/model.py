@@ -53,6 +53,7 @@ from returnsim.households import (
     Status,
     Tally,
     init_population,
+    weight,
 )
 from returnsim.interventions import LEVERS, Budget
 from returnsim.interventions.coordination import efficiency
@@ -129,7 +130,10 @@ class ReturnModel(mesa.Model):
         self.months = self.p.scenario.months
         self.streams = spawn_streams(seed)
 
+        #: real households one simulated household stands for (1: the simulated population)
+        self.weight = weight(p)
         self.places = Places(spec)
+        self.places.scale_down(self.weight)
         self.violence = ViolenceProcess(self.places.base_violence, p)
         self.pop: Population = init_population(
             p,
@@ -207,7 +211,9 @@ class ReturnModel(mesa.Model):
         self.demography.step(pushed=self.shocks.pushed)
         self.budget.settle(month)
         places.occupancy = self.tally.households.astype(np.float64)
-        self.persons_exposed = float(self.tally.persons[self.violence.events > 0].sum())
+        self.persons_exposed = (
+            float(self.tally.persons[self.violence.events > 0].sum()) * self.weight
+        )
         self.person_months_exposed += self.persons_exposed
         self.reintegration_now = reintegration.monthly_means(self)
         self.collect()
@@ -217,7 +223,7 @@ class ReturnModel(mesa.Model):
     def collect(self) -> None:
         """Record the month: the reporters, and persons by status and group."""
         self.datacollector.collect(self)
-        self.persons_by_group.append(self.tally.persons_by_group.copy())
+        self.persons_by_group.append(self.tally.persons_by_group * self.weight)
 
     def run(self) -> None:
         """Run to the scenario's last month."""
@@ -308,11 +314,11 @@ class ReturnModel(mesa.Model):
 
 
 def _stock(status: Status) -> Any:
-    return lambda m: m.count(status)
+    return lambda m: m.count(status) * m.weight  # real households
 
 
 def _flow(name: str) -> Any:
-    return lambda m: getattr(m.flows, name)
+    return lambda m: getattr(m.flows, name) * m.weight
 
 
 REPORTERS: dict[str, Any] = {
@@ -338,7 +344,7 @@ REPORTERS: dict[str, Any] = {
 
 
 def _deaths(i: int) -> Any:
-    return lambda m: int(m.demography.month["deaths"][i])
+    return lambda m: int(m.demography.month["deaths"][i]) * m.weight  # real persons
 
 
 def _mortality(name: str) -> Any:
@@ -348,9 +354,9 @@ def _mortality(name: str) -> Any:
 REPORTERS.update({f"deaths_{cause}": _deaths(i) for i, cause in enumerate(CAUSES)})
 REPORTERS.update(
     {
-        "births": lambda m: m.demography.month["births"],
-        "deaths_in_flight": lambda m: int(m.demography.month["by_setting"][MOVING]),
-        "deaths_pushed_back": lambda m: m.demography.month["pushed_back_deaths"],
+        "births": lambda m: m.demography.month["births"] * m.weight,
+        "deaths_in_flight": lambda m: int(m.demography.month["by_setting"][MOVING]) * m.weight,
+        "deaths_pushed_back": lambda m: m.demography.month["pushed_back_deaths"] * m.weight,
         **{name: _mortality(name) for name in MORTALITY_RATES},
         "cholera_outbreaks": lambda m: int((m.demography.cholera_left > 0).sum()),
         "measles_outbreaks": lambda m: int((m.demography.measles_left > 0).sum()),

@@ -44,7 +44,10 @@ def share(part: float, whole: float) -> float | None:
 
 
 def household_outcomes(
-    pop: Population, mask: np.ndarray | None = None, scores: dict[str, np.ndarray] | None = None
+    pop: Population,
+    mask: np.ndarray | None = None,
+    scores: dict[str, np.ndarray] | None = None,
+    weight: float = 1,
 ) -> dict[str, Any]:
     """Status and reintegration outcomes at the end for the households in ``mask`` (all if None).
 
@@ -53,7 +56,8 @@ def household_outcomes(
     and ``returned_share`` and ``still_displaced_share``, both as shares of the ever displaced. With
     ``scores`` (reintegration scores of every household, see
     :func:`reintegration.scores`), also the mean score of returnees in each
-    dimension and the count and share of returnees sustainably reintegrated.
+    dimension and the count and share of returnees sustainably reintegrated. Counts are
+    real households: simulated ones times ``weight`` (``households.population``).
     """
     sel = slice(None) if mask is None else mask
     status = pop.status[sel]
@@ -61,13 +65,17 @@ def household_outcomes(
     ever = int(np.count_nonzero(pop.times_displaced[sel]))
     returned = int(counts[Status.RETURNED])
     still = int(counts[Status.INTERNALLY_DISPLACED] + counts[Status.REFUGEE])
+
+    def w(n: int) -> int:
+        return n if weight == 1 else round(n * weight)
+
     out: dict[str, Any] = {
-        "households": len(status),
-        "ever_displaced": ever,
-        "returned": returned,
-        "still_displaced": still,
-        "settled_elsewhere": int(counts[Status.SETTLED_ELSEWHERE]),
-        "resettled": int(counts[Status.RESETTLED]),
+        "households": w(len(status)),
+        "ever_displaced": w(ever),
+        "returned": w(returned),
+        "still_displaced": w(still),
+        "settled_elsewhere": w(int(counts[Status.SETTLED_ELSEWHERE])),
+        "resettled": w(int(counts[Status.RESETTLED])),
         "returned_share": share(returned, ever),
         "still_displaced_share": share(still, ever),
     }
@@ -77,7 +85,7 @@ def household_outcomes(
             values = scores[dim][sel][back]
             out[f"reintegration_{dim}"] = float(values.mean()) if returned else None
         sustainable = int(np.count_nonzero(scores["sustainable"][sel][back]))
-        out["sustainably_reintegrated"] = sustainable
+        out["sustainably_reintegrated"] = w(sustainable)
         out["sustainably_reintegrated_share"] = share(sustainable, returned)
     return out
 
@@ -109,13 +117,14 @@ def by_group(model: ReturnModel) -> dict[str, Any]:
     """``by_group`` (sex and age of head, vulnerability) and ``by_origin`` (place name)."""
     pop = model.pop
     sc = household_scores(model)
+    w = model.weight
     groups = {
-        dim: {name: household_outcomes(pop, mask, sc) for name, mask in masks.items()}
+        dim: {name: household_outcomes(pop, mask, sc, w) for name, mask in masks.items()}
         for dim, masks in group_masks(pop).items()
     }
     names = model.places.names
     by_origin = {
-        names[o]: household_outcomes(pop, pop.origin == o, sc) for o in model.places.origins
+        names[o]: household_outcomes(pop, pop.origin == o, sc, w) for o in model.places.origins
     }
     return {"by_group": groups, "by_origin": by_origin}
 
@@ -140,10 +149,15 @@ def by_person(model: ReturnModel) -> dict[str, Any]:
     }
     out = {}
     for j, name in enumerate(PERSON_GROUPS):
-        row = {k: int(np.rint(v[j])) for k, v in sums.items()}
+        row = {k: int(np.rint(v[j] * model.weight)) for k, v in sums.items()}
         row["returned_share"] = share(row["returned"], row["ever_displaced"])
         out[name] = row
     return {"by_person": out}
+
+
+def _n(x: float) -> int:
+    """A count at real scale as a whole number."""
+    return round(float(x))
 
 
 def _series(model: ReturnModel, column: str) -> np.ndarray:
@@ -173,10 +187,10 @@ def headline(model: ReturnModel) -> dict[str, Any]:
     displaced = _series(model, "internally_displaced") + _series(model, "refugees")
     peak_at = int(np.argmax(displaced))
     returns = _series(model, "new_returns")
-    redisplacements = int(_series(model, "redisplacements").sum())
-    returns_total = int(returns.sum())
-    returns_elsewhere = int(_series(model, "returns_elsewhere").sum())
-    overall = household_outcomes(pop, None, household_scores(model))
+    redisplacements = _n(_series(model, "redisplacements").sum())
+    returns_total = _n(returns.sum())
+    returns_elsewhere = _n(_series(model, "returns_elsewhere").sum())
+    overall = household_outcomes(pop, None, household_scores(model), model.weight)
     horizon = model.p.outcomes.horizon_months
     return {
         "households": overall["households"],
@@ -187,12 +201,12 @@ def headline(model: ReturnModel) -> dict[str, Any]:
         "still_displaced_share": overall["still_displaced_share"],
         "settled_elsewhere": overall["settled_elsewhere"],
         **{k: v for k, v in overall.items() if k.startswith(("reintegration_", "sustainably"))},
-        "peak_displaced": int(displaced[peak_at]),
+        "peak_displaced": _n(displaced[peak_at]),
         "peak_displaced_month": int(months[peak_at]),
         "returns_total": returns_total,
         "returns_elsewhere_total": returns_elsewhere,
         "returned_to_origin_share": share(returns_total, returns_total + returns_elsewhere),
-        f"returns_within_{horizon}_months": int(returns[months <= horizon].sum()),
+        f"returns_within_{horizon}_months": _n(returns[months <= horizon].sum()),
         "redisplacements_total": redisplacements,
         "redisplacement_rate": share(redisplacements, returns_total),
         "months_to_half_returned": first_month_reaching(
@@ -200,10 +214,10 @@ def headline(model: ReturnModel) -> dict[str, Any]:
         ),
         "person_months_exposed": float(model.person_months_exposed),
         "violence_total": float(_series(model, "violence").sum()),
-        "intending_return_total": int(_series(model, "intending_return").sum()),
-        "unable_to_return_total": int(_series(model, "unable_to_return").sum()),
-        "secondary_moves_total": int(_series(model, "secondary_moves").sum()),
-        "onward_abroad_total": int(_series(model, "onward_abroad").sum()),
+        "intending_return_total": _n(_series(model, "intending_return").sum()),
+        "unable_to_return_total": _n(_series(model, "unable_to_return").sum()),
+        "secondary_moves_total": _n(_series(model, "secondary_moves").sum()),
+        "onward_abroad_total": _n(_series(model, "onward_abroad").sum()),
         **voluntariness(model, returns_total + returns_elsewhere),
     }
 
@@ -212,13 +226,13 @@ def voluntariness(model: ReturnModel, chosen: int) -> dict[str, Any]:
     """Returns by how free they were: chosen returns (home or elsewhere) are voluntary or
     induced (``induced_returns``: not chosen without a camp closure or an assistance
     cut); deportations and pushbacks to home are forced and not among the chosen."""
-    induced = int(_series(model, "induced_returns").sum())
-    forced = int(_series(model, "forced_returns").sum())
+    induced = _n(_series(model, "induced_returns").sum())
+    forced = _n(_series(model, "forced_returns").sum())
     return {
         "voluntary_returns_total": chosen - induced,
         "induced_returns_total": induced,
         "forced_returns_total": forced,
-        "pushbacks_total": int(_series(model, "pushbacks").sum()),
+        "pushbacks_total": _n(_series(model, "pushbacks").sum()),
         "voluntary_return_share": share(chosen - induced, chosen + forced),
     }
 
@@ -253,12 +267,12 @@ def costs(model: ReturnModel) -> dict[str, Any]:
     programmes = float(sum(lv.spent_total for lv in model.levers.values()))
     mission = float(budget.peacekeeping_total)
     total = programmes + mission
-    sustainable = int(
+    sustainable = model.weight * int(
         np.count_nonzero(
             household_scores(model)["sustainable"] & (model.pop.status == Status.RETURNED)
         )
     )
-    returns = int(_series(model, "new_returns").sum())
+    returns = _n(_series(model, "new_returns").sum())
     limited = budget.total < 1e11
     return {
         "total_cost": total,
@@ -276,9 +290,27 @@ def costs(model: ReturnModel) -> dict[str, Any]:
         ),
         "programme_cost_per_return": programmes / returns if returns else None,
         "levers": {
-            key: lever.summary() for key, lever in model.levers.items() if hasattr(lever, "summary")
+            key: at_scale(lever.summary(), lever.counted, model.weight)
+            for key, lever in model.levers.items()
+            if hasattr(lever, "summary")
         },
     }
+
+
+def at_scale(values: dict[str, Any], counted: tuple[str, ...], weight: float) -> dict[str, Any]:
+    """``values`` with the numbers under keys beginning with one of ``counted`` (simulated
+    counts, also in nested tables) times ``weight``: at real scale."""
+    if weight == 1 or not counted:
+        return values
+    return {k: _scaled(k, v, counted, weight) for k, v in values.items()}
+
+
+def _scaled(key: str, value: Any, counted: tuple[str, ...], weight: float) -> Any:
+    if isinstance(value, dict):
+        return {k: _scaled(k, v, counted, weight) for k, v in value.items()}
+    if key.startswith(counted) and isinstance(value, int | float) and value is not True:
+        return value * weight
+    return value
 
 
 def durable_solutions(model: ReturnModel) -> dict[str, Any]:
@@ -386,8 +418,8 @@ def final_places(model: ReturnModel) -> dict[str, Any]:
             name: {
                 "kind": PlaceKind(int(places.kind[i])).name.lower(),
                 "abroad": bool(places.abroad[i]),
-                "households": int(tally.households[i]),
-                "persons": float(tally.persons[i]),
+                "households": int(tally.households[i]) * model.weight,
+                "persons": float(tally.persons[i]) * model.weight,
             }
             for i, name in enumerate(places.names)
         }
@@ -413,8 +445,8 @@ def mortality(model: ReturnModel) -> dict[str, Any]:
             "months_u5mr_above_sphere": int((u5 > SPHERE_U5MR).sum()),
             "peak_cmr_displaced": float(cmr.max()) if len(cmr) else 0.0,
             "mean_cmr_camps": float(lived.mean()) if len(lived) else None,
-            "deaths_in_flight": int(ts["deaths_in_flight"].sum()),
-            "deaths_pushed_back": int(ts["deaths_pushed_back"].sum()),
+            "deaths_in_flight": _n(ts["deaths_in_flight"].sum()),
+            "deaths_pushed_back": _n(ts["deaths_pushed_back"].sum()),
         }
     }
 
@@ -438,6 +470,10 @@ def summarize(model: ReturnModel, sections: Sequence[Callable[..., dict]] | None
         "scenario": model.spec.name,
         "seed": int(model.seed),
         "months": int(model.steps),
+        # counts below are real: simulated households times the weight
+        "simulated_households": int(model.pop.n),
+        "weight": float(model.weight),
+        "population": float(model.p.households.population) or None,
     }
     for section in SECTIONS if sections is None else sections:
         out.update(section(model))

@@ -171,6 +171,8 @@ class Places:
         self.initial_occupied = np.array([p["housing_occupied"] for p in rows], dtype=np.float64)
         #: households of the host community, not simulated (0: host fatigue not modelled)
         self.residents = np.array([p["residents"] for p in rows], dtype=np.float64)
+        #: room of one real household, in simulated households (``scale_down``)
+        self.one_household = 1.0
         self.pos = {p["name"]: (p["x"], p["y"]) for p in rows}
 
         self.graph = nx.Graph()
@@ -242,6 +244,15 @@ class Places:
         self.safe_zones = np.array(
             [self.index[name] for name in p.peacekeeping.safe_zones], dtype=np.int64
         )
+
+    def scale_down(self, weight: float) -> None:
+        """Capacities and host communities, real households in the scenario, in simulated
+        households (``households.weight``)."""
+        self.one_household = 1.0 / weight
+        if weight != 1:
+            self.scenario_capacity = self.scenario_capacity / weight
+            self.capacity = self.scenario_capacity.copy()
+            self.residents = self.residents / weight
 
     @property
     def origins(self) -> np.ndarray:
@@ -321,7 +332,8 @@ class Places:
         self.capacity[:] = np.where(
             caps.capacity == 1.0,
             self.scenario_capacity,
-            np.maximum(self.scenario_capacity * caps.capacity, 1.0),  # finite crowding
+            # finite crowding: at least one real household's room
+            np.maximum(self.scenario_capacity * caps.capacity, self.one_household),
         )
         for x in ("services", "livelihood"):
             cap = getattr(caps, x)

@@ -899,15 +899,30 @@ def package_capability(
 def package_takeup(
     pkg: PackageTerms, takeup: PackageTakeUp, *, able: np.ndarray, price: np.ndarray
 ) -> np.ndarray:
-    """Who of those able to go with a package gets one (once: never a second package):
-    packages go in household order
-    while the month's funds last; the first that cannot be paid ends the offer for the month.
-    Updates ``takeup`` (spending so far, exhausted)."""
-    used = np.cumsum(np.concatenate(([takeup.used], np.where(able, price, 0.0))))[1:]
-    takes = able & (used <= pkg.funds)
-    takeup.exhausted = bool((able & ~takes).any())
-    if takes.any():
-        takeup.used = float(used[takes][-1])
+    """Who of those able to go with a package gets one (once: never a second package).
+
+    ``price``: one real household's package; a simulated household's costs ``pkg.weight``
+    times it (the real households it stands for). Packages go in household order while
+    the month's funds last; the first that cannot be paid ends the offer for the month,
+    and what is left buys whole real packages for it, ``real / weight`` of its simulated
+    package, added to ``takeup.credit``: a credit of 1 takes the package (with weight 1 a
+    real package that cannot be paid is not bought, so nothing is carried). Updates
+    ``takeup`` (spending so far, exhausted, credit)."""
+    cost = price * pkg.weight
+    before = np.cumsum(np.concatenate(([takeup.used], np.where(able, cost, 0.0))))
+    takes = able & (before[1:] <= pkg.funds)
+    short = np.flatnonzero(able & ~takes)
+    spent = float(before[1:][takes][-1]) if takes.any() else takeup.used
+    if len(short):
+        i = short[0]
+        takeup.exhausted = True
+        real = np.floor((pkg.funds - before[i]) / price[i]) if price[i] > 0 else 0.0
+        spent = float(before[i] + real * price[i])
+        takeup.credit += float(real) / pkg.weight
+        if takeup.credit >= 1.0 - 1e-9:
+            takes[i] = True
+            takeup.credit -= 1.0
+    takeup.used = spent
     return takes
 
 

@@ -238,6 +238,16 @@ def _check_consistency(values: dict[str, Any], places: list[dict[str, Any]], sou
                 f"{source}: peacekeeping.safe_zones: '{name}' is abroad "
                 "(allowed: places in the country, abroad = false)"
             )
+    if values["camps.capacity"]:  # a closure lowers a capacity: every target camp needs one
+        targets = values["camps.targets"] or [
+            p["name"] for p in places if p["kind"] == "refugee_camp"
+        ]
+        for p in places:
+            if p["name"] in targets and p["capacity"] <= 0:
+                raise InputError(
+                    f"{source}: camps.capacity: camp '{p['name']}' has no capacity limit "
+                    f"(give places.{p['name']}.capacity > 0 to close it)"
+                )
     shares = values["households.initial_idp_share"] + values["households.initial_refugee_share"]
     if shares > 1:
         raise InputError(

@@ -64,7 +64,6 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from returnsim.errors import InputError
 from returnsim.households import Status
 from returnsim.param import Param, granted, schedule_at
 from returnsim.places import Caps, PlaceKind
@@ -194,13 +193,8 @@ class Shocks:
             self.drought_places = places.origins
         base_capacity = places.scenario_capacity[self.camps]
         #: every target camp has a capacity (a closure can lower it)
+        #: (a closure schedule needs one: the scenario checks it, ``scenario._check_consistency``)
         self.limited = bool(np.isfinite(base_capacity).all())
-        if p.camps.capacity and not self.limited:
-            name = places.names[int(self.camps[~np.isfinite(base_capacity)][0])]
-            raise InputError(
-                f"{model.spec.source}: camps.capacity: camp '{name}' has no capacity limit "
-                f"(give places.{name}.capacity > 0 to close it)"
-            )
         #: this month's limits on the places (``Places.hold_under`` applies them)
         self.caps = Caps(places.nbr >= 0)
         self.model = model

@@ -198,7 +198,9 @@ class State:
             home = home & (self.model.places.security >= p.contested_security)
         self.access[:] = np.where(self.abroad, host, home)
         if p.hosting_limit > 0 and self.closure_month is None:
-            refugees = self.model.tally.persons_by_group[Status.REFUGEE, :G].sum()
+            refugees = (
+                self.model.tally.persons_by_group[Status.REFUGEE, :G].sum() * self.model.weight
+            )
             if refugees > p.hosting_limit:
                 self.closure_month = month + max(p.closure_notice_months, 1)
         return self.access

@@ -28,6 +28,9 @@ class World(Protocol):
     tally: Tally
     streams: dict[str, np.random.Generator]
     steps: int
+    #: real households one simulated household stands for (``households.weight``): money
+    #: and real numbers meet simulated counts through it
+    weight: float
 
     #: inter-agency coordination this month (0-1) and the share of spending it lets count
     #: (held by the coordination lever; the model reads them out)

@@ -99,7 +99,16 @@ def cmd_run(args: argparse.Namespace, argv: Sequence[str]) -> int:
     except OSError as exc:
         why = exc.strerror or str(exc)
         raise InputError(f"--out {out_dir}: cannot write the run folder there ({why})") from None
-    print(f"Ran {spec.name}: {model.pop.n:,} households, {model.steps} months, seed {model.seed}")
+    scale = (
+        ""
+        if model.weight == 1
+        else f" standing for {model.pop.n * model.weight:,.0f} real households"
+        f" ({spec['households.population']:,.0f} persons; counts below are real)"
+    )
+    print(
+        f"Ran {spec.name}: {model.pop.n:,} simulated households{scale}, {model.steps} months, "
+        f"seed {model.seed}"
+    )
     print(_headline(summary))
     print(_costs(summary))
     print(f"Results in {out_dir}/")

@@ -171,6 +171,7 @@ class Aid(Lever):
         persons = self.model.tally.persons[t]
         if self.p.area_based:  # the host community is served too
             persons = persons + places.residents[t] * self.model.p.households.mean_size
+        persons = persons * self.weight  # real persons
         persons = np.where(np.isfinite(haul_km), persons, 0)
         if persons.sum() <= 0:
             return 0.0

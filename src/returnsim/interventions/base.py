@@ -101,6 +101,9 @@ class Lever:
     #: Needs the consent of the government where it works (humanitarian access,
     #: ``state.py``): where access is refused it neither spends nor acts (``reach``).
     needs_access: ClassVar[bool] = False
+    #: keys (or their beginnings) of ``summary()`` that count simulated households, persons
+    #: or cases: outputs give them at real scale (times ``weight``)
+    counted: ClassVar[tuple[str, ...]] = ()
 
     def __init__(self, model: World) -> None:
         self.model = model
@@ -126,6 +129,38 @@ class Lever:
         self.mask = np.zeros(places.n, dtype=bool)
         self.mask[self.places] = True
         self._targets = (self.places, self.mask)
+        #: fractions of whole units carried to the next month (``whole``)
+        self.carry: dict[str, float] = {}
+
+    @property
+    def weight(self) -> float:
+        """Real households one simulated household stands for (``households.population``):
+        a unit cost per simulated household or person is the real cost times it, and a real
+        number of households or places served is that number divided by it."""
+        return self.model.weight
+
+    def buy(self, what: str, price: np.ndarray, funds: float) -> tuple[int, float]:
+        """How many of a queue of simulated households ``funds`` pay for in order, at
+        ``price`` each (USD for one real household), and the USD spent. Each costs
+        ``weight`` times its price; what is left at the first that cannot be paid buys whole
+        real units of it, ``real / weight`` of it, carried (``whole``) until they make one
+        (with weight 1 nothing is left to carry)."""
+        cost = price * self.weight
+        before = np.concatenate(([0.0], np.cumsum(cost)))
+        k = int(np.searchsorted(before[1:], funds + 1e-9, side="right"))
+        if k >= len(price):
+            return len(price), float(before[-1])
+        real = float(np.floor((funds - before[k]) / price[k] + 1e-9)) if price[k] > 0 else 0.0
+        spent = float(before[k]) + real * float(price[k])
+        return k + self.whole(what, real / self.weight), spent
+
+    def whole(self, what: str, expected: float) -> int:
+        """A whole number of units (cases, places, successes) right on average: the
+        fraction of ``expected`` is carried over to the next month."""
+        total = self.carry.get(what, 0.0) + expected
+        n = int(total)
+        self.carry[what] = total - n
+        return n
 
     def reach(self, access: np.ndarray) -> None:
         """Serve, this month, only the target places where access is granted (``places``

@@ -189,6 +189,7 @@ class Education(Lever):
     """Schooling for children in return areas and displacement places."""
 
     key = K
+    counted = ("catchup_", "material_kits")
     needs_access = True
     default_places = "all"
     phase = 70
@@ -259,20 +260,19 @@ class Education(Lever):
     def _enrol(self, funds: float, children: np.ndarray) -> np.ndarray:
         """Child-months of enrolment support by place; returns coverage per place."""
         kids = np.where(self.mask, children, 0.0)
-        cost = self.p.enrolment_cost
+        cost, w = self.p.enrolment_cost, self.weight
         funded = np.zeros_like(kids)
-        if kids.sum() > 0:
-            funded = np.minimum(kids, np.floor(funds * kids / kids.sum() / cost + 1e-9))
-        self.month_spent["enrolment"] = float(funded.sum()) * cost
+        if kids.sum() > 0:  # real child-months paid for, in simulated children
+            funded = np.minimum(kids, np.floor(funds * kids / kids.sum() / cost + 1e-9) / w)
+        self.month_spent["enrolment"] = float(funded.sum()) * cost * w
         self.spent_on["enrolment"] += self.month_spent["enrolment"]
-        self.child_months += int(funded.sum())
+        self.child_months += round(float(funded.sum()) * w)
         return funded / np.maximum(children, 1)
 
     def _buy(self, line: str, ids: np.ndarray, funds: float, cost: float) -> np.ndarray:
         """The households in ``ids`` order whose children can all be paid for with ``funds``."""
-        price = self.model.pop.children[ids] * cost
-        take = ids[np.cumsum(price) <= funds + 1e-9]
-        spent = float(self.model.pop.children[take].sum()) * cost
+        n, spent = self.buy(line, self.model.pop.children[ids] * cost, funds)
+        take = ids[:n]
         self.month_spent[line] = spent
         self.spent_on[line] += spent
         return take
@@ -281,7 +281,7 @@ class Education(Lever):
         pop = self.model.pop
         ok = (group < 2) & ~self.followed[cand] & (self.course_left[cand] == 0)
         cost = self.p.catchup_cost
-        queue = in_order(cand[ok], group[ok], limit=int(funds // cost) + 1)
+        queue = in_order(cand[ok], group[ok], limit=int(funds // (cost * self.weight)) + 2)
         take = self._buy("catchup", queue, funds, cost)
         self.course_left[take] = self.p.catchup_months
         self.followed[take] = True
@@ -291,7 +291,7 @@ class Education(Lever):
         pop = self.model.pop
         ok = self.kit_left[cand] == 0
         cost = self.p.materials_cost
-        queue = in_order(cand[ok], group[ok], limit=int(funds // cost) + 1)
+        queue = in_order(cand[ok], group[ok], limit=int(funds // (cost * self.weight)) + 2)
         take = self._buy("materials", queue, funds, cost)
         self.kit_left[take] = self.p.materials_months
         self.kits += int(pop.children[take].sum())

@@ -102,6 +102,7 @@ class Health(Lever):
     """Clinics, water and sanitation, and measles vaccination where people are."""
 
     key = "health"
+    counted = ("children_vaccinated",)
     needs_access = True
     default_places = "displacement"
     phase = 25
@@ -131,7 +132,7 @@ class Health(Lever):
     def request(self, month: int) -> float:
         if not self.active(month):
             return 0.0
-        p, persons = self.p, self._persons().sum()
+        p, persons = self.p, self._persons().sum() * self.weight  # real persons
         need = persons * (
             p.clinic_coverage * p.clinic_cost_per_person_month
             + p.wash_coverage * p.wash_cost_per_person_month
@@ -141,6 +142,7 @@ class Health(Lever):
             need += (
                 p.vaccination_coverage
                 * (kids - self.model.pop.vaccinated[ids]).sum()
+                * self.weight
                 * (p.vaccine_cost_per_child)
             )
         return float(need)
@@ -154,7 +156,7 @@ class Health(Lever):
             return 0.0
         scale = min(1.0, funds / need)  # the grant's share of the need, all arms alike
         reach = scale * self.efficiency  # of which duplication and gaps lose a part
-        persons = self._persons().sum()
+        persons = self._persons().sum() * self.weight  # real persons
         e.health_care[self.places] = p.clinic_coverage * reach
         e.wash[self.places] = p.wash_coverage * reach
         spent = (
@@ -176,7 +178,7 @@ class Health(Lever):
             offered = u < p.vaccination_coverage * scale  # the doses paid for
             reached = u < p.vaccination_coverage * reach  # less those duplication loses
             spent += int((kids[offered] - pop.vaccinated[ids[offered]]).sum()) * (
-                p.vaccine_cost_per_child
+                p.vaccine_cost_per_child * self.weight
             )
             given = int((kids[reached] - pop.vaccinated[ids[reached]]).sum())
             pop.vaccinated[ids[reached]] = kids[reached]

@@ -109,10 +109,10 @@ class Information(Lever):
         return self.p.campaign * self.p.campaign_cost_month
 
     def request(self, month: int) -> float:
-        visits = self.p.visits_per_month
+        visits = self.p.visits_per_month / self.weight  # in simulated households
         if visits > 0:
             visits = min(visits, len(self._queue()))
-        return self._campaign_cost() + visits * self.p.cost_per_visit
+        return self._campaign_cost() + visits * self.p.cost_per_visit * self.weight
 
     def apply(self, month: int, funds: float) -> float:
         self.info_bonus = self.campaign_share = 0.0
@@ -123,11 +123,12 @@ class Information(Lever):
             self.campaign_share = campaign / self._campaign_cost()
             learning = self.p.campaign_learning
             self.info_bonus = learning * self.campaign_share * self.efficiency
-        cost = self.p.cost_per_visit
-        n = min(self.p.visits_per_month, int((funds - campaign) // cost))
+        cost = self.p.cost_per_visit * self.weight  # a visit of a simulated household
+        paid = min(self.p.visits_per_month / self.weight, (funds - campaign) / cost)
+        n = self.whole("visits", paid) if paid > 0 else 0
         if n > 0:
             self._visit(n)
-        return campaign + self.visits_month * cost
+        return min(funds, campaign + min(paid, self.visits_month) * cost)
 
     def _visit(self, n: int) -> None:
         """The first ``n`` in the queue see home: beliefs move to the truth."""

@@ -235,6 +235,7 @@ class Livelihood(Lever):
     """Training, employment assistance and microloans for returnees and the displaced."""
 
     key = K
+    counted = ("participants", "enrolled_", "completed_", "loans_outstanding", "loan_defaults")
     needs_access = True
     default_places = "in_country"
     phase = 60
@@ -316,7 +317,7 @@ class Livelihood(Lever):
         p = self.p.default_max * (1.0 - self.model.places.livelihood[pop.place[ids]])
         gone = self._uniforms(month)[ids] < p
         self.defaults += int(gone.sum())
-        self.written_off += float(pop.loan[ids[gone]].sum())
+        self.written_off += float(pop.loan[ids[gone]].sum()) * self.weight
         pop.loan[ids[gone]] = 0.0
         self.programme[ids[gone]] = NONE
         ids = ids[~gone]
@@ -324,9 +325,9 @@ class Livelihood(Lever):
         pay = np.minimum(np.minimum(due, pop.loan[ids]), np.maximum(pop.assets[ids], 0))
         pop.assets[ids] -= pay
         pop.loan[ids] -= pay
-        self.repaid += float(pay.sum())
+        self.repaid += float(pay.sum()) * self.weight
         done = ids[pop.loan[ids] <= 0.005]
-        self.repaid += float(pop.loan[done].sum())  # rounding dust of float32 instalments
+        self.repaid += float(pop.loan[done].sum()) * self.weight  # float32 rounding dust
         pop.loan[done] = 0.0
         self.programme[done] = NONE
         self.completed[LOAN - 1] += len(done)
@@ -356,9 +357,12 @@ class Livelihood(Lever):
             return 0.0
         # Returnees, then the displaced; within each, the never served first.
         group = 2 * group + self.served[ids]
-        slots = np.floor(funds * self.shares / self.cost + 1e-9)
+        # real places funded; in simulated households, whole on average (``whole``)
+        real = np.floor(funds * self.shares / self.cost + 1e-9)
+        slots = np.array([self.whole(f"slots{k}", r / self.weight) for k, r in enumerate(real)])
         ids = in_order(ids, group, limit=int(min(slots.sum(), len(ids))))
-        if slots.sum() > len(ids):  # more places funded than people to fill them
+        full = slots.sum() > len(ids)
+        if full:  # more places funded than people to fill them
             slots = np.floor(slots * len(ids) / slots.sum())
         slots = slots.astype(np.int64)
         # Interleave: programme k's j-th place sits at (j + 0.5) / n_k of the queue.
@@ -377,8 +381,8 @@ class Livelihood(Lever):
         self._raise(borrowers, "loan_boost")
         counts = np.bincount(kind, minlength=4)[1:]
         self.enrolled += counts
-        self.disbursed += len(borrowers) * float(size)
-        return float(counts @ self.cost)
+        self.disbursed += len(borrowers) * float(size) * self.weight
+        return float(counts @ self.cost) * self.weight if full else float(real @ self.cost)
 
     def _market(self) -> None:
         """A place's livelihood rises with the share of its households in programmes."""

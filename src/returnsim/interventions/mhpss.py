@@ -120,6 +120,7 @@ class MHPSS(Lever):
     """Mobile teams that see the most traumatized households first."""
 
     key = "mhpss"
+    counted = ("household_months", "female_headed", "women_and_girls")
     needs_access = True
     default_places = "all"
     phase = 30
@@ -172,7 +173,11 @@ class MHPSS(Lever):
         self.teams_month = min(self.p.mobile_teams, int(funds // cost))
         if self.teams_month <= 0:
             return 0.0
-        capacity = int(self.teams_month * self.p.caseload_per_team_month * self.efficiency)
+        # households the teams see this month, in simulated households (whole on average)
+        capacity = self.whole(
+            "seen",
+            self.teams_month * self.p.caseload_per_team_month * self.efficiency / self.weight,
+        )
         if 0 < capacity < len(need):
             need = need[np.argpartition(-pop.trauma[need], capacity - 1)[:capacity]]
         elif capacity <= 0:

@@ -315,6 +315,16 @@ class Protection(Lever):
     """Safe accommodation (relocation), monitoring, tracing, mediators and legal aid."""
 
     key = "protection"
+    counted = (
+        "relocated_",
+        "households",
+        "persons",
+        "sheltered_",
+        "families_",
+        "documents_",
+        "homes_",
+        "female_headed_",
+    )
     needs_access = True
     default_places = "all"
     phase = 10
@@ -332,7 +342,6 @@ class Protection(Lever):
         self.coverage = np.zeros(n)
         self.female_coverage = np.zeros(n)
         self.rank = _rank()
-        self.carry = {"docs": 0.0, "hlp": 0.0, "trace": 0.0}
         self.sheltered = np.zeros(0, dtype=np.int64)
         #: households in safe accommodation and the place each is housed at
         self.residents = np.zeros(0, dtype=np.int64)
@@ -401,29 +410,35 @@ class Protection(Lever):
         (reach not yet known) and what ``funds`` pay for."""
         if self.p.safe_accommodation <= 0:
             return 0
-        slots = self.p.safe_accommodation
-        if funds is not None:
-            slots = min(slots, int(funds // self.p.accommodation_cost_household_month))
+        slots = self._slots(funds)
         if slots <= 0:
             return 0
         queue = self._shelter_queue(self._at_risk(), reach=False)
         return min(slots, len(self._staying()[0]) + len(queue))
 
+    def _slots(self, funds: float | None = None) -> int:
+        """Places of safe accommodation in simulated households (to the nearest): its real
+        places, at most what ``funds`` pay for."""
+        real = float(self.p.safe_accommodation)
+        if funds is not None:
+            real = min(real, funds / self.p.accommodation_cost_household_month)
+        return int(real / self.weight + 0.5)
+
     def _tracing_upper(self) -> float:
         if self.p.tracing_monthly_budget <= 0:
             return 0.0
         cases = len(self._separated(reach=False)) * self.p.tracing_cost_per_case_month
-        return min(self.p.tracing_monthly_budget, cases)
+        return min(self.p.tracing_monthly_budget, cases * self.weight)
 
     def _costs(self) -> tuple[float, float, float, float, float]:
         legal = 0.0
         if self.p.legal_aid_monthly_budget > 0:
-            legal = (
+            legal = self.weight * (
                 len(self._undocumented()) * self.p.documentation_cost_per_case
                 + len(self._claimants()) * self.p.hlp_cost_per_case_month
             )
         return (
-            self._shelter_upper() * self.p.accommodation_cost_household_month,
+            self._shelter_upper() * self.p.accommodation_cost_household_month * self.weight,
             self.p.monitoring * len(self.places) * self.p.monitoring_cost_place_month,
             self._tracing_upper(),
             self.p.mediators * self.p.mediator_cost_month,
@@ -492,8 +507,8 @@ class Protection(Lever):
         """Safe accommodation as a stock of places: residents keep theirs while they stay;
         free places go down the queue, and those under threat are relocated."""
         pop = self.model.pop
-        cost = self.p.accommodation_cost_household_month
-        slots = min(self.p.safe_accommodation, int(funds // cost))
+        cost = self.p.accommodation_cost_household_month * self.weight  # a simulated household
+        slots = self._slots(funds)
         staying, at = self._staying()
         staying, at = staying[:slots], at[:slots]
         free = slots - len(staying)
@@ -511,7 +526,7 @@ class Protection(Lever):
         keep = 1.0 - self.p.accommodation_relief * self.efficiency
         pop.trauma[staying] *= np.float32(keep)
         self.sheltered_female_headed += int(pop.female_head[staying].sum())
-        return len(staying) * cost
+        return min(len(staying) * cost, funds)
 
     def _destinations(self, ids: np.ndarray) -> np.ndarray:
         """Nearest safe place with room for each household ``ids`` (in queue order), -1 for
@@ -628,13 +643,13 @@ class Protection(Lever):
         if funds < cost:
             return 0.0
         queue = self._separated()
-        cases = min(len(queue), int(funds // cost))
-        done = self._whole("trace", cases * self.p.tracing_success_monthly * self.efficiency)
+        cases = min(len(queue), funds / (cost * self.weight))  # simulated, in fractions
+        done = self.whole("trace", cases * self.p.tracing_success_monthly * self.efficiency)
         self.model.pop.separated[queue[:done]] = False
         self.tracing_cases_month = cases
         self.reunited_month = done
         self.reunited_total += done
-        return cases * cost
+        return cases * cost * self.weight
 
     def _mediate(self, funds: float) -> float:
         pop = self.model.pop
@@ -648,7 +663,7 @@ class Protection(Lever):
         if households.sum() <= 0:
             return n * cost
         mediators = n * households / households.sum()
-        reach = self.p.households_per_mediator * self.efficiency
+        reach = self.p.households_per_mediator * self.efficiency / self.weight  # simulated
         self.coverage[t] = np.minimum(1.0, mediators * reach / np.maximum(households, 1.0))
         women = np.bincount(pop.place[pop.female_head], minlength=self.model.places.n)[t]
         female_reach = mediators * self.p.female_mediator_share * reach
@@ -662,26 +677,21 @@ class Protection(Lever):
         hlp_cost = self.p.hlp_cost_per_case_month
         if funds < min(doc_cost, hlp_cost):
             return 0.0
+        # cases in simulated households, in fractions (``whole`` keeps the successes right)
+        w = self.weight
         queue = self._undocumented()
-        cases = min(len(queue), int(funds // doc_cost))
-        done = self._whole("docs", cases * self.efficiency)
+        cases = min(len(queue), funds / (doc_cost * w))
+        done = self.whole("docs", cases * self.efficiency)
         pop.documented[queue[:done]] = True
         self.documents_restored += done
-        spent = cases * doc_cost
+        spent = cases * doc_cost * w
         queue = self._claimants()
-        claims = min(len(queue), int((funds - spent) // hlp_cost))
-        won = self._whole("hlp", claims * self.p.hlp_success_monthly * self.efficiency)
+        claims = min(len(queue), (funds - spent) / (hlp_cost * w))
+        won = self.whole("hlp", claims * self.p.hlp_success_monthly * self.efficiency)
         pop.housing[queue[:won]] = hh.Housing.INTACT
         self.homes_restored += won
         self.cases_month = {"docs": cases, "hlp": claims}
-        return spent + claims * hlp_cost
-
-    def _whole(self, what: str, expected: float) -> int:
-        """A whole number of successes, right on average (fractions carried over)."""
-        total = self.carry[what] + expected
-        n = int(total)
-        self.carry[what] = total - n
-        return n
+        return spent + claims * hlp_cost * w
 
     # ------------------------------------------------------------ reporting
     def summary(self) -> dict[str, object]:

@@ -197,9 +197,11 @@ class Reconciliation(Lever):
         self.trust_community_months = 0.0
 
     def communities(self) -> np.ndarray:
-        """Resident communities at the target places (0 elsewhere)."""
+        """Resident communities at the target places (0 elsewhere), real: real households
+        (simulated ones x ``weight``) over ``households_per_community``."""
         c = np.zeros(self.model.places.n)
-        c[self.places] = self.model.tally.households[self.places] / self.p.households_per_community
+        real = self.model.tally.households[self.places] * self.weight
+        c[self.places] = real / self.p.households_per_community
         return c
 
     def _needs(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:

@@ -308,6 +308,7 @@ class Reconstruction(Lever):
     """Rebuilding homes, health posts, schools and water points in return areas."""
 
     key = K
+    counted = ("houses_",)
     default_places = "origins"
     phase = 50
     priority = 50
@@ -348,8 +349,9 @@ class Reconstruction(Lever):
 
     # ------------------------------------------------------------- helpers
     def _persons(self) -> np.ndarray:
-        """Population each place's facilities serve: its home population or its residents."""
-        return np.maximum(self.home_persons, self.model.tally.persons)
+        """Population each place's facilities serve, real persons: its home population or its
+        residents."""
+        return np.maximum(self.home_persons, self.model.tally.persons) * self.weight
 
     def _facility_need(self, name: str) -> np.ndarray:
         """Facility-equivalents still missing at each target place (gap x standard - funded)."""
@@ -433,10 +435,11 @@ class Reconstruction(Lever):
         unit = self._unit_costs(cost)[self.model.pop.origin[homes]]
         reach = np.isfinite(unit)
         homes, unit = homes[reach], unit[reach]
-        take = np.cumsum(unit) <= funds
-        homes, unit = homes[take], unit[take]
+        n, spent = self.buy("houses", unit, funds)
+        homes, unit = homes[:n], unit[:n]
+        self.spent_on["housing"] += spent
         if len(homes) == 0:
-            return 0.0
+            return spent
         self.earmarked[homes] = True
         origin = self.model.pop.origin[homes]
         for o in np.unique(origin):
@@ -444,9 +447,7 @@ class Reconstruction(Lever):
             done = month + int(self._build_months("house", o))
             self.queue.append(Project("housing", int(o), done, float(len(mine)), mine))
         self.houses_started += len(homes)
-        spent = float(unit.sum())
-        self.spent_on["housing"] += spent
-        self.haulage_total += float((unit - cost).sum())
+        self.haulage_total += float((unit - cost).sum()) * self.weight
         return spent
 
     def _start_facilities(self, month: int, name: str, funds: float) -> float:

@@ -75,6 +75,7 @@ class Resettlement(Lever):
     """Submits refugees for resettlement, most vulnerable first; cases depart later."""
 
     key = "resettlement"
+    counted = ("households_", "persons_", "cases_")
     needs_access = True
     default_places = "displacement"
     phase = 75
@@ -119,17 +120,24 @@ class Resettlement(Lever):
         if not self.active(month) or self.p.persons_per_year <= 0:
             return 0.0
         pop, cost = self.model.pop, self.p.cost_per_person
-        quota = self._quota()
+        quota = self._quota()  # real persons
         room = min(quota, funds / cost) if cost > 0 else quota
         ids = self._candidates()
-        take = ids[np.cumsum(pop.size[ids], dtype=np.int64) <= room]
-        persons = int(pop.size[take].sum())
-        self.owed = min(quota - persons, self.p.persons_per_year)
+        # a simulated household's case is ``weight`` real ones; fractions carried (``whole``)
+        w = self.weight
+        n = int(np.searchsorted(np.cumsum(pop.size[ids] * w), room + 1e-9, side="right"))
+        if w != 1 and n < len(ids):
+            n += self.whole(
+                "cases", (room - float(pop.size[ids[:n]].sum()) * w) / (float(pop.size[ids[n]]) * w)
+            )
+        take = ids[:n]
+        persons = float(pop.size[take].sum()) * w  # real persons submitted
+        self.owed = max(min(quota - persons, self.p.persons_per_year), 0.0)
         pop.resettle_month[take] = month + self.p.processing_months + 1
         self.submitted["households"] += len(take)
-        self.submitted["persons"] += persons
+        self.submitted["persons"] += round(persons / w)
         self._depart(month)  # with no processing time they leave this month
-        return persons * cost
+        return min(persons * cost, funds) if cost > 0 else 0.0
 
     def _depart(self, month: int) -> None:
         """Cases due this month depart if the household is still a refugee; others lapse."""

@@ -222,7 +222,7 @@ class ReturnPackage(Lever):
             return 0.0
         km = rules.road_home(self.model.places.dist_km[pop.place[could], pop.origin[could]])
         cost = b.cost(pop.size[could].astype(np.float64), pop.housing[could] != Housing.INTACT, km)
-        expected = float(cost.sum()) * self.model.p.decision.review_rate
+        expected = float(cost.sum()) * self.weight * self.model.p.decision.review_rate
         return min(self.p.monthly_budget, RESERVE_MARGIN * expected)
 
     def apply(self, month: int, funds: float) -> float:
@@ -233,8 +233,12 @@ class ReturnPackage(Lever):
         b = self.base
         priced = b.per_person_cost + b.per_household_cost + b.transport_per_person_km > 0
         offered = funds > 0 and priced
-        self.terms = replace(self.base, funds=funds, offered=offered) if offered else PackageTerms()
-        self.takeup = PackageTakeUp()
+        self.terms = (
+            replace(self.base, funds=funds, offered=offered, weight=self.weight)
+            if offered
+            else PackageTerms()
+        )
+        self.takeup = PackageTakeUp(credit=self.takeup.credit)
         return funds if offered else 0.0
 
     def offer(self) -> tuple[PackageTerms, PackageTakeUp]:
