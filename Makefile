@@ -9,7 +9,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.returnsim-installed
 
 .DEFAULT_GOAL := help
-.PHONY: help bootstrap demo test lint format bench bench-sweep bench-viz bench-load bench-soak fuzz serve experiments clean distclean
+.PHONY: help bootstrap demo test lint format bench bench-crn bench-sweep bench-viz bench-load bench-soak fuzz serve experiments clean distclean
 
 help: ## List the targets
 	@echo "make TARGET, where TARGET is one of:"
@@ -43,6 +43,9 @@ format: $(STAMP) ## Format the code and apply safe lint fixes (ruff)
 
 bench: $(STAMP) ## Benchmark the core engine (benchmarks/bench_core.py)
 	$(PY) benchmarks/bench_core.py
+
+bench-crn: $(STAMP) ## Paired-run standard error, random numbers per household vs per stream (benchmarks/bench_crn.py)
+	$(PY) benchmarks/bench_crn.py
 
 bench-sweep: $(STAMP) ## Benchmark the experiment runner (benchmarks/bench_sweep.py)
 	$(PY) benchmarks/bench_sweep.py

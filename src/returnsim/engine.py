@@ -1,11 +1,12 @@
 """The vectorized engine: the household rule (``rules.py``) applied to every household at once.
 
 Whole-array NumPy work over the population arrays, no Python loop over
-households (as in LASER). Random numbers come in a fixed order from the
-``decisions`` stream: one review uniform per displaced household, then four
-uniforms per deliberating household, chunk by chunk; the ``housing`` stream
-gives one per exposed home. The per-object engine (``reference.py``) draws
-the same numbers in the same order, so both give the same trajectories.
+households (as in LASER). Random numbers come from ``households.Draws``: one
+review uniform per displaced household, one per household short of need, four per
+deliberating household, one per exposed home, keyed by household (common random
+numbers per household) or, with ``scenario.random_numbers = "stream"``, in that order
+from the ``decisions`` and ``housing`` streams. The per-object engine
+(``reference.py``) draws the same numbers, so both give the same trajectories.
 """
 
 from __future__ import annotations
@@ -19,11 +20,13 @@ from returnsim.households import (
     GONE,
     Choice,
     Context,
+    Draws,
     Flows,
     Housing,
     PackageTakeUp,
     PackageTerms,
     Population,
+    Purpose,
     Status,
     Tally,
 )
@@ -146,8 +149,7 @@ def decide_and_move(
     tally: Tally,
     ctx: Context,
     p: Any,
-    rng: np.random.Generator,
-    rng_housing: np.random.Generator,
+    draws: Draws,
 ) -> Flows:
     """One month of household decisions (steps 1-5 of ``rules``), vectorized over households."""
     d = p.decision
@@ -185,7 +187,7 @@ def decide_and_move(
     review = np.zeros(pop.n, dtype=bool)
     # a resettlement case pending (none where no places are offered)
     pending = pop.resettle_month[away] > 0 if p.resettlement.persons_per_year > 0 else False
-    review[away[rules.reviews(d, rng.random(len(away), dtype=np.float32), pending)]] = True
+    review[away[rules.reviews(d, draws(Purpose.REVIEW, away), pending)]] = True
     # Those not displaced and short of need weigh leaving: at a deprived place, or a
     # returnee without a habitable home or without documents (one uniform each, in
     # household order, after the above). A household's gap is at most its limit, so only
@@ -211,7 +213,7 @@ def decide_and_move(
         keep = (st != Status.INTERNALLY_DISPLACED) & (st != Status.REFUGEE)
         keep &= ~np.isin(st, GONE)
         short, st = short[keep], st[keep]
-        u = rng.random(len(short), dtype=np.float32)
+        u = draws(Purpose.WANT, short)
         back = st == Status.RETURNED
         lost = back & (pop.housing[short] != Housing.INTACT)
         unserved = back & ~pop.documented[short]
@@ -226,11 +228,11 @@ def decide_and_move(
     # 3-4. Choice and capability, chunk by chunk.
     for start in range(0, len(idx), CHUNK):
         chunk = idx[start : start + CHUNK]
-        uu = rng.random((len(chunk), 4), dtype=np.float32)
+        uu = draws(Purpose.CHOICE, chunk, 4)
         _choose_and_act(pop, tally, ctx, d, chunk, threatened[chunk], needed[chunk], uu, flows)
 
     # 5. Violence destroys homes of absent households (housing stream).
-    flows.homes_destroyed = destroy_homes(pop, ctx, p.conflict.destruction_scale, rng_housing)
+    flows.homes_destroyed = destroy_homes(pop, ctx, p.conflict.destruction_scale, draws)
     return flows
 
 
@@ -425,7 +427,7 @@ def _choose_and_act(
     tally.move(pop, ids, pop.place[ids], np.full(len(ids), Status.SETTLED_ELSEWHERE, np.int8))
 
 
-def destroy_homes(pop: Population, ctx: Context, scale: float, rng: np.random.Generator) -> int:
+def destroy_homes(pop: Population, ctx: Context, scale: float, draws: Draws) -> int:
     """Homes of absent households at a violent origin are destroyed (see ``rules``)."""
     p_destroy = rules.destruction_chance(ctx.events, scale)
     if not (p_destroy > 0).any():
@@ -433,6 +435,6 @@ def destroy_homes(pop: Population, ctx: Context, scale: float, rng: np.random.Ge
     ids = np.flatnonzero(
         (pop.place != pop.origin) & (pop.housing == Housing.INTACT) & (p_destroy[pop.origin] > 0)
     )
-    hit = ids[rng.random(len(ids)) < p_destroy[pop.origin[ids]]]
+    hit = ids[draws(Purpose.HOUSING, ids) < p_destroy[pop.origin[ids]]]
     pop.housing[hit] = Housing.DESTROYED
     return len(hit)

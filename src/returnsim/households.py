@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field, fields
 from enum import IntEnum
+from typing import Any
 
 import numpy as np
 
@@ -495,6 +496,57 @@ class Flows:
     pushbacks: int = 0
     #: households whose last member died this month (``demography``)
     dissolutions: int = 0
+
+
+_M64 = (1 << 64) - 1
+_GOLDEN = 0x9E3779B97F4A7C15
+
+
+def _mix(z: np.ndarray) -> np.ndarray:
+    """SplitMix64's finalizer: 64 well-mixed bits from each uint64 (wrapping arithmetic)."""
+    z = (z ^ (z >> np.uint64(30))) * np.uint64(0xBF58476D1CE4E5B9)
+    z = (z ^ (z >> np.uint64(27))) * np.uint64(0x94D049BB133111EB)
+    return z ^ (z >> np.uint64(31))
+
+
+class Purpose(IntEnum):
+    """What a household's uniform of the month decides (a key of ``Draws``)."""
+
+    REVIEW = 0  # a displaced household reviews its options
+    WANT = 1  # one short of need weighs leaving
+    CHOICE = 2  # the choice, destination, capability and return elsewhere (four columns)
+    HOUSING = 3  # its empty home is destroyed
+
+
+class Draws:
+    """This month's uniforms of the household rule, for households ``ids`` (float32).
+
+    ``household`` mode (common random numbers per household): a draw is SplitMix64 of the
+    run's seed, the month, its ``Purpose``, the household's row and the column, a
+    counter-based generator, so a household draws the same numbers in two runs whatever
+    the other households do, and paired runs stay paired as they drift apart. ``stream``
+    mode draws them in order from the run's ``decisions`` stream (``housing`` for homes),
+    so one household more deliberating shifts everyone's numbers after it.
+    """
+
+    def __init__(self, mode: str, seed: int, month: int, streams: dict[str, Any]) -> None:
+        self.keyed = mode == "household"
+        self.seed, self.month = seed, month
+        self.streams = streams
+
+    def __call__(self, purpose: Purpose, ids: np.ndarray, k: int = 1) -> np.ndarray:
+        if not self.keyed:
+            rng = self.streams["housing" if purpose == Purpose.HOUSING else "decisions"]
+            if purpose == Purpose.HOUSING:
+                return rng.random(len(ids))
+            return rng.random((len(ids), k) if k > 1 else len(ids), dtype=np.float32)
+        key = (self.seed * _GOLDEN + self.month * 0xD1B54A32D192ED03 + int(purpose)) & _M64
+        key = int(_mix(np.array([key], dtype=np.uint64))[0])
+        cols = np.arange(k, dtype=np.uint64)
+        z = np.asarray(ids, dtype=np.uint64)[:, None] * np.uint64(k) + cols
+        z = _mix(z * np.uint64(_GOLDEN) + np.uint64(key))
+        u = (z >> np.uint64(40)).astype(np.float32) * np.float32(2.0**-24)
+        return u if k > 1 else u[:, 0]
 
 
 def weight(p: Params) -> float:

@@ -46,6 +46,7 @@ from returnsim.demography import CAUSES, MORTALITY_RATES, MOVING, Demography
 from returnsim.engine import build_context, decide_and_move, reunite
 from returnsim.households import (
     Context,
+    Draws,
     Flows,
     PackageTakeUp,
     PackageTerms,
@@ -196,14 +197,7 @@ class ReturnModel(mesa.Model):
         self.budget.allocate(month, acted=places.refresh)
         ctx = self.context()
         if self.engine is None:
-            self.flows = decide_and_move(
-                self.pop,
-                self.tally,
-                ctx,
-                self.p,
-                self.streams["decisions"],
-                self.streams["housing"],
-            )
+            self.flows = decide_and_move(self.pop, self.tally, ctx, self.p, self.draws())
         else:
             self.flows = self.engine.step(ctx)
         self.shocks.force(month, came_from, push)
@@ -228,6 +222,10 @@ class ReturnModel(mesa.Model):
     def run(self) -> None:
         """Run to the scenario's last month."""
         self.run_for(self.months - self.steps)
+
+    def draws(self) -> Draws:
+        """This month's uniforms of the household rule (``scenario.random_numbers``)."""
+        return Draws(self.p.scenario.random_numbers, self.seed, self.steps, self.streams)
 
     # ------------------------------------------------------------- context
     def context(self) -> Context:

@@ -88,6 +88,18 @@ PARAMS: tuple[Param, ...] = (
         kind="str",
         choices=("arrays", "agents"),
     ),
+    Param(
+        key="scenario.random_numbers",
+        default="household",
+        unit="",
+        doc="Common random numbers of the household rule: 'household' keys each draw by the "
+        "run's seed, the month, its purpose and the household (a household draws the same "
+        "numbers in two runs whatever the others do); 'stream' draws them in order from "
+        "the run's streams (they shift once two runs differ in who deliberates)",
+        source="design (Starsim's slot-based draws; counter-based generators, Salmon et al. 2011)",
+        kind="str",
+        choices=("household", "stream"),
+    ),
 )
 
 PARAMS = (

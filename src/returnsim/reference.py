@@ -23,7 +23,7 @@ import numpy as np
 
 from returnsim import rules
 from returnsim.engine import CHUNK
-from returnsim.households import GONE, Choice, Context, Flows, Housing, Status
+from returnsim.households import GONE, Choice, Context, Flows, Housing, Purpose, Status
 
 if TYPE_CHECKING:
     from returnsim.param import Section
@@ -320,13 +320,13 @@ class AgentEngine:
 
     def step(self, ctx: Context) -> Flows:
         model = self.model
-        rng = model.streams["decisions"]
+        draws = model.draws()
         flows = Flows()
         for h in self.households:
             h.load()
         # Review uniforms: one per displaced household, in household order.
-        n_away = sum(h.away for h in self.households)
-        review_draws = iter(rng.random(n_away, dtype=np.float32))
+        away = np.array([h.row for h in self.households if h.away], dtype=np.int64)
+        review_draws = iter(draws(Purpose.REVIEW, away))
         deliberates = [h.review(review_draws.__next__, ctx) for h in self.households]
         # Then one per household not displaced at a deprived place, or a returnee without a
         # habitable home or without documents, in household order.
@@ -341,14 +341,15 @@ class AgentEngine:
                 for i, h in enumerate(self.households)
                 if not h.away and not h.gone and (ctx.deprivation[h.place] > 0 or own_short(h))
             ]
-            for i, u in zip(short, rng.random(len(short), dtype=np.float32), strict=True):
+            rows = np.array([self.households[i].row for i in short], dtype=np.int64)
+            for i, u in zip(short, draws(Purpose.WANT, rows), strict=True):
                 if rules.weighs_leaving(d, self.households[i].gap(ctx), u):
                     deliberates[i] = True
         deliberating = [h for h, yes in zip(self.households, deliberates, strict=True) if yes]
         # Choice uniforms, drawn chunk by chunk as the vectorized engine does.
         for start in range(0, len(deliberating), CHUNK):
             chunk = deliberating[start : start + CHUNK]
-            uu = rng.random((len(chunk), 4), dtype=np.float32)
+            uu = draws(Purpose.CHOICE, np.array([h.row for h in chunk], dtype=np.int64), 4)
             for h, row in zip(chunk, uu, strict=True):
                 h.decide(row, ctx, flows)
         # Violence destroys homes of absent households (housing stream).
@@ -359,8 +360,8 @@ class AgentEngine:
                 for h in self.households
                 if h.place != h.origin and h.housing == Housing.INTACT and p_destroy[h.origin] > 0
             ]
-            draws = model.streams["housing"].random(len(exposed))
-            for h, d in zip(exposed, draws, strict=True):
+            rows = np.array([h.row for h in exposed], dtype=np.int64)
+            for h, d in zip(exposed, draws(Purpose.HOUSING, rows), strict=True):
                 if d < p_destroy[h.origin]:
                     h.housing = Housing.DESTROYED
                     flows.homes_destroyed += 1
