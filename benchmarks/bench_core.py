@@ -6,6 +6,12 @@ reference_household_steps_per_s, speedup_vs_reference and
 peak_bytes_per_household (tracemalloc peak of a separate traced run,
 model construction included, divided by households).
 
+The floors' workload is the baseline with every simulated household a real one
+(``households.population`` 0), as it was measured before the scenario stated its
+population; ``seconds_at_scale`` is the same run with the baseline's 100,000 persons (each
+simulated household 1/50 of a real one at 1,000,000, so its camps are no longer 50 times
+overcrowded and more households stay displaced and review each month).
+
 Usage: python benchmarks/bench_core.py [--households N] [--steps N]
 """
 
@@ -24,11 +30,16 @@ from returnsim.scenario import load
 SCENARIO = "scenarios/baseline.toml"
 
 
-def run(households: int, steps: int, engine: str = "arrays") -> float:
+def run(households: int, steps: int, engine: str = "arrays", population: float = 0) -> float:
     """Seconds to build and run the baseline scenario."""
     spec = load(
         SCENARIO,
-        {"households.count": households, "scenario.months": steps, "scenario.engine": engine},
+        {
+            "households.count": households,
+            "scenario.months": steps,
+            "scenario.engine": engine,
+            "households.population": population,
+        },
     )
     t0 = time.perf_counter()
     model = ReturnModel(spec)
@@ -57,6 +68,9 @@ def main() -> None:
     print(f"vectorized: {n:,} households x {t} months ...", file=sys.stderr)
     seconds = run(n, t)
     print(f"  {seconds:.2f} s", file=sys.stderr)
+    print("  and at the baseline's population of 100,000 persons ...", file=sys.stderr)
+    at_scale = run(n, t, population=100_000)
+    print(f"  {at_scale:.2f} s", file=sys.stderr)
     rn, rt = args.reference_households, args.reference_steps
     print(f"reference: {rn:,} households x {rt} months ...", file=sys.stderr)
     ref_seconds = run(rn, rt, engine="agents")
@@ -71,6 +85,7 @@ def main() -> None:
                 "households": n,
                 "steps": t,
                 "seconds": round(seconds, 3),
+                "seconds_at_scale": round(at_scale, 3),
                 "household_steps_per_s": round(rate),
                 "reference_households": rn,
                 "reference_steps": rt,

@@ -1716,7 +1716,7 @@ def fare_lines() -> None:
             m = run(
                 {
                     "households.population": 100_000,  # the scenario's, as in the test
-                    "aid.monthly_budget": 1e6,
+                    "aid.monthly_budget": 1e9,
                     "aid.pipeline_break_monthly": 0.0,
                     "state.contested_security": floor,
                 },
@@ -1729,7 +1729,7 @@ def fare_lines() -> None:
         there = (ms[0].pop.place == camp) & (ms[1].pop.place == camp)
         print(
             f"76 access refused where security < 0.95 (3,000 x 24 standing for 100,000 persons, "
-            f"aid USD 1 million a month, "
+            f"aid unlimited, "
             f"seed {seed}): mean assets of the {int(there.sum())} households at the IDP camp "
             "in both runs",
             round(float(ms[0].pop.assets[there].mean()), 1),

@@ -122,7 +122,7 @@ def test_the_home_government_refuses_access_to_contested_places(seed: int) -> No
     """Access is refused, by rule, where security falls below state.contested_security:
     no aid reaches a place in the country in a month it is that insecure, and the displaced
     who sheltered there run down more of their assets than with access granted."""
-    over = {"households.count": 3000, "scenario.months": 24, "aid.monthly_budget": 1e6}
+    over = {"households.count": 3000, "scenario.months": 24, "aid.monthly_budget": 1e9}
     models = []
     for floor in (0.0, 0.95):
         m = ReturnModel(

@@ -404,6 +404,9 @@ class PackageTerms:
     offered: bool = False
     #: real households one simulated household stands for (its package costs that many)
     weight: float = 1.0
+    #: the chance of getting one this month: the month's funds over the expected demand
+    #: (at most 1); what the offer is worth in the household's choice is weighted by it
+    chance: float = 1.0
 
     def cost(
         self, size: np.ndarray | int, home_lost: np.ndarray | bool, km: np.ndarray | float = 0.0
@@ -502,11 +505,22 @@ _M64 = (1 << 64) - 1
 _GOLDEN = 0x9E3779B97F4A7C15
 
 
-def _mix(z: np.ndarray) -> np.ndarray:
-    """SplitMix64's finalizer: 64 well-mixed bits from each uint64 (wrapping arithmetic)."""
-    z = (z ^ (z >> np.uint64(30))) * np.uint64(0xBF58476D1CE4E5B9)
-    z = (z ^ (z >> np.uint64(27))) * np.uint64(0x94D049BB133111EB)
-    return z ^ (z >> np.uint64(31))
+def _mix64(z: int) -> int:
+    """SplitMix64's finalizer: 64 well-mixed bits of ``z`` (the key of a month's draws)."""
+    z = ((z ^ (z >> 30)) * 0xBF58476D1CE4E5B9) & _M64
+    z = ((z ^ (z >> 27)) * 0x94D049BB133111EB) & _M64
+    return z ^ (z >> 31)
+
+
+def _fmix32(z: np.ndarray) -> np.ndarray:
+    """MurmurHash3's finalizer, in place on uint32 (wrapping arithmetic): each output bit
+    depends on every input bit."""
+    z ^= z >> np.uint32(16)
+    z *= np.uint32(0x85EBCA6B)
+    z ^= z >> np.uint32(13)
+    z *= np.uint32(0xC2B2AE35)
+    z ^= z >> np.uint32(16)
+    return z
 
 
 class Purpose(IntEnum):
@@ -521,12 +535,13 @@ class Purpose(IntEnum):
 class Draws:
     """This month's uniforms of the household rule, for households ``ids`` (float32).
 
-    ``household`` mode (common random numbers per household): a draw is SplitMix64 of the
-    run's seed, the month, its ``Purpose``, the household's row and the column, a
-    counter-based generator, so a household draws the same numbers in two runs whatever
-    the other households do, and paired runs stay paired as they drift apart. ``stream``
-    mode draws them in order from the run's ``decisions`` stream (``housing`` for homes),
-    so one household more deliberating shifts everyone's numbers after it.
+    ``household`` mode (common random numbers per household): a draw is a hash of the
+    run's seed, the month and its ``Purpose`` (SplitMix64) with the household's row and the
+    column (MurmurHash3's finalizer), a counter-based generator, so a household draws the
+    same numbers in two runs whatever the other households do, and paired runs stay paired
+    as they drift apart. ``stream`` mode draws them in order from the run's ``decisions``
+    stream (``housing`` for homes), so one household more deliberating shifts everyone's
+    numbers after it.
     """
 
     def __init__(self, mode: str, seed: int, month: int, streams: dict[str, Any]) -> None:
@@ -540,13 +555,15 @@ class Draws:
             if purpose == Purpose.HOUSING:
                 return rng.random(len(ids))
             return rng.random((len(ids), k) if k > 1 else len(ids), dtype=np.float32)
-        key = (self.seed * _GOLDEN + self.month * 0xD1B54A32D192ED03 + int(purpose)) & _M64
-        key = int(_mix(np.array([key], dtype=np.uint64))[0])
-        cols = np.arange(k, dtype=np.uint64)
-        z = np.asarray(ids, dtype=np.uint64)[:, None] * np.uint64(k) + cols
-        z = _mix(z * np.uint64(_GOLDEN) + np.uint64(key))
-        u = (z >> np.uint64(40)).astype(np.float32) * np.float32(2.0**-24)
-        return u if k > 1 else u[:, 0]
+        key = _mix64((self.seed * _GOLDEN + self.month * 0xD1B54A32D192ED03 + purpose) & _M64)
+        z = np.array(ids, dtype=np.uint32)  # a copy: hashed in place
+        if k > 1:
+            z = z[:, None] * np.uint32(k) + np.arange(k, dtype=np.uint32)
+        z *= np.uint32(0x9E3779B1)
+        z += np.uint32(key & 0xFFFFFFFF)
+        u = (_fmix32(z) >> np.uint32(8)).astype(np.float32)
+        u *= np.float32(2.0**-24)
+        return u
 
 
 def weight(p: Params) -> float:

@@ -726,12 +726,13 @@ def utilities(
         U_move    = inclusive value of the neighbours - move_cost - journey
                     (the displaced, those under threat or short of need; never straight home)
         U_return  = w_security x belief_security + belief_conditions + attachment x fade
-                    + utility_per_usd x cash - housing_penalty x home_lost (none when a
-                    shelter kit is on offer) - trauma_aversion x trauma - move_cost
-                    - distance_cost x km_home / 100 - journey x (1 - organised)
+                    + utility_per_usd x cash x q - housing_penalty x home_lost x (1 - q
+                    when a shelter kit is on offer) - trauma_aversion x trauma - move_cost
+                    - distance_cost x km_home / 100 - journey x (1 - organised x q)
                     + w_school_age x school_age x school_home
-                    (organised: a package with transport or escorts on offer)
-                    only if away, home reachable and belief_security >= threshold - relief
+                    (organised: a package with transport or escorts on offer; q: the
+                    chance of getting one, the month's funds over the expected demand)
+                    only if away, home reachable and belief_security >= threshold - relief x q
                     (safety first: Alrababah et al. 2023; escorted convoys give ``relief``;
                     a cash grant on offer adds value, Burundi 2007)
         U_settle  = U_stay - settle_weight x fade - settle_penalty
@@ -761,12 +762,15 @@ def utilities(
     )
     movers = away | threat | (gap > 0)
     move = np.where(movers & np.isfinite(inclusive), inclusive - d.move_cost - journey, -np.inf)
-    may_return = away & (belief_security >= threshold - pkg.relief) & np.isfinite(dist_home)
+    # What a package offers counts by the chance of getting one this month (``pkg.chance``:
+    # the month's funds over the expected demand): a few dollars on offer are not a promise.
+    offer = pkg.chance if pkg.offered else 0.0
+    may_return = away & (belief_security >= threshold - pkg.relief * offer) & np.isfinite(dist_home)
     # A transitional shelter on offer answers a lost home (the household expects to be housed).
-    housing_lost = home_lost * (1 - (pkg.offered and pkg.shelter_kit > 0))
-    cash = pkg.cash_per_person * size * pkg.offered
+    housing_lost = home_lost * (1 - offer * (pkg.shelter_kit > 0))
+    cash = pkg.cash_per_person * size * offer
     # Organised return (transport or escorted convoys on offer): no journey alone.
-    organised = pkg.offered and (
+    organised = offer * (
         pkg.transport_per_person > 0 or pkg.transport_per_person_km > 0 or pkg.relief > 0
     )
     ret = np.where(

@@ -82,6 +82,19 @@ def add_command(sub: Any) -> None:
     executor_options(compare)
     compare.set_defaults(handler=cmd_compare)
 
+    optimize = sub.add_parser(
+        "optimize",
+        help="search the allocation of a budget over levers (NSGA-II), resumable",
+        description="Search the [parameters] of a spec (levers, each a range) for allocations "
+        "that maximise [optimize] objective and minimise its cost within its budget (pymoo "
+        "NSGA-II, every candidate on the spec's paired seeds through the runner), then "
+        "evaluate the chosen allocation and the spec's [mixes] on fresh seeds. Writes the "
+        "Pareto set, a scenario TOML per allocation and a report into DIR. Resumable like "
+        "sweep. " + EXECUTOR_HELP,
+    )
+    executor_options(optimize)
+    optimize.set_defaults(handler=cmd_optimize)
+
     query = sub.add_parser(
         "query",
         help="answer an SQL query on an experiment folder (DuckDB)",
@@ -164,6 +177,43 @@ def cmd_sweep(args: argparse.Namespace, argv: Sequence[str]) -> int:
     if not outcome.failed:
         print(f"Next: returnsim analyze {out}")
     return 1 if outcome.failed else 0
+
+
+def cmd_optimize(args: argparse.Namespace, argv: Sequence[str]) -> int:
+    """``returnsim optimize``: search, choose, evaluate on fresh seeds; 1 if runs failed."""
+
+    from returnsim.experiments import optimize
+    from returnsim.experiments.executors import warm_up
+    from returnsim.experiments.spec import load_spec
+    from returnsim.experiments.sweep import execute_plan, make_plan
+
+    config = _executor(args)
+    warm_up(config)
+    spec = load_spec(args.spec)
+    if spec.optimize is None:
+        raise InputError(f"{args.spec}: no [optimize] table (objective, cost, budget)")
+    out = _out(args, spec)
+
+    def run(sub_spec: Any, folder: Path) -> None:
+        plan = make_plan(sub_spec, "compare")
+        outcome = execute_plan(
+            plan, folder, config, argv=argv, flush_seconds=args.flush_seconds, chunk=args.chunk
+        )
+        if outcome.failed:
+            raise InputError(
+                f"{folder}: {outcome.failed} run(s) failed; rerun the same command to retry"
+            )
+
+    summary = optimize.write(
+        spec, out, run, argv, progress=lambda m: print(m, file=sys.stderr, flush=True)
+    )
+    for line in optimize.headline(summary):
+        print(line)
+    print(
+        f"Pareto set, allocations and evaluation in {out}/ (report: returnsim report "
+        f"{out / 'evaluation'})"
+    )
+    return 0
 
 
 def cmd_compare(args: argparse.Namespace, argv: Sequence[str]) -> int:

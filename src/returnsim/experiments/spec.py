@@ -81,10 +81,21 @@ TOP_KEYS = (
     "outputs",
     "mixes",
     "compare",
+    "optimize",
 )
 DESIGN_KEYS = ("method", "samples", "second_order", "levels", "seed", "confidence")
 PARAM_KEYS = ("min", "max", "values", "levels", "base", "kind")
 COMPARE_KEYS = ("effects", "averted", "cost", "confidence", "baseline")
+OPTIMIZE_KEYS = (
+    "objective",
+    "cost",
+    "budget",
+    "generations",
+    "population",
+    "seed",
+    "fresh_seed",
+    "fresh_replicates",
+)
 
 DEFAULT_METRICS = ("returned_share", "sustainably_reintegrated_share", "total_cost")
 DEFAULT_EFFECTS = ("sustainably_reintegrated", "returned")
@@ -117,6 +128,21 @@ class CompareOptions:
     baseline: str | None
 
 
+@dataclass(frozen=True)
+class OptimizeOptions:
+    """The ``[optimize]`` table: maximise ``objective`` and minimise ``cost`` (summary.json
+    fields, means over the paired seeds) with ``cost`` at most ``budget``."""
+
+    objective: str
+    cost: str
+    budget: float
+    generations: int
+    population: int
+    seed: int
+    fresh_seed: int
+    fresh_replicates: int
+
+
 @dataclass
 class ExperimentSpec:
     """A validated experiment: base scenario, factors, metrics, mixes."""
@@ -137,6 +163,7 @@ class ExperimentSpec:
     metrics: tuple[str, ...]
     mixes: dict[str, dict[str, Any]]
     compare: CompareOptions
+    optimize: OptimizeOptions | None = None
 
     @property
     def levers(self) -> list[str]:
@@ -258,6 +285,7 @@ def from_dict(raw: dict[str, Any], *, path: Path, text: str = "") -> ExperimentS
         metrics=tuple(metrics),
         mixes=mixes,
         compare=compare,
+        optimize=_optimize(raw, base, seed, factors, src),
     )
 
 
@@ -387,7 +415,7 @@ def _factor(key: str, body: Any, base: Scenario, src: str) -> tuple[Factor, str]
 
 def _design(raw: dict[str, Any], src: str, seed: int, n_factors: int) -> DesignOptions | None:
     if "design" not in raw:
-        if n_factors:
+        if n_factors and "optimize" not in raw:
             raise InputError(f"{src}: [parameters] given but no [design] (add method = ...)")
         return None
     body = table(raw, "design", src)
@@ -448,6 +476,48 @@ def _design(raw: dict[str, Any], src: str, seed: int, n_factors: int) -> DesignO
         levels=levels,
         seed=dseed,
         confidence=confidence,
+    )
+
+
+def _optimize(
+    raw: dict[str, Any], base: Scenario, seed: int, factors: list[Factor], src: str
+) -> OptimizeOptions | None:
+    from returnsim.experiments.runs import check_metrics
+
+    if "optimize" not in raw:
+        return None
+    body = table(raw, "optimize", src)
+    for k in body:
+        if k not in OPTIMIZE_KEYS:
+            raise InputError(
+                f"{src}: unknown key 'optimize.{k}'{suggest(k, OPTIMIZE_KEYS)} "
+                f"(allowed: {', '.join(OPTIMIZE_KEYS)})"
+            )
+    if not factors or any(f.values is not None for f in factors):
+        raise InputError(
+            f"{src}: [optimize] needs [parameters] with a range each (min and max): the "
+            "levers to allocate"
+        )
+    objective = body.get("objective", "sustainably_reintegrated")
+    cost = body.get("cost", "total_cost")
+    for key, value in (("objective", objective), ("cost", cost)):
+        if not isinstance(value, str):
+            raise InputError(f"{src}: optimize.{key} must be the name of a summary.json field")
+    check_metrics([objective, cost], base, where=f"{src}: optimize")
+    budget = body.get("budget")
+    if not is_number(budget) or budget <= 0:
+        raise InputError(
+            f"{src}: optimize.budget = {budget!r} is not allowed (USD over the run, above 0)"
+        )
+    return OptimizeOptions(
+        objective=objective,
+        cost=cost,
+        budget=float(budget),
+        generations=integer(body, "generations", f"{src}: optimize", low=1, default=10),
+        population=integer(body, "population", f"{src}: optimize", low=4, default=16),
+        seed=integer(body, "seed", f"{src}: optimize", low=0, default=seed),
+        fresh_seed=integer(body, "fresh_seed", f"{src}: optimize", low=0, default=seed + 10_000),
+        fresh_replicates=integer(body, "fresh_replicates", f"{src}: optimize", low=2, default=10),
     )
 
 

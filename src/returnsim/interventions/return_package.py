@@ -179,6 +179,7 @@ class ReturnPackage(Lever):
     def __init__(self, model: object) -> None:
         super().__init__(model)
         self.terms = PackageTerms()
+        self.expected = 0.0  # USD of the packages expected to be taken this month
         #: this month's take-up, written by the household rule as packages go
         self.takeup = PackageTakeUp()
         self.base = PackageTerms(
@@ -212,6 +213,7 @@ class ReturnPackage(Lever):
         back to the budget when the month is settled.
         """
         b = self.base
+        self.expected = 0.0
         if b.per_person_cost + b.per_household_cost + b.transport_per_person_km <= 0:
             return 0.0
         pop = self.model.pop
@@ -223,6 +225,7 @@ class ReturnPackage(Lever):
         km = rules.road_home(self.model.places.dist_km[pop.place[could], pop.origin[could]])
         cost = b.cost(pop.size[could].astype(np.float64), pop.housing[could] != Housing.INTACT, km)
         expected = float(cost.sum()) * self.weight * self.model.p.decision.review_rate
+        self.expected = expected  # the demand the month's chance of a package is judged by
         return min(self.p.monthly_budget, RESERVE_MARGIN * expected)
 
     def apply(self, month: int, funds: float) -> float:
@@ -233,8 +236,9 @@ class ReturnPackage(Lever):
         b = self.base
         priced = b.per_person_cost + b.per_household_cost + b.transport_per_person_km > 0
         offered = funds > 0 and priced
+        chance = min(1.0, funds / self.expected) if self.expected > 0 else 1.0
         self.terms = (
-            replace(self.base, funds=funds, offered=offered, weight=self.weight)
+            replace(self.base, funds=funds, offered=offered, weight=self.weight, chance=chance)
             if offered
             else PackageTerms()
         )

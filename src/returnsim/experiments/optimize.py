@@ -1,0 +1,280 @@
+"""Search the allocation of a budget: which levels of the levers buy the most for the money.
+
+``returnsim optimize SPEC`` searches the ``[parameters]`` of an experiment spec (the
+levers, each a range) for allocations that maximise ``[optimize] objective`` (default
+``sustainably_reintegrated``, real households) and minimise ``cost`` (default
+``total_cost``, USD: programmes and the mission), with its extra over the baseline at
+most ``budget``. The optimiser is pymoo's
+NSGA-II (Deb et al. 2002): a maintained multi-objective genetic algorithm with
+constraints and an ask-and-tell loop, so each generation's candidates run as one
+comparison through the experiment runner (its executors, Dask included, and its store):
+a killed search resumes, as the same seed asks for the same candidates and their runs are
+already stored.
+
+Robustness: a candidate's objective and cost are their means over the spec's paired seeds
+(``seed`` .. ``seed + replicates - 1``, the same for every candidate). Uncertain parameters
+are held at the scenario's values.
+
+The result, in DIR:
+
+- ``generations/NNN/``: each generation's runs (a compare folder);
+- ``pareto.csv`` / ``pareto.json``: the allocations no other beats on both objective and
+  cost, within the budget, with their means;
+- ``chosen``: the allocation with the largest objective within the budget, and one per
+  weighting of the two objectives (0, 0.25, 0.5, 0.75, 1 on the objective, scaled);
+- ``evaluation/``: the chosen allocation and the spec's ``[mixes]`` against the baseline
+  on ``fresh_replicates`` fresh seeds (``fresh_seed`` ..), not used in the search: paired
+  differences with intervals (``returnsim report DIR/evaluation``);
+- ``allocations/NAME.toml``: a scenario file per Pareto allocation that ``returnsim run``
+  accepts;
+- ``optimize.json`` and ``pareto.png``.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
+
+from returnsim.errors import InputError
+from returnsim.experiments.analysis import load_results, replicate_matrix
+from returnsim.experiments.spec import ExperimentSpec
+from returnsim.experiments.store import Store
+from returnsim.output import write_json
+
+WEIGHTINGS = (0.0, 0.25, 0.5, 0.75, 1.0)
+
+
+def _values(spec: ExperimentSpec, x: np.ndarray) -> dict[str, Any]:
+    """The lever values of unit coordinates ``x``."""
+    out = {}
+    for f, u in zip(spec.factors, x, strict=True):
+        v = f.from_unit(float(u))
+        out[f.name] = v if f.integer else round(float(v), 6)
+    return out
+
+
+def _evaluate(
+    spec: ExperimentSpec,
+    mixes: dict[str, dict[str, Any]],
+    out: Path,
+    run: Callable[[ExperimentSpec, Path], Any],
+    *,
+    seed: int,
+) -> pd.DataFrame:
+    """Run ``mixes`` (and the baseline) on the paired seeds from ``seed``; per mix, the means
+    of the objective and the cost over the seeds."""
+    from returnsim.experiments.spec import CompareOptions
+
+    o = spec.optimize
+    assert o is not None
+    compare = CompareOptions(
+        effects=(o.objective,),
+        averted=(),
+        cost=o.cost,
+        confidence=spec.compare.confidence,
+        baseline=None,
+    )
+    sub = dataclasses.replace(
+        spec, mixes=mixes, compare=compare, seed=seed, factors=(), design=None
+    )
+    run(sub, out)
+    manifest, design, runs = load_results(Store(out))
+    labels = design["label"].tolist()
+    reps = manifest["replicates"]
+    table = {"mix": labels}
+    for name in (o.objective, o.cost):
+        table[name] = replicate_matrix(runs, name, len(labels), reps).mean(axis=1)
+    return pd.DataFrame(table).set_index("mix")
+
+
+def pareto(effect: np.ndarray, cost: np.ndarray, feasible: np.ndarray) -> np.ndarray:
+    """Indices of the feasible points no other feasible point beats on both (more effect,
+    less cost), by cost."""
+    idx = np.flatnonzero(feasible)
+    keep = [
+        i
+        for i in idx
+        if not any(
+            (effect[j] >= effect[i] and cost[j] <= cost[i])
+            and (effect[j] > effect[i] or cost[j] < cost[i])
+            for j in idx
+        )
+    ]
+    return np.array(sorted(keep, key=lambda i: (cost[i], -effect[i])), dtype=np.int64)
+
+
+def search(
+    spec: ExperimentSpec,
+    out: Path,
+    run: Callable[[ExperimentSpec, Path], Any],
+    progress: Callable[[str], None] = lambda m: None,
+) -> dict[str, Any]:
+    """NSGA-II over the spec's levers; every candidate evaluated through ``run`` (which
+    executes a comparison spec into a folder). Returns the search's result (JSON-ready)."""
+    from pymoo.algorithms.moo.nsga2 import NSGA2
+    from pymoo.core.problem import Problem
+
+    o = spec.optimize
+    assert o is not None
+    n = len(spec.factors)
+    problem = Problem(n_var=n, n_obj=2, n_ieq_constr=1, xl=np.zeros(n), xu=np.ones(n))
+    # First generation: random allocations, each scaled by a random share of the ranges
+    # (squared: most spend little), so that many fit the budget; the first spends nothing.
+    rng = np.random.default_rng(o.seed)
+    first = rng.random((o.population, n)) * rng.random((o.population, 1)) ** 2
+    first[0] = 0.0
+    algorithm = NSGA2(pop_size=o.population, sampling=first)
+    algorithm.setup(problem, termination=("n_gen", o.generations), seed=o.seed, verbose=False)
+    rows: list[dict[str, Any]] = []
+    for gen in range(o.generations):
+        pop = algorithm.ask()
+        x = pop.get("X")
+        mixes = {f"g{gen:03d}_{i:03d}": _values(spec, xi) for i, xi in enumerate(x)}
+        means = _evaluate(spec, mixes, out / "generations" / f"{gen:03d}", run, seed=spec.seed)
+        base = means.loc["baseline"]
+        effect = np.array([means.loc[m, o.objective] for m in mixes]) - base[o.objective]
+        cost = np.array([means.loc[m, o.cost] for m in mixes]) - base[o.cost]
+        pop.set("F", np.column_stack([-effect, cost]))
+        pop.set("G", (cost - o.budget)[:, None])
+        algorithm.tell(infills=pop)
+        for (name, values), e, c in zip(mixes.items(), effect, cost, strict=True):
+            rows.append({"allocation": name, "generation": gen, **values, "gain": e, "cost": c})
+        ok = cost <= o.budget
+        best = f"{effect[ok].max():+,.0f} {o.objective}" if ok.any() else "none yet"
+        progress(f"generation {gen + 1}/{o.generations}: best within the budget {best}")
+    table = pd.DataFrame(rows)
+    front = pareto(
+        table["gain"].to_numpy(), table["cost"].to_numpy(), (table["cost"] <= o.budget).to_numpy()
+    )
+    return {"evaluated": table, "pareto": table.iloc[front].reset_index(drop=True)}
+
+
+def choose(front: pd.DataFrame) -> dict[str, str]:
+    """The Pareto allocation chosen per weighting of the objective against the cost (both
+    scaled to 0-1 over the front); weighting 1 is the largest gain within the budget."""
+    gain, cost = front["gain"].to_numpy(), front["cost"].to_numpy()
+
+    def scaled(v: np.ndarray) -> np.ndarray:
+        span = v.max() - v.min()
+        return (v - v.min()) / span if span > 0 else np.zeros_like(v)
+
+    out = {}
+    for w in WEIGHTINGS:
+        score = w * scaled(gain) - (1 - w) * scaled(cost)
+        out[f"{w:g}"] = str(front["allocation"].iloc[int(np.argmax(score))])
+    return out
+
+
+def fig_pareto(
+    evaluated: pd.DataFrame, front: pd.DataFrame, objective: str, budget: float
+) -> Figure:
+    fig = Figure(figsize=(7.5, 4.8), layout="constrained")
+    FigureCanvasAgg(fig)
+    ax = fig.subplots()
+    ax.scatter(evaluated["cost"] / 1e6, evaluated["gain"], s=10, color="#bbbbbb", label="evaluated")
+    ax.plot(front["cost"] / 1e6, front["gain"], "o-", color="#1b9e77", label="Pareto set")
+    ax.axvline(budget / 1e6, color="#d95f02", ls="--", label="budget")
+    ax.set_xlabel("Extra cost over the baseline, USD million")
+    ax.set_ylabel(f"Extra {objective} over the baseline")
+    ax.set_title("Allocations searched (NSGA-II), means over the paired seeds", loc="left")
+    ax.grid(True, alpha=0.3)
+    ax.legend(loc="lower right", fontsize="small")
+    return fig
+
+
+def write(
+    spec: ExperimentSpec,
+    out: Path,
+    run: Callable[[ExperimentSpec, Path], Any],
+    argv: Sequence[str],
+    progress: Callable[[str], None] = lambda m: None,
+) -> dict[str, Any]:
+    """Search, choose, evaluate on fresh seeds, and write the result into ``out``."""
+    from returnsim import scenario_toml
+    from returnsim.experiments import compare
+
+    o = spec.optimize
+    assert o is not None
+    result = search(spec, out, run, progress)
+    evaluated, front = result["evaluated"], result["pareto"]
+    if front.empty:
+        raise InputError(
+            f"{spec.path}: optimize.budget: no allocation within USD {o.budget:,.0f} was found "
+            "(raise the budget or lower the [parameters] ranges)"
+        )
+    chosen = choose(front)
+    best = chosen["1"]
+    allocation = front.set_index("allocation").loc[best, [f.name for f in spec.factors]]
+    mixes = {
+        "optimized": {k: (v.item() if hasattr(v, "item") else v) for k, v in allocation.items()}
+    }
+    mixes.update(spec.mixes)
+    progress(f"evaluating {best} and the spec's {len(spec.mixes)} mixes on fresh seeds")
+    fresh = dataclasses.replace(
+        spec,
+        mixes=mixes,
+        seed=o.fresh_seed,
+        replicates=o.fresh_replicates,
+        factors=(),
+        design=None,
+        compare=dataclasses.replace(spec.compare, effects=(o.objective,), cost=o.cost),
+    )
+    run(fresh, out / "evaluation")
+    compare.write(out / "evaluation")
+    ce = json.loads((out / "evaluation" / "analysis" / "cost_effectiveness.json").read_text())
+    folder = out / "allocations"
+    folder.mkdir(parents=True, exist_ok=True)
+    names = [f.name for f in spec.factors]
+    for _, row in front.iterrows():
+        values = {k: (row[k].item() if hasattr(row[k], "item") else row[k]) for k in names}
+        text = scenario_toml.dumps(spec.base.with_overrides(values))
+        (folder / f"{row['allocation']}.toml").write_text(text, encoding="utf-8")
+    front.to_csv(out / "pareto.csv", index=False)
+    (out / "pareto.json").write_text(front.to_json(orient="records", indent=1), encoding="utf-8")
+    evaluated.to_csv(out / "evaluated.csv", index=False)
+    fig_pareto(evaluated, front, o.objective, o.budget).savefig(out / "pareto.png", dpi=110)
+    summary = {
+        "spec": spec.path,
+        "objective": o.objective,
+        "cost": o.cost,
+        "budget": o.budget,
+        "optimiser": "pymoo NSGA-II",
+        "generations": o.generations,
+        "population": o.population,
+        "robustness": f"mean over {spec.replicates} paired seeds from {spec.seed}",
+        "evaluated": len(evaluated),
+        "chosen": chosen,
+        "allocation": mixes["optimized"],
+        "fresh_seeds": f"{o.fresh_replicates} from {o.fresh_seed}",
+        "evaluation": ce,
+        "command": " ".join(argv),
+    }
+    write_json(out / "optimize.json", summary)
+    return summary
+
+
+def headline(summary: dict[str, Any]) -> list[str]:
+    """What to tell the user: the chosen allocation on fresh seeds against each mix."""
+    o, rows = summary["objective"], {r["mix"]: r for r in summary["evaluation"]}
+    opt = rows["optimized"]
+    lines = [
+        f"Chosen allocation (largest {o} within USD {summary['budget']:,.0f}), on fresh seeds: "
+        f"{opt[f'{o}_difference']:+,.0f} {o} "
+        f"({opt[f'{o}_difference_ci_low']:+,.0f} to {opt[f'{o}_difference_ci_high']:+,.0f}) "
+        f"for USD {opt['cost_difference']:+,.0f} against the baseline",
+    ]
+    for name, r in rows.items():
+        if name in ("baseline", "optimized"):
+            continue
+        lines.append(
+            f"  {name}: {r[f'{o}_difference']:+,.0f} {o} for USD {r['cost_difference']:+,.0f}"
+        )
+    return lines
