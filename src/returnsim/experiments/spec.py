@@ -413,18 +413,23 @@ def _factor(key: str, body: Any, base: Scenario, src: str) -> tuple[Factor, str]
     return factor, kind
 
 
+def _section(raw: dict[str, Any], name: str, keys: tuple[str, ...], src: str) -> dict[str, Any]:
+    """The table ``[name]`` of the spec, every key of it one of ``keys``."""
+    body = table(raw, name, src)
+    for k in body:
+        if k not in keys:
+            raise InputError(
+                f"{src}: unknown key '{name}.{k}'{suggest(k, keys)} (allowed: {', '.join(keys)})"
+            )
+    return body
+
+
 def _design(raw: dict[str, Any], src: str, seed: int, n_factors: int) -> DesignOptions | None:
     if "design" not in raw:
         if n_factors and "optimize" not in raw:
             raise InputError(f"{src}: [parameters] given but no [design] (add method = ...)")
         return None
-    body = table(raw, "design", src)
-    for k in body:
-        if k not in DESIGN_KEYS:
-            raise InputError(
-                f"{src}: unknown key 'design.{k}'{suggest(k, DESIGN_KEYS)} "
-                f"(allowed: {', '.join(DESIGN_KEYS)})"
-            )
+    body = _section(raw, "design", DESIGN_KEYS, src)
     method = body.get("method")
     if method not in METHODS:
         raise InputError(
@@ -486,13 +491,7 @@ def _optimize(
 
     if "optimize" not in raw:
         return None
-    body = table(raw, "optimize", src)
-    for k in body:
-        if k not in OPTIMIZE_KEYS:
-            raise InputError(
-                f"{src}: unknown key 'optimize.{k}'{suggest(k, OPTIMIZE_KEYS)} "
-                f"(allowed: {', '.join(OPTIMIZE_KEYS)})"
-            )
+    body = _section(raw, "optimize", OPTIMIZE_KEYS, src)
     if not factors or any(f.values is not None for f in factors):
         raise InputError(
             f"{src}: [optimize] needs [parameters] with a range each (min and max): the "
@@ -567,13 +566,7 @@ def _compare(
 ) -> CompareOptions:
     from returnsim.experiments.runs import check_metrics
 
-    body = table(raw, "compare", src)
-    for k in body:
-        if k not in COMPARE_KEYS:
-            raise InputError(
-                f"{src}: unknown key 'compare.{k}'{suggest(k, COMPARE_KEYS)} "
-                f"(allowed: {', '.join(COMPARE_KEYS)})"
-            )
+    body = _section(raw, "compare", COMPARE_KEYS, src)
     effects = body.get("effects", list(DEFAULT_EFFECTS))
     if not isinstance(effects, list) or not effects or not all(isinstance(e, str) for e in effects):
         raise InputError(f"{src}: compare.effects must be a non-empty list of summary.json fields")
