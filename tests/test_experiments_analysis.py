@@ -179,6 +179,8 @@ def test_analyze_and_report_write_their_files(
     assert page.count("data:image/png;base64,") == len(pngs)
     assert not re.search(r"""(src|href)=["']?(https?:)?//""", page)  # nothing fetched online
     assert "Provenance" in page and "spec hash" in page
+    if (folder / "convergence.json").is_file():  # said first, before the provenance
+        assert page.index("onverged") < page.index("<h2>Experiment")
 
 
 COMPARE = """
@@ -244,6 +246,10 @@ def test_compare_mixes_with_paired_seeds(
     page = (out / "report.html").read_text()
     assert "Cost-effectiveness and ranking" in page and page.count("data:image/png") == 2
     assert "USD per mortality.deaths_total averted" in page
+    # the page speaks first: findings, with units and intervals, before the provenance
+    findings = page[page.index("<h2>Findings") : page.index("<h2>Experiment")]
+    assert "1. <b>cash</b> (gain)" in findings and "per additional household" in findings
+    assert "95% interval" in findings and "USD" in findings
 
 
 def test_compare_needs_replicates_and_mixes(

@@ -166,6 +166,55 @@ def ranking(ce: pd.DataFrame, effects: list[str], averted: list[str] | tuple = (
     return pd.DataFrame(rows)
 
 
+def _findings(analysis: Path) -> list[str]:
+    """The report's opening: what was compared, which is best, by how much with its
+    interval and at what cost per household (a comparison), or whether the indices
+    converged (a sweep); every warning of the analysis."""
+    out = []
+    ce_path, info_path = analysis / "cost_effectiveness.json", analysis / "compare.json"
+    if ce_path.is_file() and info_path.is_file():
+        info = json.loads(info_path.read_text(encoding="utf-8"))
+        rows = json.loads(ce_path.read_text(encoding="utf-8"))
+        e, base = info["effects"][0], info["baseline"]
+        lines = []
+        for r in sorted((r for r in rows if r["rank"] is not None), key=lambda r: r["rank"]):
+            per = r.get(f"cost_per_additional_{e}")
+            cost = f"USD {r['cost_difference']:+,.0f}"
+            each = f", USD {per:,.0f} per additional household" if per else ""
+            lines.append(
+                f"{r['rank']}. <b>{html.escape(r['mix'])}</b> ({html.escape(r['verdict'])}): "
+                f"{r[f'{e}_difference']:+,.0f} households {html.escape(e.replace('_', ' '))} "
+                f"({r[f'{e}_difference_ci_low']:+,.0f} to {r[f'{e}_difference_ci_high']:+,.0f}, "
+                f"{info['confidence']:.0%} interval) for {cost}{each}"
+            )
+        out += [
+            "<h2>Findings</h2>",
+            f"<p>{len(rows) - 1} mixes against {html.escape(base)}, "
+            f"{info['replicates']} paired seeds, {info['households']:,} simulated households "
+            f"x {info['months']} months; counts are real households, costs real USD "
+            f"({html.escape(info['cost'])}), ranked by {html.escape(e.replace('_', ' '))}:</p>",
+            "<ol style='list-style:none;padding-left:0'>"
+            + "".join(f"<li>{x}</li>" for x in lines)
+            + "</ol>",
+        ]
+    conv = analysis / "convergence.json"
+    if conv.is_file():
+        rows = json.loads(conv.read_text(encoding="utf-8"))
+        bad = sorted({r["metric"] for r in rows if not r.get("converged", True)})
+        verdict = (
+            f"Not converged for {', '.join(bad)}: the indices changed more than the tolerance "
+            "between half and all of the sample; take more samples before reading them."
+            if bad
+            else "Converged: the indices changed less than the tolerance between half and "
+            "all of the sample."
+        )
+        out += [
+            "<h2>Findings</h2>" if not out else "",
+            f"<p class='warn'>{html.escape(verdict)}</p>",
+        ]
+    return out
+
+
 def render(folder: Path) -> str:
     """The report of ``folder`` as an HTML string."""
     store = Store(folder)
@@ -183,6 +232,7 @@ def render(folder: Path) -> str:
     ]
     if m.get("description"):
         parts.append(f"<p>{html.escape(m['description'])}</p>")
+    parts += _findings(analysis)
     rows = [
         ("spec", m["spec"]["path"]),
         ("spec hash", m["spec"]["hash"]),
