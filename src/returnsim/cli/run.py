@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, TextIO
 
-from returnsim.cli.common import load_scenario, scenario_argument, size_options
+from returnsim.cli.common import load_scenario, scenario_argument, size_options, whole
 from returnsim.errors import InputError
 from returnsim.scenario import Scenario
 
@@ -32,6 +32,14 @@ def add_command(sub: Any) -> None:
     size_options(run)
     run.add_argument(
         "--out", metavar="DIR", help="output folder (default: out/<scenario name>); replaced"
+    )
+    run.add_argument(
+        "--seeds",
+        type=whole(1),
+        default=1,
+        metavar="K",
+        help="run K seeds (the scenario's and the K-1 after it) and write ensemble.csv, "
+        "ensemble.json and ensemble.png: median and 50%%/90%% bands by month",
     )
     run.add_argument(
         "--plot",
@@ -87,11 +95,26 @@ def cmd_run(args: argparse.Namespace, argv: Sequence[str]) -> int:
     wall = time.perf_counter() - t0
 
     summary = outcomes.summarize(model)
+    ens = None
+    if args.seeds > 1:
+        from returnsim import ensemble
+
+        def tell(done: int, total: int) -> None:
+            print(f"seed {model.seed + done - 1}: {done}/{total} done", file=sys.stderr)
+
+        seeds = range(model.seed, model.seed + args.seeds)
+        ens = ensemble.run(spec, seeds, first=(model, summary), progress=tell)
+        summary["ensemble"] = ens.summary()
     try:
         with output.atomic_dir(out_dir) as tmp:
             written = output.write_run(
                 tmp, model, summary, output.run_provenance(model, argv, wall), args.plot
             )
+            if ens is not None:
+                ens.bands().to_csv(tmp / "ensemble.csv", index=False)
+                output.write_json(tmp / "ensemble.json", summary["ensemble"])
+                ens.plot(spec.name).savefig(tmp / "ensemble.png", dpi=110)
+                written += ["ensemble.csv", "ensemble.json", "ensemble.png"]
             if args.report:
                 from returnsim import report
 
@@ -111,6 +134,13 @@ def cmd_run(args: argparse.Namespace, argv: Sequence[str]) -> int:
     )
     print(_headline(summary))
     print(_costs(summary))
+    if ens is not None:
+        back = summary["ensemble"]["returned"]
+        print(
+            f"Over {args.seeds} seeds: back home at the end {back['median']:,.0f} households "
+            f"(90% of seeds {back['q05']:,.0f} to {back['q95']:,.0f}); bands by month in "
+            "ensemble.csv and ensemble.png"
+        )
     print(f"Results in {out_dir}/")
     for name in written:
         print(f"  {out_dir / name}")

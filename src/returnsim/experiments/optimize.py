@@ -11,6 +11,9 @@ comparison through the experiment runner (its executors, Dask included, and its 
 a killed search resumes, as the same seed asks for the same candidates and their runs are
 already stored.
 
+The first generation holds the allocation that spends nothing and the spec's ``[mixes]``
+that set only levers searched (a warm start), then random allocations.
+
 Robustness: a candidate's objective and cost are their means over the spec's paired seeds
 (``seed`` .. ``seed + replicates - 1``, the same for every candidate). Uncertain parameters
 are held at the scenario's values.
@@ -95,10 +98,30 @@ def _evaluate(
     return pd.DataFrame(table).set_index("mix")
 
 
+def known(spec: ExperimentSpec) -> list[np.ndarray]:
+    """The spec's mixes that set only levers searched, as unit coordinates (the levers they
+    leave at the scenario's value at that value, clipped to the range)."""
+    names = [f.name for f in spec.factors]
+    out = []
+    for mix in spec.mixes.values():
+        if mix and set(mix) <= set(names):
+            out.append(
+                np.array(
+                    [
+                        min(max(f.to_unit(mix.get(f.name, spec.base.value(f.name))), 0.0), 1.0)
+                        for f in spec.factors
+                    ]
+                )
+            )
+    return out
+
+
 def pareto(effect: np.ndarray, cost: np.ndarray, feasible: np.ndarray) -> np.ndarray:
     """Indices of the feasible points no other feasible point beats on both (more effect,
-    less cost), by cost."""
+    less cost), by cost; of points with the same effect and cost, the first."""
     idx = np.flatnonzero(feasible)
+    _, first = np.unique(np.column_stack([effect[idx], cost[idx]]), axis=0, return_index=True)
+    idx = idx[np.sort(first)]
     keep = [
         i
         for i in idx
@@ -126,11 +149,14 @@ def search(
     assert o is not None
     n = len(spec.factors)
     problem = Problem(n_var=n, n_obj=2, n_ieq_constr=1, xl=np.zeros(n), xu=np.ones(n))
-    # First generation: random allocations, each scaled by a random share of the ranges
-    # (squared: most spend little), so that many fit the budget; the first spends nothing.
+    # First generation: nothing spent, then the spec's mixes that set only levers searched
+    # (a warm start from the known options), then random allocations, each scaled by a
+    # random share of the ranges, so that many fit the budget.
     rng = np.random.default_rng(o.seed)
-    first = rng.random((o.population, n)) * rng.random((o.population, 1)) ** 2
+    first = rng.random((o.population, n)) * rng.random((o.population, 1))
     first[0] = 0.0
+    for row, values in enumerate(known(spec)[: o.population - 1], start=1):
+        first[row] = values
     algorithm = NSGA2(pop_size=o.population, sampling=first)
     algorithm.setup(problem, termination=("n_gen", o.generations), seed=o.seed, verbose=False)
     rows: list[dict[str, Any]] = []
@@ -147,9 +173,9 @@ def search(
         algorithm.tell(infills=pop)
         for (name, values), e, c in zip(mixes.items(), effect, cost, strict=True):
             rows.append({"allocation": name, "generation": gen, **values, "gain": e, "cost": c})
-        ok = cost <= o.budget
-        best = f"{effect[ok].max():+,.0f} {o.objective}" if ok.any() else "none yet"
-        progress(f"generation {gen + 1}/{o.generations}: best within the budget {best}")
+        fits = [r["gain"] for r in rows if r["cost"] <= o.budget]
+        best = f"{max(fits):+,.0f} {o.objective}" if fits else "none yet"
+        progress(f"generation {gen + 1}/{o.generations}: best within the budget so far {best}")
     table = pd.DataFrame(rows)
     front = pareto(
         table["gain"].to_numpy(), table["cost"].to_numpy(), (table["cost"] <= o.budget).to_numpy()
