@@ -64,6 +64,11 @@ def _values(spec: ExperimentSpec, x: np.ndarray) -> dict[str, Any]:
     return out
 
 
+def _row_values(spec: ExperimentSpec, row: pd.Series) -> dict[str, Any]:
+    """The lever values of a row of the evaluated table, as the registry's types."""
+    return {f.name: int(row[f.name]) if f.integer else float(row[f.name]) for f in spec.factors}
+
+
 def _evaluate(
     spec: ExperimentSpec,
     mixes: dict[str, dict[str, Any]],
@@ -238,10 +243,7 @@ def write(
         )
     chosen = choose(front)
     best = chosen["1"]
-    allocation = front.set_index("allocation").loc[best, [f.name for f in spec.factors]]
-    mixes = {
-        "optimized": {k: (v.item() if hasattr(v, "item") else v) for k, v in allocation.items()}
-    }
+    mixes = {"optimized": _row_values(spec, front.set_index("allocation").loc[best])}
     mixes.update(spec.mixes)
     progress(f"evaluating {best} and the spec's {len(spec.mixes)} mixes on fresh seeds")
     fresh = dataclasses.replace(
@@ -258,10 +260,8 @@ def write(
     ce = json.loads((out / "evaluation" / "analysis" / "cost_effectiveness.json").read_text())
     folder = out / "allocations"
     folder.mkdir(parents=True, exist_ok=True)
-    names = [f.name for f in spec.factors]
     for _, row in front.iterrows():
-        values = {k: (row[k].item() if hasattr(row[k], "item") else row[k]) for k in names}
-        text = scenario_toml.dumps(spec.base.with_overrides(values))
+        text = scenario_toml.dumps(spec.base.with_overrides(_row_values(spec, row)))
         (folder / f"{row['allocation']}.toml").write_text(text, encoding="utf-8")
     front.to_csv(out / "pareto.csv", index=False)
     (out / "pareto.json").write_text(front.to_json(orient="records", indent=1), encoding="utf-8")
