@@ -919,11 +919,20 @@ def blocks(
         Heading(1, f"Thematic report: {summary.get('scenario', 'run')}"),
         Para(
             f"Seed {summary.get('seed', 'n/a')}, {months} months, "
-            f"{num(summary.get('households'))} simulated households. The model's figures "
-            "for each group over time and against the rest of the population; every figure "
-            "names the file and column or key it comes from in this run folder "
+            f"{num(summary.get('simulated_households', summary.get('households')))} simulated "
+            f"households standing for {num(summary.get('households'))} real ones. The model's "
+            "figures for each group over time and against the rest of the population; every "
+            "figure names the file and column or key it comes from in this run folder "
             "(groups.csv, timeseries.csv, summary.json) or says it is computed from the "
-            "household state at the end. Persons and households are those of the simulation."
+            "household state at the end. Persons and households are at real scale (the "
+            "simulated ones times summary.json `weight`)."
+        ),
+        Para(
+            f"Spent {money(summary.get('total_cost'))}: programmes "
+            f"{money(summary.get('programme_cost'))}, the peacekeeping mission "
+            f"{money(summary.get('peacekeeping_cost'))} (summary.json `total_cost`, "
+            f"`programme_cost`, `peacekeeping_cost`; the budget covers "
+            f"{summary.get('budget_covers', 'programmes')})."
         ),
         Para("Sections: " + "; ".join(title for _, title, _, _ in SECTIONS) + "."),
     ]

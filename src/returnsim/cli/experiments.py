@@ -95,6 +95,29 @@ def add_command(sub: Any) -> None:
     executor_options(optimize)
     optimize.set_defaults(handler=cmd_optimize)
 
+    discover = sub.add_parser(
+        "discover",
+        help="scenario discovery: the box of uncertainties where a metric fails (PRIM)",
+        description="Mark the design points of a finished sweep whose metric (mean over the "
+        "replicates) is below --threshold (or above it with --above) and find with PRIM (EMA "
+        "Workbench) the box of swept uncertainties where they concentrate; writes "
+        "DIR/discover/: trajectory.csv, box.json, tradeoff.png.",
+    )
+    discover.add_argument("folder", metavar="DIR", help="sweep folder")
+    discover.add_argument("--metric", required=True, metavar="M", help="a metric of the sweep")
+    discover.add_argument(
+        "--threshold", required=True, type=float, metavar="T", help="fails below T"
+    )
+    discover.add_argument("--above", action="store_true", help="fails above T instead")
+    discover.add_argument(
+        "--density",
+        type=float,
+        default=0.8,
+        metavar="D",
+        help="report the first box with at least this share of failures (default 0.8)",
+    )
+    discover.set_defaults(handler=cmd_discover)
+
     query = sub.add_parser(
         "query",
         help="answer an SQL query on an experiment folder (DuckDB)",
@@ -213,6 +236,28 @@ def cmd_optimize(args: argparse.Namespace, argv: Sequence[str]) -> int:
         f"Pareto set, allocations and evaluation in {out}/ (report: returnsim report "
         f"{out / 'evaluation'})"
     )
+    return 0
+
+
+def cmd_discover(args: argparse.Namespace, argv: Sequence[str]) -> int:
+    """``returnsim discover``: the PRIM box where the metric fails."""
+    import math
+
+    from returnsim.experiments import discover
+
+    if not math.isfinite(args.threshold):
+        raise InputError(f"--threshold {args.threshold}: must be a finite number")
+    if not 0 < args.density <= 1:
+        raise InputError(f"--density {args.density:g}: must be above 0 and at most 1")
+    folder = Path(args.folder)
+    if not (folder / "manifest.json").is_file():
+        raise InputError(f"{folder}: not an experiment folder (no manifest.json)")
+    result = discover.write(
+        folder, args.metric, args.threshold, above=args.above, density=args.density
+    )
+    for line in discover.lines(result):
+        print(line)
+    print(f"Box and trajectory in {folder / 'discover'}/")
     return 0
 
 
