@@ -123,12 +123,13 @@ class Information(Lever):
             self.campaign_share = campaign / self._campaign_cost()
             learning = self.p.campaign_learning
             self.info_bonus = learning * self.campaign_share * self.efficiency
-        cost = self.p.cost_per_visit * self.weight  # a visit of a simulated household
-        paid = min(self.p.visits_per_month / self.weight, (funds - campaign) / cost)
-        n = self.whole("visits", paid) if paid > 0 else 0
+        # whole real visits, in simulated households (right on average, ``whole``)
+        cost, w = self.p.cost_per_visit, self.weight
+        real = min(self.p.visits_per_month, (funds - campaign) // cost)
+        n = self.whole("visits", real / w) if real > 0 else 0
         if n > 0:
             self._visit(n)
-        return min(funds, campaign + min(paid, self.visits_month) * cost)
+        return min(funds, campaign + min(real, self.visits_month * w) * cost)
 
     def _visit(self, n: int) -> None:
         """The first ``n`` in the queue see home: beliefs move to the truth."""

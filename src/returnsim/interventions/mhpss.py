@@ -173,11 +173,9 @@ class MHPSS(Lever):
         self.teams_month = min(self.p.mobile_teams, int(funds // cost))
         if self.teams_month <= 0:
             return 0.0
-        # households the teams see this month, in simulated households (whole on average)
-        capacity = self.whole(
-            "seen",
-            self.teams_month * self.p.caseload_per_team_month * self.efficiency / self.weight,
-        )
+        # whole real households the teams see this month, in simulated ones (right on average)
+        seen = int(self.teams_month * self.p.caseload_per_team_month * self.efficiency)
+        capacity = self.whole("seen", seen / self.weight)
         if 0 < capacity < len(need):
             need = need[np.argpartition(-pop.trauma[need], capacity - 1)[:capacity]]
         elif capacity <= 0:

@@ -417,12 +417,12 @@ class Protection(Lever):
         return min(slots, len(self._staying()[0]) + len(queue))
 
     def _slots(self, funds: float | None = None) -> int:
-        """Places of safe accommodation in simulated households (to the nearest): its real
-        places, at most what ``funds`` pay for."""
+        """Places of safe accommodation in simulated households (to the nearest): its whole
+        real places, at most what ``funds`` pay for."""
         real = float(self.p.safe_accommodation)
         if funds is not None:
-            real = min(real, funds / self.p.accommodation_cost_household_month)
-        return int(real / self.weight + 0.5)
+            real = min(real, funds // self.p.accommodation_cost_household_month)
+        return int(real / self.weight + 0.5) if self.weight != 1 else int(real)
 
     def _tracing_upper(self) -> float:
         if self.p.tracing_monthly_budget <= 0:
@@ -643,7 +643,8 @@ class Protection(Lever):
         if funds < cost:
             return 0.0
         queue = self._separated()
-        cases = min(len(queue), funds / (cost * self.weight))  # simulated, in fractions
+        w = self.weight  # whole real cases, a fraction of a simulated household's
+        cases = min(len(queue), (funds // cost) / w)
         done = self.whole("trace", cases * self.p.tracing_success_monthly * self.efficiency)
         self.model.pop.separated[queue[:done]] = False
         self.tracing_cases_month = cases
@@ -677,16 +678,17 @@ class Protection(Lever):
         hlp_cost = self.p.hlp_cost_per_case_month
         if funds < min(doc_cost, hlp_cost):
             return 0.0
-        # cases in simulated households, in fractions (``whole`` keeps the successes right)
+        # whole real cases, fractions of simulated households (``whole`` keeps the successes
+        # right on average)
         w = self.weight
         queue = self._undocumented()
-        cases = min(len(queue), funds / (doc_cost * w))
+        cases = min(len(queue), (funds // doc_cost) / w)
         done = self.whole("docs", cases * self.efficiency)
         pop.documented[queue[:done]] = True
         self.documents_restored += done
         spent = cases * doc_cost * w
         queue = self._claimants()
-        claims = min(len(queue), (funds - spent) / (hlp_cost * w))
+        claims = min(len(queue), ((funds - spent) // hlp_cost) / w)
         won = self.whole("hlp", claims * self.p.hlp_success_monthly * self.efficiency)
         pop.housing[queue[:won]] = hh.Housing.INTACT
         self.homes_restored += won
