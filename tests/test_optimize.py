@@ -72,7 +72,7 @@ def test_optimize_finds_allocations_within_the_budget_and_resumes(
 
 def test_optimize_needs_a_budget_and_ranges(tmp_path: Path, capsys) -> None:
     spec = small_spec(tmp_path)
-    spec.write_text(spec.read_text().replace("budget = 6700000", "budget = -1"))
+    spec.write_text(spec.read_text().replace("budget = 6500000", "budget = -1"))
     assert cli.main(["optimize", str(spec), "--workers", "0"]) == 2
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1 and "optimize.budget" in err[0]
