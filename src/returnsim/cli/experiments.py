@@ -62,38 +62,38 @@ def add_command(sub: Any) -> None:
             help="write finished runs to a new Parquet part at least this often (default 5)",
         )
 
-    sweep = sub.add_parser(
-        "sweep",
-        help="run an experiment's design (resumable) into a folder",
-        description="Run every design point of an experiment spec, with replicates, into an "
-        "experiment folder of Parquet parts. Rerunning the same command finishes only what is "
-        "missing; failed runs are recorded and retried. " + EXECUTOR_HELP,
-    )
-    executor_options(sweep)
-    sweep.set_defaults(handler=cmd_sweep)
-
-    compare = sub.add_parser(
-        "compare",
-        help="run intervention mixes against the baseline and compare them",
-        description="Run the baseline and every [mixes.NAME] of a spec with paired seeds, then "
-        "write differences with confidence intervals, costs, cost-effectiveness, a ranking and a "
-        "frontier plot into DIR/analysis/. Resumable like sweep. " + EXECUTOR_HELP,
-    )
-    executor_options(compare)
-    compare.set_defaults(handler=cmd_compare)
-
-    optimize = sub.add_parser(
-        "optimize",
-        help="search the allocation of a budget over levers (NSGA-II), resumable",
-        description="Search the [parameters] of a spec (levers, each a range) for allocations "
-        "that maximise [optimize] objective and minimise its cost within its budget (pymoo "
-        "NSGA-II, every candidate on the spec's paired seeds through the runner), then "
-        "evaluate the chosen allocation and the spec's [mixes] on fresh seeds. Writes the "
-        "Pareto set, a scenario TOML per allocation and a report into DIR. Resumable like "
-        "sweep. " + EXECUTOR_HELP,
-    )
-    executor_options(optimize)
-    optimize.set_defaults(handler=cmd_optimize)
+    for name, help_, description, handler in (
+        (
+            "sweep",
+            "run an experiment's design (resumable) into a folder",
+            "Run every design point of an experiment spec, with replicates, into an experiment "
+            "folder of Parquet parts. Rerunning the same command finishes only what is "
+            "missing; failed runs are recorded and retried.",
+            cmd_sweep,
+        ),
+        (
+            "compare",
+            "run intervention mixes against the baseline and compare them",
+            "Run the baseline and every [mixes.NAME] of a spec with paired seeds, then write "
+            "differences with confidence intervals, costs, cost-effectiveness, a ranking and a "
+            "frontier plot into DIR/analysis/. Resumable like sweep.",
+            cmd_compare,
+        ),
+        (
+            "optimize",
+            "search the allocation of a budget over levers (NSGA-II), resumable",
+            "Search the [parameters] of a spec (levers, each a range) for allocations that "
+            "maximise [optimize] objective and minimise its cost within its budget (pymoo "
+            "NSGA-II, every candidate on the spec's paired seeds through the runner), then "
+            "evaluate the chosen allocation and the spec's [mixes] on fresh seeds. Writes the "
+            "Pareto set, a scenario TOML per allocation and a report into DIR. Resumable like "
+            "sweep.",
+            cmd_optimize,
+        ),
+    ):
+        parser = sub.add_parser(name, help=help_, description=f"{description} {EXECUTOR_HELP}")
+        executor_options(parser)
+        parser.set_defaults(handler=handler)
 
     discover = sub.add_parser(
         "discover",
