@@ -131,7 +131,8 @@ class CompareOptions:
 @dataclass(frozen=True)
 class OptimizeOptions:
     """The ``[optimize]`` table: maximise ``objective`` and minimise ``cost`` (summary.json
-    fields, means over the paired seeds) with ``cost`` at most ``budget``."""
+    fields, means over the paired seeds), with the extra ``cost`` over the baseline at most
+    ``budget``."""
 
     objective: str
     cost: str
