@@ -123,19 +123,16 @@ class Resettlement(Lever):
         quota = self._quota()  # real persons
         room = min(quota, funds / cost) if cost > 0 else quota
         ids = self._candidates()
-        # a simulated household's case is ``weight`` real ones; fractions carried (``whole``)
-        w = self.weight
-        n = int(np.searchsorted(np.cumsum(pop.size[ids] * w), room + 1e-9, side="right"))
-        if w != 1 and n < len(ids):
-            n += self.whole(
-                "cases", (room - float(pop.size[ids[:n]].sum()) * w) / (float(pop.size[ids[n]]) * w)
-            )
+        # a simulated household's case is ``weight`` real ones, the room left at the first
+        # that does not fit buys whole real cases of it, carried (``Lever.buy``)
+        n, _ = self.buy("cases", pop.size[ids].astype(np.float64), room)
         take = ids[:n]
-        persons = float(pop.size[take].sum()) * w  # real persons submitted
+        size = int(pop.size[take].sum())
+        persons = size * self.weight  # real persons submitted
         self.owed = max(min(quota - persons, self.p.persons_per_year), 0.0)
         pop.resettle_month[take] = month + self.p.processing_months + 1
         self.submitted["households"] += len(take)
-        self.submitted["persons"] += round(persons / w)
+        self.submitted["persons"] += size
         self._depart(month)  # with no processing time they leave this month
         return min(persons * cost, funds) if cost > 0 else 0.0
 
