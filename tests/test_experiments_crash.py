@@ -516,7 +516,7 @@ while gc.collect():
     pass
 gc.freeze()
 gc.disable()
-summary, spec = runs.simulate(small, {"conflict.intensity": 1.5}, 2)
+summary, spec, _ = runs.simulate(small, {"conflict.intensity": 1.5}, 2)
 gc.set_debug(gc.DEBUG_SAVEALL)
 found = gc.collect()
 kinds = Counter(f"{type(o).__module__}.{type(o).__qualname__}" for o in gc.garbage)

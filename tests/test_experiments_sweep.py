@@ -179,11 +179,11 @@ def test_transient_failure_is_retried_and_succeeds(
     real = runs_mod.simulate
     calls: list[int] = []
 
-    def flaky(base, overrides, seed):
+    def flaky(base, overrides, seed, series=()):
         calls.append(seed)
         if len(calls) == 2:
             raise MemoryError("worker ran out of memory")
-        return real(base, overrides, seed)
+        return real(base, overrides, seed, series)
 
     monkeypatch.setattr(runs_mod, "simulate", flaky)
     out = tmp_path / "out"
@@ -307,11 +307,11 @@ from returnsim.experiments.spec import load_spec
 MARKER = Path(sys.argv[3])
 
 
-def dying_chunk(base, batch, metrics):
+def dying_chunk(base, batch, metrics, series=()):
     if not MARKER.exists():  # the first task kills its worker process
         MARKER.write_text("died")
         os._exit(1)
-    return runs.execute_chunk(base, batch, metrics)
+    return runs.execute_chunk(base, batch, metrics, series)
 
 
 if __name__ == "__main__":

@@ -123,7 +123,8 @@ def add_command(sub: Any) -> None:
         help="answer an SQL query on an experiment folder (DuckDB)",
         description="Run an SQL query with DuckDB. Tables: runs (one row per run: parameters, "
         "metrics, status), attempts (every attempt, failed ones included), plan (point, "
-        "replicate, seed, run_key) and design (one row per point). Quote names with dots: "
+        "replicate, seed, run_key), design (one row per point) and series (the kept time "
+        "series, long: run_key, month, variable, value). Quote names with dots: "
         'SELECT "peacekeeping.troops", avg(returned_share) FROM runs GROUP BY 1',
     )
     query.add_argument("folder", metavar="DIR", help="experiment folder")
@@ -291,7 +292,7 @@ def cmd_query(args: argparse.Namespace, argv: Sequence[str]) -> int:
             return 0
         df = frame(relation)
     except duckdb.Error as exc:
-        raise InputError(f"query: {exc} (tables: runs, attempts, plan, design)") from None
+        raise InputError(f"query: {exc} (tables: runs, attempts, plan, design, series)") from None
     if args.csv:
         df.to_csv(sys.stdout, index=False)
         return 0

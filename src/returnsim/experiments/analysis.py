@@ -92,6 +92,40 @@ def replicate_matrix(runs: pd.DataFrame, metric: str, points: int, replicates: i
     return y
 
 
+def series_cube(
+    store: Store, runs: pd.DataFrame, points: int, replicates: int
+) -> dict[str, np.ndarray]:
+    """Each kept time series as a (points, replicates, months) array (NaN where missing)."""
+    long = store.read_series().to_pandas()
+    if long.empty:
+        return {}
+    where = runs.set_index("run_key")[["point", "replicate"]]
+    long = long.join(where, on="run_key", how="inner")
+    months = int(long["month"].max()) + 1
+    out = {}
+    for column, df in long.groupby("variable", sort=False):
+        y = np.full((points, replicates, months), np.nan)
+        y[df["point"].to_numpy(), df["replicate"].to_numpy(), df["month"].to_numpy()] = df["value"]
+        out[str(column)] = y
+    return out
+
+
+NAMES = ("q05", "q25", "median", "q75", "q95")
+
+
+def envelope(cube: dict[str, np.ndarray]) -> pd.DataFrame:
+    """Per kept series and month: the 5, 25, 50, 75 and 95% quantiles over every run."""
+    rows = []
+    for column, y in cube.items():
+        flat = y.reshape(-1, y.shape[-1])
+        q = np.nanquantile(flat, [0.05, 0.25, 0.5, 0.75, 0.95], axis=0)
+        runs = np.isfinite(flat).sum(axis=0)
+        for month in range(y.shape[-1]):
+            quantiles = dict(zip(NAMES, q[:, month].tolist(), strict=True))
+            rows.append({"variable": column, "month": month, "runs": int(runs[month]), **quantiles})
+    return pd.DataFrame(rows)
+
+
 def seed_variance(y: np.ndarray) -> dict[str, Any]:
     """How much of a metric's variance is due to the seed (see the module docstring).
 
@@ -353,6 +387,9 @@ def analyse(folder: str | Path) -> dict[str, Any]:
             add("effects", main_effects(design, y, names))
     out: dict[str, Any] = {name: pd.concat(dfs, ignore_index=True) for name, dfs in tables.items()}
     out["seed_variance"] = pd.DataFrame(seed_rows)
+    cube = series_cube(store, runs, points, reps)
+    if cube:
+        out["envelope"] = envelope(cube)
     summary = _convergence_summary(out.get("convergence"), method)
     if summary is not None:
         out["convergence_summary"] = summary
@@ -568,7 +605,28 @@ def fig_effects(result: dict[str, Any]) -> Figure:
     return fig
 
 
+def fig_envelope(result: dict[str, Any]) -> Figure:
+    """Each kept series by month over every run of the sweep: median, 50% and 90% of runs."""
+    df = result["envelope"]
+    columns = list(dict.fromkeys(df["variable"]))
+    fig, axes = _figure(len(columns), height=2.8)
+    for ax, column in zip(axes, columns, strict=True):
+        sub = df[df["variable"] == column]
+        ax.fill_between(sub["month"], sub["q05"], sub["q95"], color=LEVER_COLOUR, alpha=0.15,
+                        label="90% of runs")  # fmt: skip
+        ax.fill_between(sub["month"], sub["q25"], sub["q75"], color=LEVER_COLOUR, alpha=0.35,
+                        label="50% of runs")  # fmt: skip
+        ax.plot(sub["month"], sub["median"], color=LEVER_COLOUR, lw=1.8, label="median")
+        ax.set_title(f"{column} by month, over every design point and seed", fontsize=10,
+                     loc="left")  # fmt: skip
+        ax.grid(True, alpha=0.3)
+    axes[0].legend(fontsize=8, loc="best")
+    axes[-1].set_xlabel("month")
+    return fig
+
+
 FIGURES = {
+    "envelope.png": fig_envelope,
     "sobol.png": fig_sobol,
     "morris.png": fig_morris,
     "convergence.png": fig_convergence,

@@ -40,7 +40,12 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
 from returnsim.errors import InputError
-from returnsim.experiments.analysis import _records_json, load_results, replicate_matrix
+from returnsim.experiments.analysis import (
+    _records_json,
+    load_results,
+    replicate_matrix,
+    series_cube,
+)
 from returnsim.experiments.store import Store
 from returnsim.output import atomic_dir
 
@@ -191,8 +196,40 @@ def compare(folder: str | Path) -> dict[str, Any]:
         "seeds": manifest["seeds"],
         "households": manifest["scenario"]["households"],
         "months": manifest["scenario"]["months"],
+        "series": list(manifest.get("series", [])),
     }
-    return {"differences": differences, "cost_effectiveness": ce, "_info": info}
+    out = {"differences": differences, "cost_effectiveness": ce, "_info": info}
+    cube = series_cube(store, runs, len(labels), reps)
+    if cube:
+        out["trajectories"] = trajectories(cube, labels, confidence)
+    return out
+
+
+def trajectories(cube: dict[str, np.ndarray], labels: list[str], confidence: float) -> pd.DataFrame:
+    """Month by month, per kept series and mix: the mean and 5-95% range over the seeds,
+    and the mean paired difference from the baseline (the first label) with its t interval."""
+    from scipy import stats
+
+    rows = []
+    for column, y in cube.items():  # y: (mixes, replicates, months)
+        n = np.isfinite(y).sum(axis=1)
+        mean = np.nanmean(y, axis=1)
+        q05, q95 = np.nanquantile(y, [0.05, 0.95], axis=1)
+        d = y - y[:1]
+        dm = np.nanmean(d, axis=1)
+        se = np.nanstd(d, axis=1, ddof=1) / np.sqrt(np.maximum(n, 1))
+        t = stats.t.ppf(0.5 + confidence / 2, np.maximum(n - 1, 1))
+        half = np.where(n > 1, t * se, np.nan)
+        for i, mix in enumerate(labels):
+            for month in range(y.shape[2]):
+                rows.append({
+                    "variable": column, "mix": mix, "month": month, "n": int(n[i, month]),
+                    "mean": mean[i, month], "q05": q05[i, month], "q95": q95[i, month],
+                    "difference": dm[i, month] if i else 0.0,
+                    "ci_low": dm[i, month] - half[i, month] if i else 0.0,
+                    "ci_high": dm[i, month] + half[i, month] if i else 0.0,
+                })  # fmt: skip
+    return pd.DataFrame(rows)
 
 
 def _gain(
@@ -291,6 +328,10 @@ def write(folder: str | Path) -> list[str]:
         fig_frontier(result).savefig(tmp / "frontier.png", dpi=110)
         fig_differences(result).savefig(tmp / "differences.png", dpi=110)
         written += ["frontier.png", "differences.png"]
+        if "trajectories" in result:
+            result["trajectories"].to_csv(tmp / "trajectories.csv", index=False)
+            fig_trajectories(result).savefig(tmp / "trajectories.png", dpi=110)
+            written += ["trajectories.csv", "trajectories.png"]
     return written
 
 
@@ -367,3 +408,40 @@ def fig_differences(result: dict[str, Any]) -> Figure:
         ax.set_title(f"{metric}: difference from {info['baseline']}", fontsize=10, loc="left")
     axes[-1].set_xlabel(f"paired difference, {100 * info['confidence']:.0f}% interval")
     return fig
+
+
+def fig_trajectories(result: dict[str, Any]) -> Figure:
+    """Per kept series: each mix by month (mean, 5-95% of seeds), and its paired difference
+    from the baseline with the interval."""
+    df = result["trajectories"]
+    info = result["_info"]
+    columns = list(dict.fromkeys(df["variable"]))
+    mixes = list(dict.fromkeys(df["mix"]))
+    colours = dict(zip(mixes, _PALETTE * (len(mixes) // len(_PALETTE) + 1), strict=False))
+    fig = Figure(figsize=(11, 3.2 * len(columns)), layout="constrained")
+    FigureCanvasAgg(fig)
+    axes = fig.subplots(len(columns), 2, squeeze=False)
+    pct = f"{100 * info['confidence']:.0f}%"
+    for (left, right), column in zip(axes, columns, strict=True):
+        for mix in mixes:
+            sub = df[(df["variable"] == column) & (df["mix"] == mix)]
+            c = colours[mix]
+            left.fill_between(sub["month"], sub["q05"], sub["q95"], color=c, alpha=0.12)
+            left.plot(sub["month"], sub["mean"], color=c, lw=1.6, label=mix)
+            if mix == info["baseline"]:
+                continue
+            right.fill_between(sub["month"], sub["ci_low"], sub["ci_high"], color=c, alpha=0.2)
+            right.plot(sub["month"], sub["difference"], color=c, lw=1.6, label=mix)
+        left.set_title(f"{column}: mean and 5-95% of {info['replicates']} seeds", fontsize=10,
+                       loc="left")  # fmt: skip
+        right.set_title(f"{column}: mix minus {info['baseline']} (same seeds), {pct} interval",
+                        fontsize=10, loc="left")  # fmt: skip
+        right.axhline(0, color="black", lw=0.6)
+        for ax in (left, right):
+            ax.set_xlabel("month")
+            ax.grid(True, alpha=0.3)
+    axes[0][0].legend(fontsize=8, loc="best")
+    return fig
+
+
+_PALETTE = ["#444444", "#1b9e77", "#d95f02", "#7570b3", "#e7298a", "#66a61e", "#e6ab02", "#a6761d"]

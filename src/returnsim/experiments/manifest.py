@@ -65,6 +65,7 @@ def new_manifest(plan: Plan, argv: Sequence[str]) -> dict[str, Any]:
         "levers": spec.levers if plan.kind == "sweep" else list(plan.param_types),
         "uncertainties": spec.uncertainties if plan.kind == "sweep" else [],
         "metrics": plan.metrics,
+        "series": list(spec.series),
         "mixes": spec.mixes,
         "compare": vars(spec.compare),
         "points": len(plan.points),

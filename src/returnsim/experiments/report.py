@@ -19,6 +19,9 @@ import pandas as pd
 from returnsim.experiments.store import Store, write_atomic
 
 #: Sections of a report: (file stem, title, what it means).
+#: tables too long to print (month by month): the report shows their figure only
+LONG_TABLES = ("trajectories", "envelope")
+
 SECTIONS = (
     (
         "cost_effectiveness",
@@ -29,10 +32,23 @@ SECTIONS = (
     ),
     ("frontier", "Frontier", ""),
     (
+        "trajectories",
+        "Trajectories",
+        "The kept time series month by month: each mix's mean with the 5-95% range of its "
+        "seeds (left), and its paired difference from the baseline with the interval (right). "
+        "Numbers: analysis/trajectories.csv.",
+    ),
+    (
         "differences",
         "Differences from the baseline",
         "Mean paired difference of each metric (mix minus baseline, same seeds) with its "
         "Student t interval and p-value.",
+    ),
+    (
+        "envelope",
+        "Trajectories over the sweep",
+        "The kept time series month by month over every run: median, 50% and 90% of runs. "
+        "Numbers: analysis/envelope.csv.",
     ),
     (
         "sobol",
@@ -288,7 +304,7 @@ def render(folder: Path) -> str:
         parts.append(f"<h2>{html.escape(title)}</h2>")
         if what:
             parts.append(f"<p class='note'>{html.escape(what)}</p>")
-        if csv.is_file():
+        if csv.is_file() and stem not in LONG_TABLES:
             df = pd.read_csv(csv)
             if stem == "cost_effectiveness" and (analysis / "compare.json").is_file():
                 info = json.loads((analysis / "compare.json").read_text())

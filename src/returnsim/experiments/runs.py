@@ -7,7 +7,8 @@ computes a run): the same key always means the same computation, so a sweep that
 done skips it. Metrics are fields of ``summary.json`` (top-level numbers,
 or a dotted path to a number inside it such as
 ``by_group.sex_of_head.female_head.returned_share``), plus the derived
-metrics of :data:`DERIVED`.
+metrics of :data:`DERIVED`. A run can also keep chosen columns of its time series
+(``timeseries.csv``; :func:`check_series`), month by month.
 
 :func:`execute_chunk` is what executors ship to worker processes; it never
 raises for a failing run: the failure is returned as a result with its error.
@@ -75,15 +76,21 @@ def run_key(scenario_digest: str, overrides: dict[str, Any], seed: int, model: s
     return hashlib.sha256(blob.encode()).hexdigest()
 
 
-def simulate(base: Scenario, overrides: dict[str, Any], seed: int) -> tuple[dict[str, Any], Any]:
-    """Run the model to its last month; return (summary, resolved scenario)."""
+def simulate(
+    base: Scenario, overrides: dict[str, Any], seed: int, series: Sequence[str] = ()
+) -> tuple[dict[str, Any], Any, dict[str, list[float]]]:
+    """Run the model to its last month; return (summary, resolved scenario, time series).
+
+    The time series holds the columns ``series`` of ``timeseries.csv``, month 0 first.
+    """
     from returnsim.model import ReturnModel
     from returnsim.outcomes import summarize
 
     model = ReturnModel(base, rng=seed, overrides=overrides or None)
     try:
         model.run()
-        return summarize(model), model.spec
+        kept = {c: [float(v) for v in model.datacollector.model_vars[c]] for c in series}
+        return summarize(model), model.spec, kept
     finally:
         # The model sits in reference cycles (agents, event schedule, data
         # collector): emptying it frees its arrays now, not at the next full
@@ -119,12 +126,16 @@ def _one_line_error(exc: BaseException) -> str:
     return text + where
 
 
-def execute(base: Scenario, run: Run, metrics: Sequence[str]) -> dict[str, Any]:
-    """Do one run; return its result (``status`` ok or failed, ``error``, metric ``values``)."""
+def execute(
+    base: Scenario, run: Run, metrics: Sequence[str], series: Sequence[str] = ()
+) -> dict[str, Any]:
+    """Do one run; return its result (``status`` ok or failed, ``error``, metric ``values``,
+    the kept time ``series``)."""
     started = time.time()
     t0 = time.perf_counter()
+    kept: dict[str, list[float]] = {}
     try:
-        summary, spec = simulate(base, run.overrides, run.seed)
+        summary, spec, kept = simulate(base, run.overrides, run.seed, series)
         values = {m: metric_value(summary, spec, m) for m in metrics}
         status, error = "ok", None
     except Exception as exc:  # a failing run is a result, not the end of the sweep
@@ -135,6 +146,7 @@ def execute(base: Scenario, run: Run, metrics: Sequence[str]) -> dict[str, Any]:
         "status": status,
         "error": error,
         "values": values,
+        "series": kept,
         "wall_seconds": time.perf_counter() - t0,
         "started": started,
         "finished": time.time(),
@@ -143,10 +155,10 @@ def execute(base: Scenario, run: Run, metrics: Sequence[str]) -> dict[str, Any]:
 
 
 def execute_chunk(
-    base: Scenario, runs: Sequence[Run], metrics: Sequence[str]
+    base: Scenario, runs: Sequence[Run], metrics: Sequence[str], series: Sequence[str] = ()
 ) -> list[dict[str, Any]]:
     """Do several runs in a row (one task on a worker); one result per run."""
-    return [execute(base, run, metrics) for run in runs]
+    return [execute(base, run, metrics, series) for run in runs]
 
 
 # ------------------------------------------------------------- metric names
@@ -166,8 +178,27 @@ def _leaves(tree: dict[str, Any], prefix: str = "") -> dict[str, str]:
 #: Fields of summary.json that describe the run rather than measure an outcome.
 NOT_METRICS = ("scenario", "seed", "months")
 
-#: summary.json fields by scenario digest (filled by known_metrics).
+#: summary.json fields and time-series columns by scenario digest (filled by _tiny_run).
 _FIELDS: dict[str, dict[str, str]] = {}
+_COLUMNS: dict[str, list[str]] = {}
+
+
+def _tiny_run(base: Scenario) -> None:
+    """Run a tiny copy of the scenario (50 households, 2 months) once, to learn its outputs."""
+    digest = base.digest()
+    if digest in _FIELDS:
+        return
+    from returnsim.model import ReturnModel
+    from returnsim.outcomes import summarize
+
+    tiny = base.with_overrides({"households.count": 50, "scenario.months": 2})
+    model = ReturnModel(tiny, rng=0)
+    model.run()
+    fields = _leaves(summarize(model))
+    for name in NOT_METRICS:
+        fields.pop(name, None)
+    _FIELDS[digest] = fields | dict.fromkeys(DERIVED, "number")
+    _COLUMNS[digest] = [c for c in model.datacollector.model_vars if c != "month"]
 
 
 def known_metrics(base: Scenario) -> dict[str, str]:
@@ -176,15 +207,20 @@ def known_metrics(base: Scenario) -> dict[str, str]:
     Found by running a tiny copy of the scenario (50 households, 2 months)
     once, so the list is always the model's own.
     """
-    digest = base.digest()
-    if digest not in _FIELDS:
-        tiny = base.with_overrides({"households.count": 50, "scenario.months": 2})
-        summary, _ = simulate(tiny, {}, 0)
-        fields = _leaves(summary)
-        for name in NOT_METRICS:
-            fields.pop(name, None)
-        _FIELDS[digest] = fields | dict.fromkeys(DERIVED, "number")
-    return _FIELDS[digest]
+    _tiny_run(base)
+    return _FIELDS[base.digest()]
+
+
+def check_series(names: Sequence[str], base: Scenario, *, where: str) -> None:
+    """Raise InputError unless every name is a column of the scenario's ``timeseries.csv``."""
+    _tiny_run(base)
+    columns = _COLUMNS[base.digest()]
+    for name in names:
+        if name not in columns:
+            raise InputError(
+                f"{where}: unknown time series '{name}'{suggest(name, columns)} "
+                f"(allowed: a column of timeseries.csv: {', '.join(columns)})"
+            )
 
 
 def check_metrics(names: Sequence[str], base: Scenario, *, where: str) -> None:

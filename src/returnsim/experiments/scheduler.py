@@ -37,7 +37,7 @@ from returnsim.experiments.manifest import (
 from returnsim.experiments.plan import Plan
 from returnsim.experiments.progress import Progress
 from returnsim.experiments.runs import Run, execute_chunk
-from returnsim.experiments.store import Store
+from returnsim.experiments.store import SERIES_SCHEMA, Store
 
 #: Household-months per second of one run, roughly, to size chunks.
 SPEED = 3e6
@@ -69,6 +69,15 @@ def _status(table: pa.Table) -> tuple[set[str], Counter]:
     status = table.column("status").to_pylist()
     ok = {k for k, s in zip(keys, status, strict=True) if s == "ok"}
     return ok, Counter(keys)
+
+
+def _long(key: str, series: dict[str, list[float]]) -> list[dict[str, Any]]:
+    """A run's kept time series as long rows (run_key, month, variable, value)."""
+    return [
+        {"run_key": key, "month": month, "variable": column, "value": value}
+        for column, values in series.items()
+        for month, value in enumerate(values)
+    ]
 
 
 def chunk_size(plan: Plan, todo: int, workers: int) -> int:
@@ -183,10 +192,14 @@ def _schedule(
 ) -> None:
     """Keep twice as many tasks in flight as workers until every run in ``todo`` is settled;
     rows are appended to the store every ``flush_seconds`` and at the end."""
-    schema, metrics = store.schema(), plan.metrics
+    schema, metrics, series = store.schema(), plan.metrics, list(plan.spec.series)
     buffer: list[dict[str, Any]] = []
+    kept: list[dict[str, Any]] = []
 
     def flush() -> None:
+        if kept:  # first the series, then the rows saying their runs are done
+            store.append_series(pa.Table.from_pylist(kept, schema=SERIES_SCHEMA))
+            kept.clear()
         if buffer:
             store.append(pa.Table.from_pylist(buffer, schema=schema))
             buffer.clear()
@@ -202,7 +215,7 @@ def _schedule(
                 # guided chunks: smaller near the end, so no worker idles at the tail
                 n = max(1, min(size, math.ceil(len(pending) / (2 * executor.workers))))
                 batch = [pending.popleft() for _ in range(n)]
-                fut = executor.submit(execute_chunk, base, batch, metrics)
+                fut = executor.submit(execute_chunk, base, batch, metrics, series)
                 fut.add_done_callback(lambda f, b=batch: results.put((b, f)))
                 in_flight += 1
             try:
@@ -220,6 +233,7 @@ def _schedule(
                 point, rep, _ = unique[run.key]
                 attempt = tries_before[run.key] + attempts.tries[run.key] + 1
                 buffer.append(result_row(plan, run, point, rep, res, attempt))
+                kept.extend(_long(run.key, res.get("series") or {}))
                 if attempts.record(run, res, point):
                     pending.append(run)
             attempts.show(progress)

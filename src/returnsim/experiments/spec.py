@@ -30,6 +30,7 @@ allowed. The form::
 
     [outputs]
     metrics = ["returned_share", "sustainably_reintegrated_share", "total_cost"]
+    series = ["returned", "internally_displaced"]  # timeseries.csv columns kept per run, by month
 
     [mixes.security_first]               # named intervention mixes to compare
     "peacekeeping.troops" = 12000
@@ -165,6 +166,8 @@ class ExperimentSpec:
     mixes: dict[str, dict[str, Any]]
     compare: CompareOptions
     optimize: OptimizeOptions | None = None
+    #: columns of timeseries.csv kept per run, month by month (the store's ``series``)
+    series: tuple[str, ...] = ()
 
     @property
     def levers(self) -> list[str]:
@@ -190,6 +193,8 @@ class ExperimentSpec:
             "replicates": self.replicates,
             "metrics": list(self.metrics),
         }
+        if self.series:
+            common["series"] = list(self.series)
         if kind == "compare":
             return common | {"mixes": self.mixes, "compare": vars(self.compare)}
         return common | {
@@ -254,18 +259,24 @@ def from_dict(raw: dict[str, Any], *, path: Path, text: str = "") -> ExperimentS
         kinds[key] = kind
     design = _design(raw, src, seed, len(factors))
 
-    from returnsim.experiments.runs import check_metrics
+    from returnsim.experiments.runs import check_metrics, check_series
 
     outputs = table(raw, "outputs", src)
     for key in outputs:
-        if key != "metrics":
-            raise InputError(f"{src}: unknown key 'outputs.{key}' (allowed: metrics)")
+        if key not in ("metrics", "series"):
+            raise InputError(f"{src}: unknown key 'outputs.{key}' (allowed: metrics, series)")
     metrics = outputs.get("metrics", list(DEFAULT_METRICS))
     if not isinstance(metrics, list) or not metrics or not all(isinstance(m, str) for m in metrics):
         raise InputError(f"{src}: outputs.metrics must be a non-empty list of summary.json fields")
     if len(set(metrics)) != len(metrics):
         raise InputError(f"{src}: outputs.metrics repeats a name")
     check_metrics(metrics, base, where=f"{src}: outputs.metrics")
+    series = outputs.get("series", [])
+    if not isinstance(series, list) or not all(isinstance(c, str) for c in series):
+        raise InputError(f"{src}: outputs.series must be a list of timeseries.csv columns")
+    if len(set(series)) != len(series):
+        raise InputError(f"{src}: outputs.series repeats a name")
+    check_series(series, base, where=f"{src}: outputs.series")
 
     mixes = _mixes(raw, base, kinds, src)
     compare = _compare(raw, mixes, base, src)
@@ -287,6 +298,7 @@ def from_dict(raw: dict[str, Any], *, path: Path, text: str = "") -> ExperimentS
         mixes=mixes,
         compare=compare,
         optimize=_optimize(raw, base, seed, factors, src),
+        series=tuple(series),
     )
 
 

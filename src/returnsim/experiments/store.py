@@ -6,6 +6,7 @@ An experiment folder holds::
     design.parquet     one row per design point: point, label, parameter values, unit coordinates
     plan.parquet       one row per (point, replicate): seed and run key
     parts/part-*.parquet   finished attempts, one row each (ok or failed)
+    series/part-*.parquet  the kept time series of ok runs, long: run_key, month, variable, value
     analysis/          tables and figures of ``returnsim analyze``
     report.html        ``returnsim report``
 
@@ -46,6 +47,16 @@ MANIFEST = "manifest.json"
 DESIGN = "design.parquet"
 PLAN = "plan.parquet"
 PARTS = "parts"
+SERIES = "series"
+#: Arrow schema of the long time-series parts.
+SERIES_SCHEMA = pa.schema(
+    [
+        ("run_key", pa.string()),
+        ("month", pa.int64()),
+        ("variable", pa.string()),
+        ("value", pa.float64()),
+    ]
+)
 LOCK = ".lock"
 
 #: Top-level keys every manifest has (sweep.new_manifest writes them); the commands read them.
@@ -133,6 +144,7 @@ class Store:
     def __init__(self, root: str | Path) -> None:
         self.root = Path(root)
         self.parts = self.root / PARTS
+        self.series_parts = self.root / SERIES
 
     # ------------------------------------------------------------ manifest
     def is_experiment(self) -> bool:
@@ -187,14 +199,43 @@ class Store:
             os.close(fd)
 
     # --------------------------------------------------------------- parts
-    def append(self, table: pa.Table) -> Path:
-        """Add one part with the rows of ``table``; return its path."""
-        self.parts.mkdir(parents=True, exist_ok=True)
+    def append(self, table: pa.Table, *, folder: Path | None = None) -> Path:
+        """Add one part with the rows of ``table`` (to ``parts/``, or ``folder``); its path."""
+        folder = self.parts if folder is None else folder
+        folder.mkdir(parents=True, exist_ok=True)
         name = f"part-{time.time_ns():020d}-{os.getpid()}-{secrets.token_hex(3)}.parquet"
         sink = pa.BufferOutputStream()
         pq.write_table(table, sink, compression="zstd")
-        write_atomic(self.parts / name, sink.getvalue().to_pybytes())
-        return self.parts / name
+        write_atomic(folder / name, sink.getvalue().to_pybytes())
+        return folder / name
+
+    def append_series(self, table: pa.Table) -> Path:
+        """Add one part of kept time series (written before the attempts that hold its runs,
+        so an ok run always has its series)."""
+        return self.append(table.cast(SERIES_SCHEMA), folder=self.series_parts)
+
+    def read_series(self) -> pa.Table:
+        """The kept time series (long), one row per run key, month and variable.
+
+        A run redone after a crash between its two parts was written twice with the same
+        numbers (same key, same computation); duplicates are dropped. A damaged part is
+        skipped with a warning (its runs then lack series).
+        """
+        tables = []
+        folder = self.series_parts
+        for path in sorted(folder.glob("part-*.parquet")) if folder.is_dir() else []:
+            try:
+                tables.append(pq.read_table(path).select(SERIES_SCHEMA.names).cast(SERIES_SCHEMA))
+            except (OSError, pa.ArrowException, KeyError, ValueError) as exc:
+                log.warning(f"{path} is damaged ({_brief(exc)}); skipped")
+        if not tables:
+            return SERIES_SCHEMA.empty_table()
+        table = pa.concat_tables(tables)
+        return (
+            table.group_by(["run_key", "month", "variable"])
+            .aggregate([("value", "max")])
+            .rename_columns(SERIES_SCHEMA.names)
+        )
 
     def part_files(self) -> list[Path]:
         """Finished parts, oldest first (temporary and set-aside files excluded)."""
@@ -204,7 +245,7 @@ class Store:
 
     def clean_temporary(self) -> None:
         """Remove temporary files left by a writer that was killed (writers only)."""
-        for folder in (self.root, self.parts):
+        for folder in (self.root, self.parts, self.series_parts):
             if folder.is_dir():
                 for tmp in folder.glob(".tmp-*"):
                     with contextlib.suppress(OSError):
@@ -255,11 +296,12 @@ class Store:
             raise InputError(f"{path}: cannot be read ({what}){hint}") from None
 
     def connect(self, attempts: pa.Table | None = None) -> Any:
-        """A DuckDB connection with views ``runs``, ``attempts``, ``plan`` and ``design``.
+        """A DuckDB connection with views ``runs``, ``attempts``, ``plan``, ``design``, ``series``.
 
         ``runs`` has one row per run key (see :data:`RUNS_SQL`); ``attempts``
         every recorded attempt; ``plan`` one row per point and replicate;
-        ``design`` one row per point.
+        ``design`` one row per point; ``series`` the kept time series (run_key, month,
+        variable, value).
         """
         import duckdb
 
@@ -269,6 +311,7 @@ class Store:
         con.execute(f"CREATE VIEW runs AS {RUNS_SQL}")
         con.register("plan", self.read_plan())
         con.register("design", self.read_design())
+        con.register("series", self.read_series())
         return con
 
     def runs(self) -> Any:
