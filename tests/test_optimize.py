@@ -8,6 +8,7 @@ import json
 import tomllib
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 from returnsim import cli
@@ -76,3 +77,67 @@ def test_optimize_needs_a_budget_and_ranges(tmp_path: Path, capsys) -> None:
     assert cli.main(["optimize", str(spec), "--workers", "0"]) == 2
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1 and "optimize.budget" in err[0]
+
+
+def robust_spec(tmp_path: Path) -> Path:
+    spec = small_spec(tmp_path)
+    text = spec.read_text().replace("generations = 2", "generations = 1")
+    text = text.replace(
+        '"mhpss.mobile_teams" = { min = 0, max = 3 }',
+        '"mhpss.mobile_teams" = { min = 0, max = 3 }\n'
+        '"conflict.recurrence_monthly" = { min = 0.0, max = 0.04, kind = "uncertainty" }',
+    ).replace("[optimize]\n", '[optimize]\nfutures = 3\nrobustness = "min"\n')
+    spec.write_text(text)
+    return spec
+
+
+def test_optimize_is_robust_over_sampled_futures(tmp_path: Path, capsys) -> None:
+    from returnsim.experiments.analysis import load_results, replicate_matrix
+    from returnsim.experiments.store import Store
+
+    spec, out = robust_spec(tmp_path), tmp_path / "opt"
+    assert cli.main(["optimize", str(spec), "--out", str(out), "--workers", "0"]) == 0
+    printed = capsys.readouterr().out
+    assert "On fresh futures" in printed
+    summary = json.loads((out / "optimize.json").read_text())
+    recurrence = [f["conflict.recurrence_monthly"] for f in summary["futures"]]
+    assert len(set(recurrence)) == 3 and all(0 <= r <= 0.04 for r in recurrence)
+    assert "conflict.recurrence_monthly" not in summary["allocation"]  # not searched
+    # every candidate ran in every future, each against the baseline of its future
+    _, design, runs = load_results(Store(out / "generations" / "000"))
+    labels = design["label"].tolist()
+    assert sum(label.startswith("future") for label in labels) == 3
+    assert len(labels) == 1 + 3 + 4 * 3
+    # robustness "min": a candidate's gain is its worst future's, read back from the runs
+    y = dict(
+        zip(labels, replicate_matrix(runs, "sustainably_reintegrated", len(labels), 2).mean(1),
+            strict=True)
+    )  # fmt: skip
+    table = pd.read_csv(out / "evaluated.csv")
+    for _, row in table.iterrows():
+        per_future = [y[f"{row['allocation']}_f{k:02d}"] - y[f"future{k:02d}"] for k in range(3)]
+        assert row["gain"] == pytest.approx(min(per_future))
+        assert row["gain_mean"] == pytest.approx(sum(per_future) / 3)
+        assert row["gain"] <= row["gain_mean"] + 1e-9 and row["cost"] >= row["cost_mean"] - 1e-6
+    # the check on fresh futures: the chosen allocation and the lever-only shipped mixes
+    check = pd.read_csv(out / "robustness.csv")
+    assert {"optimized", "return_package", "rebuild_livelihoods"} <= set(check["mix"])
+    assert "security_first" not in set(check["mix"])  # sets levers the search does not
+    assert (check["max_regret"] >= 0).all() and (check["worst_gain"] <= check["mean_gain"]).all()
+    fresh = Store(out / "robustness").manifest()
+    assert fresh["seeds"][0] == 1042
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "key"),
+    [
+        ("futures = 3", "futures = 1", "optimize.futures"),
+        ('robustness = "min"', 'robustness = "p5"', "optimize.robustness"),
+    ],
+)
+def test_optimize_futures_and_robustness_are_checked(tmp_path, capsys, old, new, key) -> None:
+    spec = robust_spec(tmp_path)
+    spec.write_text(spec.read_text().replace(old, new))
+    assert cli.main(["optimize", str(spec), "--workers", "0"]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and key in err[0]

@@ -14,9 +14,19 @@ already stored.
 The first generation holds the allocation that spends nothing and the spec's ``[mixes]``
 that set only levers searched (a warm start), then random allocations.
 
-Robustness: a candidate's objective and cost are their means over the spec's paired seeds
-(``seed`` .. ``seed + replicates - 1``, the same for every candidate). Uncertain parameters
-are held at the scenario's values.
+Robustness: in each future, a candidate's gain and extra cost are the paired differences
+of its means over the spec's seeds (``seed`` .. ``seed + replicates - 1``, the same for
+every candidate) from the baseline's in that future. The futures are ``[optimize] futures``
+points of a Latin hypercube over the spec's uncertain ``[parameters]`` (``kind =
+"uncertainty"``, or any parameter outside the lever families), the same for every
+candidate; without uncertain parameters there is one future, the scenario's values.
+``[optimize] robustness`` makes one number of a candidate's gains over the futures: their
+``mean``, a low percentile (``p10``, ``p25``: what it gains in 90% or 75% of futures) or the
+worst (``min``); its cost is the mean, or the matching high percentile (``p90``, ``p75``,
+the most), so the budget holds in that share of futures. With futures, ``robustness/``
+checks the chosen allocation and the spec's lever-only mixes on as many fresh futures
+and fresh seeds: per mix its gains, the robust gain and its largest regret (the most any
+other gained more in one future).
 
 The result, in DIR:
 
@@ -53,12 +63,39 @@ from returnsim.experiments.store import Store
 from returnsim.output import write_json
 
 WEIGHTINGS = (0.0, 0.25, 0.5, 0.75, 1.0)
+#: percentile of the gains (and of the costs, from the top) of each robustness measure
+PERCENTILE = {"p10": 10.0, "p25": 25.0, "min": 0.0}
 
 
-def _values(spec: ExperimentSpec, x: np.ndarray) -> dict[str, Any]:
-    """The lever values of unit coordinates ``x``."""
+def levers(spec: ExperimentSpec) -> list[Any]:
+    """The factors searched (the spec's lever parameters)."""
+    return [f for f in spec.factors if spec.kinds[f.name] == "lever"]
+
+
+def futures(spec: ExperimentSpec, count: int, seed: int) -> list[dict[str, Any]]:
+    """``count`` futures: a Latin hypercube over the spec's uncertain parameters (one future,
+    the scenario's values, without any)."""
+    from scipy.stats import qmc
+
+    uncertain = [f for f in spec.factors if spec.kinds[f.name] == "uncertainty"]
+    if not uncertain:
+        return [{}]
+    unit = qmc.LatinHypercube(d=len(uncertain), seed=seed).random(count)
+    return [_values(uncertain, u) for u in unit]
+
+
+def robust(gains: np.ndarray, costs: np.ndarray, measure: str) -> tuple[float, float]:
+    """One gain and one cost of a candidate's per-future values (see the module doc)."""
+    if measure == "mean":
+        return float(np.mean(gains)), float(np.mean(costs))
+    q = PERCENTILE[measure]
+    return float(np.percentile(gains, q)), float(np.percentile(costs, 100 - q))
+
+
+def _values(factors: Sequence[Any], x: np.ndarray) -> dict[str, Any]:
+    """The parameter values of unit coordinates ``x``."""
     out = {}
-    for f, u in zip(spec.factors, x, strict=True):
+    for f, u in zip(factors, x, strict=True):
         v = f.from_unit(float(u))
         out[f.name] = v if f.integer else round(float(v), 6)
     return out
@@ -66,7 +103,7 @@ def _values(spec: ExperimentSpec, x: np.ndarray) -> dict[str, Any]:
 
 def _row_values(spec: ExperimentSpec, row: pd.Series) -> dict[str, Any]:
     """The lever values of a row of the evaluated table, as the registry's types."""
-    return {f.name: int(row[f.name]) if f.integer else float(row[f.name]) for f in spec.factors}
+    return {f.name: int(row[f.name]) if f.integer else float(row[f.name]) for f in levers(spec)}
 
 
 def _evaluate(
@@ -76,9 +113,12 @@ def _evaluate(
     run: Callable[[ExperimentSpec, Path], Any],
     *,
     seed: int,
-) -> pd.DataFrame:
-    """Run ``mixes`` (and the baseline) on the paired seeds from ``seed``; per mix, the means
-    of the objective and the cost over the seeds."""
+    worlds: Sequence[dict[str, Any]] = ({},),
+    replicates: int | None = None,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Run ``mixes`` in every future of ``worlds`` (and the baseline in each) on the paired
+    seeds from ``seed``: (gains, extra costs) over the baseline of the same future, each
+    (mixes, futures), from the means over the seeds."""
     from returnsim.experiments.spec import CompareOptions
 
     o = spec.optimize
@@ -90,23 +130,46 @@ def _evaluate(
         confidence=spec.compare.confidence,
         baseline=None,
     )
+    several = len(worlds) > 1
+    runs_of: dict[str, dict[str, Any]] = {}
+    for k, world in enumerate(worlds):
+        if several:
+            runs_of[f"future{k:02d}"] = dict(world)
+        for name, values in mixes.items():
+            runs_of[f"{name}_f{k:02d}" if several else name] = values | world
     sub = dataclasses.replace(
-        spec, mixes=mixes, compare=compare, seed=seed, factors=(), design=None
+        spec,
+        mixes=runs_of,
+        compare=compare,
+        seed=seed,
+        replicates=replicates or spec.replicates,
+        factors=(),
+        design=None,
     )
     run(sub, out)
     manifest, design, runs = load_results(Store(out))
     labels = design["label"].tolist()
     reps = manifest["replicates"]
-    table = {"mix": labels}
-    for name in (o.objective, o.cost):
-        table[name] = replicate_matrix(runs, name, len(labels), reps).mean(axis=1)
-    return pd.DataFrame(table).set_index("mix")
+    mean = {
+        name: dict(zip(labels, replicate_matrix(runs, name, len(labels), reps).mean(axis=1),
+                       strict=True))
+        for name in (o.objective, o.cost)
+    }  # fmt: skip
+    gains = np.empty((len(mixes), len(worlds)))
+    costs = np.empty_like(gains)
+    for k in range(len(worlds)):
+        base = f"future{k:02d}" if several else "baseline"
+        for i, name in enumerate(mixes):
+            label = f"{name}_f{k:02d}" if several else name
+            gains[i, k] = mean[o.objective][label] - mean[o.objective][base]
+            costs[i, k] = mean[o.cost][label] - mean[o.cost][base]
+    return gains, costs
 
 
 def known(spec: ExperimentSpec) -> list[np.ndarray]:
     """The spec's mixes that set only levers searched, as unit coordinates (the levers they
     leave at the scenario's value at that value, clipped to the range)."""
-    names = [f.name for f in spec.factors]
+    names = [f.name for f in levers(spec)]
     out = []
     for mix in spec.mixes.values():
         if mix and set(mix) <= set(names):
@@ -114,7 +177,7 @@ def known(spec: ExperimentSpec) -> list[np.ndarray]:
                 np.array(
                     [
                         min(max(f.to_unit(mix.get(f.name, spec.base.value(f.name))), 0.0), 1.0)
-                        for f in spec.factors
+                        for f in levers(spec)
                     ]
                 )
             )
@@ -152,7 +215,9 @@ def search(
 
     o = spec.optimize
     assert o is not None
-    n = len(spec.factors)
+    searched = levers(spec)
+    worlds = futures(spec, o.futures, o.seed)
+    n = len(searched)
     problem = Problem(n_var=n, n_obj=2, n_ieq_constr=1, xl=np.zeros(n), xu=np.ones(n))
     # First generation: nothing spent, then the spec's mixes that set only levers searched
     # (a warm start from the known options), then random allocations, each scaled by a
@@ -168,16 +233,20 @@ def search(
     for gen in range(o.generations):
         pop = algorithm.ask()
         x = pop.get("X")
-        mixes = {f"g{gen:03d}_{i:03d}": _values(spec, xi) for i, xi in enumerate(x)}
-        means = _evaluate(spec, mixes, out / "generations" / f"{gen:03d}", run, seed=spec.seed)
-        base = means.loc["baseline"]
-        effect = np.array([means.loc[m, o.objective] for m in mixes]) - base[o.objective]
-        cost = np.array([means.loc[m, o.cost] for m in mixes]) - base[o.cost]
+        mixes = {f"g{gen:03d}_{i:03d}": _values(searched, xi) for i, xi in enumerate(x)}
+        folder = out / "generations" / f"{gen:03d}"
+        gains, costs = _evaluate(spec, mixes, folder, run, seed=spec.seed, worlds=worlds)
+        both = np.array([robust(g, c, o.robustness) for g, c in zip(gains, costs, strict=True)])
+        effect, cost = both[:, 0], both[:, 1]
         pop.set("F", np.column_stack([-effect, cost]))
         pop.set("G", (cost - o.budget)[:, None])
         algorithm.tell(infills=pop)
-        for (name, values), e, c in zip(mixes.items(), effect, cost, strict=True):
-            rows.append({"allocation": name, "generation": gen, **values, "gain": e, "cost": c})
+        for i, (name, values) in enumerate(mixes.items()):
+            rows.append({
+                "allocation": name, "generation": gen, **values, "gain": effect[i],
+                "cost": cost[i], "gain_mean": gains[i].mean(), "gain_worst": gains[i].min(),
+                "cost_mean": costs[i].mean(),
+            })  # fmt: skip
         fits = [r["gain"] for r in rows if r["cost"] <= o.budget]
         best = f"{max(fits):+,.0f} {o.objective}" if fits else "none yet"
         progress(f"generation {gen + 1}/{o.generations}: best within the budget so far {best}")
@@ -185,7 +254,11 @@ def search(
     front = pareto(
         table["gain"].to_numpy(), table["cost"].to_numpy(), (table["cost"] <= o.budget).to_numpy()
     )
-    return {"evaluated": table, "pareto": table.iloc[front].reset_index(drop=True)}
+    return {
+        "evaluated": table,
+        "pareto": table.iloc[front].reset_index(drop=True),
+        "futures": worlds,
+    }
 
 
 def choose(front: pd.DataFrame) -> dict[str, str]:
@@ -258,6 +331,11 @@ def write(
     run(fresh, out / "evaluation")
     compare.write(out / "evaluation")
     ce = json.loads((out / "evaluation" / "analysis" / "cost_effectiveness.json").read_text())
+    check = None
+    if o.futures > 1:
+        progress(f"checking them on {o.futures} fresh futures and fresh seeds")
+        check = robustness_check(spec, mixes, out / "robustness", run)
+        check.to_csv(out / "robustness.csv", index=False)
     folder = out / "allocations"
     folder.mkdir(parents=True, exist_ok=True)
     for _, row in front.iterrows():
@@ -275,7 +353,15 @@ def write(
         "optimiser": "pymoo NSGA-II",
         "generations": o.generations,
         "population": o.population,
-        "robustness": f"mean over {spec.replicates} paired seeds from {spec.seed}",
+        "robustness": (
+            f"{o.robustness} over {o.futures} futures (Latin hypercube of "
+            f"{', '.join(f.name for f in spec.factors if spec.kinds[f.name] == 'uncertainty')})"
+            f" of the means over {spec.replicates} paired seeds from {spec.seed}"
+            if o.futures > 1
+            else f"mean over {spec.replicates} paired seeds from {spec.seed}"
+        ),
+        "futures": result["futures"],
+        "robustness_check": None if check is None else check.to_dict(orient="records"),
         "evaluated": len(evaluated),
         "chosen": chosen,
         "allocation": mixes["optimized"],
@@ -285,6 +371,36 @@ def write(
     }
     write_json(out / "optimize.json", summary)
     return summary
+
+
+def robustness_check(
+    spec: ExperimentSpec,
+    mixes: dict[str, dict[str, Any]],
+    out: Path,
+    run: Callable[[ExperimentSpec, Path], Any],
+) -> pd.DataFrame:
+    """The chosen allocation and the spec's lever-only mixes on fresh futures and fresh
+    seeds: per mix the gain in each future, their mean, worst and robust value, the robust
+    cost, and the largest regret (the most another of them gained more in one future)."""
+    o = spec.optimize
+    assert o is not None
+    names = [f.name for f in levers(spec)]
+    kept = {m: v for m, v in mixes.items() if set(v) <= set(names)}
+    worlds = futures(spec, o.futures, o.fresh_seed)
+    gains, costs = _evaluate(
+        spec, kept, out, run, seed=o.fresh_seed, worlds=worlds, replicates=spec.replicates
+    )
+    regret = (gains.max(axis=0, keepdims=True) - gains).max(axis=1)
+    rows = []
+    for i, name in enumerate(kept):
+        gain, cost = robust(gains[i], costs[i], o.robustness)
+        rows.append({
+            "mix": name, "robust_gain": gain, "robust_cost": cost, "mean_gain": gains[i].mean(),
+            "worst_gain": gains[i].min(), "max_regret": regret[i],
+            "within_budget": cost <= o.budget,
+            **{f"gain_future{k:02d}": g for k, g in enumerate(gains[i])},
+        })  # fmt: skip
+    return pd.DataFrame(rows).sort_values("robust_gain", ascending=False, ignore_index=True)
 
 
 def headline(summary: dict[str, Any]) -> list[str]:
@@ -303,4 +419,12 @@ def headline(summary: dict[str, Any]) -> list[str]:
         lines.append(
             f"  {name}: {r[f'{o}_difference']:+,.0f} {o} for USD {r['cost_difference']:+,.0f}"
         )
+    if summary.get("robustness_check"):
+        lines.append(f"On fresh futures ({summary['robustness']}):")
+        for r in summary["robustness_check"]:
+            lines.append(
+                f"  {r['mix']}: robust {r['robust_gain']:+,.0f} {o} (worst "
+                f"{r['worst_gain']:+,.0f}, largest regret {r['max_regret']:,.0f}) for USD "
+                f"{r['robust_cost']:+,.0f}"
+            )
     return lines

@@ -96,7 +96,13 @@ OPTIMIZE_KEYS = (
     "seed",
     "fresh_seed",
     "fresh_replicates",
+    "futures",
+    "robustness",
 )
+
+#: How a candidate's gains over the sampled futures make one number: their mean, a low
+#: percentile (``p10``, ``p25``: the gain it reaches in 90% or 75% of futures), or the worst.
+ROBUSTNESS = ("mean", "p10", "p25", "min")
 
 DEFAULT_METRICS = ("returned_share", "sustainably_reintegrated_share", "total_cost")
 DEFAULT_EFFECTS = ("sustainably_reintegrated", "returned")
@@ -143,6 +149,9 @@ class OptimizeOptions:
     seed: int
     fresh_seed: int
     fresh_replicates: int
+    #: futures sampled (Latin hypercube) over the spec's uncertain [parameters]; 1 without any
+    futures: int = 1
+    robustness: str = "mean"
 
 
 @dataclass
@@ -297,7 +306,7 @@ def from_dict(raw: dict[str, Any], *, path: Path, text: str = "") -> ExperimentS
         metrics=tuple(metrics),
         mixes=mixes,
         compare=compare,
-        optimize=_optimize(raw, base, seed, factors, src),
+        optimize=_optimize(raw, base, seed, factors, kinds, src),
         series=tuple(series),
     )
 
@@ -498,7 +507,12 @@ def _design(raw: dict[str, Any], src: str, seed: int, n_factors: int) -> DesignO
 
 
 def _optimize(
-    raw: dict[str, Any], base: Scenario, seed: int, factors: list[Factor], src: str
+    raw: dict[str, Any],
+    base: Scenario,
+    seed: int,
+    factors: list[Factor],
+    kinds: dict[str, str],
+    src: str,
 ) -> OptimizeOptions | None:
     from returnsim.experiments.runs import check_metrics
 
@@ -521,7 +535,32 @@ def _optimize(
         raise InputError(
             f"{src}: optimize.budget = {budget!r} is not allowed (USD over the run, above 0)"
         )
+    uncertain = [f for f in factors if kinds[f.name] == "uncertainty"]
+    if len(uncertain) == len(factors):
+        raise InputError(
+            f"{src}: [optimize] needs at least one lever among [parameters] (the others, "
+            "uncertainties, are sampled as futures)"
+        )
+    futures = integer(body, "futures", f"{src}: optimize", low=1, default=8 if uncertain else 1)
+    if uncertain and futures < 2:
+        raise InputError(
+            f"{src}: optimize.futures = {futures} is not allowed with uncertain [parameters] "
+            f"({', '.join(f.name for f in uncertain)}): an integer >= 2"
+        )
+    if futures > 1 and not uncertain:
+        raise InputError(
+            f"{src}: optimize.futures = {futures} needs uncertain [parameters] to sample "
+            '(add one with kind = "uncertainty", or leave futures out)'
+        )
+    robustness = body.get("robustness", "mean")
+    if robustness not in ROBUSTNESS:
+        raise InputError(
+            f"{src}: optimize.robustness = {robustness!r} is not allowed "
+            f"(allowed: {', '.join(ROBUSTNESS)})"
+        )
     return OptimizeOptions(
+        futures=futures,
+        robustness=robustness,
         objective=objective,
         cost=cost,
         budget=float(budget),
