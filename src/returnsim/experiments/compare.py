@@ -49,6 +49,37 @@ from returnsim.experiments.analysis import (
 from returnsim.experiments.store import Store
 from returnsim.output import atomic_dir
 
+#: What a metric counts, in words with its unit: (plural, one unit of it).
+UNITS = {
+    "sustainably_reintegrated": (
+        "households sustainably reintegrated",
+        "household sustainably reintegrated",
+    ),
+    "returned": ("households back home", "household back home"),
+    "still_displaced": ("households still displaced", "household still displaced"),
+    "ever_displaced": ("households ever displaced", "household ever displaced"),
+    "returns_total": ("returns (households)", "return"),
+    "redisplacements_total": ("re-displacements (households)", "re-displacement"),
+    "person_months_exposed": ("person-months exposed to violence", "person-month exposed"),
+    "mortality.deaths_total": ("deaths (persons)", "death"),
+}
+
+
+def units(metric: str) -> tuple[str, str]:
+    """(plural, singular) words for a metric with its unit, e.g. ("households back home",
+    "household back home"); shares, costs and deaths by their kind, else the name."""
+    if metric in UNITS:
+        return UNITS[metric]
+    last = metric.rsplit(".", 1)[-1]
+    if last.endswith(("_share", "_rate")) or "share" in last:
+        return f"{metric} (share)", f"unit of {metric}"
+    if "cost" in last or "spending" in last:
+        return f"{metric} (USD)", f"USD of {metric}"
+    if metric.startswith("mortality.deaths"):
+        return f"{metric} (deaths)", f"death ({metric})"
+    return metric, f"unit of {metric}"
+
+
 BOOTSTRAP = 2000
 BOOTSTRAP_SEED = 20240501
 
@@ -302,11 +333,14 @@ def headline(folder: str | Path) -> str:
     if best is None:
         return "No mix to rank."
     gain = best[f"{e}_difference"]
+    low, high = best[f"{e}_difference_ci_low"], best[f"{e}_difference_ci_high"]
     per = best[f"cost_per_additional_{e}"]
-    tail = f", USD {per:,.0f} per additional {e}" if per is not None and per > 0 else ""
+    many, one = units(e)
+    tail = f", USD {per:,.0f} per additional {one}" if per is not None and per > 0 else ""
     return (
-        f"Ranked first: {best['mix']} ({best['verdict']}): {gain:+,.1f} {e} against "
-        f"{info['baseline']}, for {best['cost_difference']:+,.0f} USD{tail}."
+        f"Ranked first: {best['mix']} ({best['verdict']}): {gain:+,.0f} {many} "
+        f"({low:+,.0f} to {high:+,.0f}, {info['confidence']:.0%} interval) against "
+        f"{info['baseline']}, for USD {best['cost_difference']:+,.0f}{tail}."
     )
 
 

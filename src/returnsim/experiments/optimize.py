@@ -405,11 +405,14 @@ def robustness_check(
 
 def headline(summary: dict[str, Any]) -> list[str]:
     """What to tell the user: the chosen allocation on fresh seeds against each mix."""
+    from returnsim.experiments.compare import units
+
     o, rows = summary["objective"], {r["mix"]: r for r in summary["evaluation"]}
+    words = units(o)[0]
     opt = rows["optimized"]
     lines = [
         f"Chosen allocation (largest {o} within USD {summary['budget']:,.0f}), on fresh seeds: "
-        f"{opt[f'{o}_difference']:+,.0f} {o} "
+        f"{opt[f'{o}_difference']:+,.0f} {words} "
         f"({opt[f'{o}_difference_ci_low']:+,.0f} to {opt[f'{o}_difference_ci_high']:+,.0f}) "
         f"for USD {opt['cost_difference']:+,.0f} against the baseline",
     ]
@@ -417,13 +420,13 @@ def headline(summary: dict[str, Any]) -> list[str]:
         if name in ("baseline", "optimized"):
             continue
         lines.append(
-            f"  {name}: {r[f'{o}_difference']:+,.0f} {o} for USD {r['cost_difference']:+,.0f}"
+            f"  {name}: {r[f'{o}_difference']:+,.0f} {words} for USD {r['cost_difference']:+,.0f}"
         )
     if summary.get("robustness_check"):
         lines.append(f"On fresh futures ({summary['robustness']}):")
         for r in summary["robustness_check"]:
             lines.append(
-                f"  {r['mix']}: robust {r['robust_gain']:+,.0f} {o} (worst "
+                f"  {r['mix']}: robust {r['robust_gain']:+,.0f} {words} (worst "
                 f"{r['worst_gain']:+,.0f}, largest regret {r['max_regret']:,.0f}) for USD "
                 f"{r['robust_cost']:+,.0f}"
             )

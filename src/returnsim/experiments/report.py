@@ -16,6 +16,7 @@ from typing import Any
 
 import pandas as pd
 
+from returnsim.experiments.compare import units
 from returnsim.experiments.store import Store, write_atomic
 
 #: Sections of a report: (file stem, title, what it means).
@@ -159,7 +160,7 @@ def ranking(ce: pd.DataFrame, effects: list[str], averted: list[str] | tuple = (
     rows = []
     for _, r in ce.iterrows():
         row = {
-            "rank": "" if r["rank"] != r["rank"] else int(r["rank"]),
+            "rank": "" if pd.isna(r["rank"]) else int(r["rank"]),
             "mix": r["mix"],
             "verdict": r["verdict"],
             "extra cost (USD)": _interval(
@@ -167,17 +168,21 @@ def ranking(ce: pd.DataFrame, effects: list[str], averted: list[str] | tuple = (
             ),
         }
         for e in effects:
-            row[f"extra {e}"] = _interval(
+            many, one = units(e)
+            row[f"extra {many}"] = _interval(
                 r[f"{e}_difference"], r[f"{e}_difference_ci_low"], r[f"{e}_difference_ci_high"]
             )
             per = f"cost_per_additional_{e}"
-            row[f"USD per additional {e}"] = _interval(
+            row[f"USD per additional {one}"] = _interval(
                 r[per], r[f"{per}_ci_low"], r[f"{per}_ci_high"]
             )
         for a in averted:
+            many, one = units(a)
             g, per = f"{a}_averted", f"cost_per_{a}_averted"
-            row[f"{a} averted"] = _interval(r[g], r[f"{g}_ci_low"], r[f"{g}_ci_high"])
-            row[f"USD per {a} averted"] = _interval(r[per], r[f"{per}_ci_low"], r[f"{per}_ci_high"])
+            row[f"{many} averted"] = _interval(r[g], r[f"{g}_ci_low"], r[f"{g}_ci_high"])
+            row[f"USD per {one} averted"] = _interval(
+                r[per], r[f"{per}_ci_low"], r[f"{per}_ci_high"]
+            )
         rows.append(row)
     return pd.DataFrame(rows)
 
@@ -196,10 +201,11 @@ def _findings(analysis: Path) -> list[str]:
         for r in sorted((r for r in rows if r["rank"] is not None), key=lambda r: r["rank"]):
             per = r.get(f"cost_per_additional_{e}")
             cost = f"USD {r['cost_difference']:+,.0f}"
-            each = f", USD {per:,.0f} per additional household" if per else ""
+            many, one = units(e)
+            each = f", USD {per:,.0f} per additional {html.escape(one)}" if per else ""
             lines.append(
                 f"{r['rank']}. <b>{html.escape(r['mix'])}</b> ({html.escape(r['verdict'])}): "
-                f"{r[f'{e}_difference']:+,.0f} households {html.escape(e.replace('_', ' '))} "
+                f"{r[f'{e}_difference']:+,.0f} {html.escape(many)} "
                 f"({r[f'{e}_difference_ci_low']:+,.0f} to {r[f'{e}_difference_ci_high']:+,.0f}, "
                 f"{info['confidence']:.0%} interval) for {cost}{each}"
             )
@@ -208,7 +214,7 @@ def _findings(analysis: Path) -> list[str]:
             f"<p>{len(rows) - 1} mixes against {html.escape(base)}, "
             f"{info['replicates']} paired seeds, {info['households']:,} simulated households "
             f"x {info['months']} months; counts are real households, costs real USD "
-            f"({html.escape(info['cost'])}), ranked by {html.escape(e.replace('_', ' '))}:</p>",
+            f"({html.escape(info['cost'])}), ranked by {html.escape(units(e)[0])}:</p>",
             "<ol style='list-style:none;padding-left:0'>"
             + "".join(f"<li>{x}</li>" for x in lines)
             + "</ol>",
