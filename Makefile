@@ -9,7 +9,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.returnsim-installed
 
 .DEFAULT_GOAL := help
-.PHONY: help bootstrap demo test lint format bench bench-crn bench-sweep bench-viz bench-load bench-soak fuzz serve experiments clean distclean
+.PHONY: help bootstrap demo test lint format bench bench-crn bench-sweep bench-viz bench-load bench-soak fuzz serve experiments notebooks notebooks-run docs clean distclean
 
 help: ## List the targets
 	@echo "make TARGET, where TARGET is one of:"
@@ -76,6 +76,17 @@ experiments: $(STAMP) ## Run the example experiments (Sobol study, comparison of
 	$(VENV)/bin/returnsim compare experiments/compare_mixes.toml --out out/compare_mixes
 	$(VENV)/bin/returnsim report out/compare_mixes
 	@echo "Reports: out/sobol_levers/report.html, out/compare_mixes/report.html"
+
+notebooks: $(STAMP) ## Open the tutorials in JupyterLab (installs the notebooks extra into .venv)
+	$(VENV)/bin/pip install -q -e '.[dev,notebooks]'
+	$(VENV)/bin/jupyter lab notebooks/
+
+notebooks-run: $(STAMP) ## Execute the tutorials in place, so their saved outputs match the code
+	$(VENV)/bin/jupyter execute --inplace notebooks/*.ipynb
+
+docs: $(STAMP) ## Regenerate the generated docs (docs/api.md, the ODD's tables)
+	$(PY) scripts/api_docs.py
+	$(PY) scripts/odd.py
 
 clean: ## Remove run outputs and caches (keeps .venv)
 	rm -rf out .pytest_cache .ruff_cache .hypothesis build

@@ -58,3 +58,23 @@ def test_reliability_page_names_tests_that_exist() -> None:
     assert f"| {len(corpus.CASES)} malformed cases across" in text
     readme = " ".join((root / "README.md").read_text(encoding="utf-8").split())
     assert f"a corpus of {len(corpus.CASES)} malformed command lines" in readme
+
+
+_api = importlib.util.spec_from_file_location(
+    "api_docs", Path(__file__).absolute().parents[1] / "scripts" / "api_docs.py"
+)
+api_docs = importlib.util.module_from_spec(_api)
+_api.loader.exec_module(api_docs)
+
+
+def test_the_api_reference_is_current_and_covers_every_public_call() -> None:
+    import returnsim
+    from returnsim import api
+
+    text = api_docs.DOC.read_text(encoding="utf-8")
+    assert api_docs.render() == text, "run `python scripts/api_docs.py` to refresh docs/api.md"
+    for name in ("run", "sweep", "compare", "optimize", "calibrate"):
+        assert f"### `returnsim.{name}`" in text and getattr(returnsim, name) is getattr(api, name)
+    for cls in api.__all__:
+        if cls[0].isupper():
+            assert f"### `{cls}`" in text
