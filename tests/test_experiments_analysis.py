@@ -245,7 +245,7 @@ def test_compare_mixes_with_paired_seeds(
     assert cli.main(["report", str(out)]) == 0
     page = (out / "report.html").read_text()
     assert "Cost-effectiveness and ranking" in page and page.count("data:image/png") == 2
-    assert "USD per mortality.deaths_total averted" in page
+    assert "USD per death averted" in page and "deaths (persons) averted" in page
     # the page speaks first: findings, with units and intervals, before the provenance
     findings = page[page.index("<h2>Findings") : page.index("<h2>Experiment")]
     assert "1. <b>cash</b> (gain)" in findings and "per additional household" in findings
