@@ -157,7 +157,8 @@ def test_analyze_and_report_write_their_files(
     out = tmp_path / "out"
     assert cli.main(["sweep", str(spec), "--out", str(out), "--workers", "0"]) == 0
     assert cli.main(["analyze", str(out)]) == 0
-    assert "Analysis in" in capsys.readouterr().out
+    said = capsys.readouterr()
+    assert "Analysis in" in said.out
     folder = out / "analysis"
     names = {p.name for p in folder.iterdir()}
     for t in tables:
@@ -181,6 +182,18 @@ def test_analyze_and_report_write_their_files(
     assert "Provenance" in page and "spec hash" in page
     if (folder / "convergence.json").is_file():  # said first, before the provenance
         assert page.index("onverged") < page.index("<h2>Experiment")
+        # what the summary says, on the page and on the console, converged or not
+        summary = json.loads((folder / "convergence_summary.json").read_text())
+        bad = [r["metric"] for r in summary if not r["converged"]]
+        assert f"{len(summary) - len(bad)} of {len(summary)} metrics" in said.out
+        for metric in bad:
+            assert f"warning: {metric}: not converged" in said.err
+        assert ("Not converged for" in page) == bool(bad)
+        for r in summary:
+            r["converged"] = False
+        (folder / "convergence_summary.json").write_text(json.dumps(summary))
+        assert cli.main(["report", str(out)]) == 0
+        assert "Not converged for" in (out / "report.html").read_text()
 
 
 COMPARE = """

@@ -308,11 +308,20 @@ def cmd_query(args: argparse.Namespace, argv: Sequence[str]) -> int:
 def cmd_analyze(args: argparse.Namespace, argv: Sequence[str]) -> int:
     """``returnsim analyze``: write the analysis tables and figures into DIR/analysis/."""
     from returnsim.experiments import analysis, compare
+    from returnsim.experiments.report import warnings
     from returnsim.experiments.store import Store
 
     store = Store(args.folder)
     kind = store.manifest().get("kind")
     written = compare.write(store.root) if kind == "compare" else analysis.write(store.root)
+    for note in warnings(store.root / "analysis"):
+        print(f"returnsim: warning: {note}", file=sys.stderr)
+    conv = store.root / "analysis" / "convergence_summary.csv"
+    if conv.is_file():
+        import pandas as pd
+
+        done = pd.read_csv(conv)
+        print(f"Converged: {int(done['converged'].sum())} of {len(done)} metrics")
     print(f"Analysis in {store.root / 'analysis'}/: {', '.join(written)}")
     print(f"Next: returnsim report {store.root}")
     return 0

@@ -187,6 +187,25 @@ def ranking(ce: pd.DataFrame, effects: list[str], averted: list[str] | tuple = (
     return pd.DataFrame(rows)
 
 
+def warnings(analysis: Path) -> list[str]:
+    """The analysis' notes (undefined metrics, constant metrics, ...) and, for a sweep,
+    the metrics whose indices did not converge: what the report and the console say
+    first."""
+    notes = []
+    for meta in ("analysis.json", "compare.json"):
+        if (analysis / meta).is_file():
+            notes += json.loads((analysis / meta).read_text(encoding="utf-8")).get("notes", [])
+    conv = analysis / "convergence_summary.json"
+    if conv.is_file():
+        for r in json.loads(conv.read_text(encoding="utf-8")):
+            if not r["converged"]:
+                notes.append(
+                    f"{r['metric']}: not converged (indices moved by {r['max_change']:.3f} "
+                    f"between half and all of the sample; tolerance {r['tolerance']:g})"
+                )
+    return notes
+
+
 def _findings(analysis: Path) -> list[str]:
     """The report's opening: what was compared, which is best, by how much with its
     interval and at what cost per household (a comparison), or whether the indices
@@ -219,10 +238,10 @@ def _findings(analysis: Path) -> list[str]:
             + "".join(f"<li>{x}</li>" for x in lines)
             + "</ol>",
         ]
-    conv = analysis / "convergence.json"
+    conv = analysis / "convergence_summary.json"
     if conv.is_file():
         rows = json.loads(conv.read_text(encoding="utf-8"))
-        bad = sorted({r["metric"] for r in rows if not r.get("converged", True)})
+        bad = [r["metric"] for r in rows if not r["converged"]]
         verdict = (
             f"Not converged for {', '.join(bad)}: the indices changed more than the tolerance "
             "between half and all of the sample; take more samples before reading them."
@@ -255,6 +274,8 @@ def render(folder: Path) -> str:
     if m.get("description"):
         parts.append(f"<p>{html.escape(m['description'])}</p>")
     parts += _findings(analysis)
+    for note in warnings(analysis):  # every warning of the analysis, at the top
+        parts.append(f"<p class='warn'>{html.escape(note)}</p>")
     rows = [
         ("spec", m["spec"]["path"]),
         ("spec hash", m["spec"]["hash"]),
@@ -295,13 +316,6 @@ def render(folder: Path) -> str:
     if m.get("mixes"):
         mtab = pd.DataFrame([{"mix": n, "settings": json.dumps(s)} for n, s in m["mixes"].items()])
         parts += ["<h3>Mixes</h3>", _table(mtab)]
-
-    notes = []
-    for meta in ("analysis.json", "compare.json"):
-        if (analysis / meta).is_file():
-            notes += json.loads((analysis / meta).read_text(encoding="utf-8")).get("notes", [])
-    for note in notes:
-        parts.append(f"<p class='warn'>{html.escape(note)}</p>")
 
     for stem, title, what in SECTIONS:
         csv, png = analysis / f"{stem}.csv", analysis / f"{stem}.png"
