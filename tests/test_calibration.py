@@ -157,6 +157,10 @@ def test_calibrate_recovers_a_known_parameter_and_writes_a_runnable_scenario(
     for key in ("rmse", "correlation", "peak_year_error", "total_relative_error"):
         assert key in result and key in result["initial"]
     assert result["heldout_years"] == [2003] and "heldout_rmse" in result
+    skill = result["heldout_skill"]
+    assert set(fit.NAIVE) <= set(skill) and skill["model_rmse"] == pytest.approx(
+        result["heldout_rmse"]
+    )
     assert result["rmse"] < 0.5 * result["initial"]["rmse"]
     fitted = result["params"]["decision.review_rate"]["value"]
     assert abs(fitted - 0.4) < abs(0.05 - 0.4)
@@ -225,3 +229,21 @@ def test_shipped_scenarios_calibrate_against_the_shared_file(tmp_path, name) -> 
     result = json.loads((out / "fit.json").read_text())
     assert result["target"]["where"] == {"country": name.capitalize()}
     assert result["target"]["years"][-1] == 2012
+
+
+def test_naive_forecasts_and_skill() -> None:
+    """The naive forecasts a calibration must beat, fitted on the fit years alone: an exact
+    exponential decay is recovered, the last value carried on; a model as good as the
+    truth has skill 1 against each, one as bad as a naive forecast skill 0."""
+    years = list(range(2000, 2008))
+    truth = pd.Series([1000 * 0.7 ** (y - 2000) - 1 for y in years], index=years)
+    fit_years, held = years[:5], years[5:]
+    naive = fit.naive_forecasts(truth.loc[fit_years], held)
+    assert naive["exponential"] == pytest.approx(truth.loc[held].to_numpy(), rel=1e-9)
+    assert (naive["last_value"] == truth[2004]).all() and (naive["zero"] == 0).all()
+    perfect = fit.skill(truth, truth, fit_years, held)
+    assert perfect["last_value"] == perfect["zero"] == 1.0
+    assert perfect["exponential_rmse"] == pytest.approx(0.0, abs=1e-6)  # exact here too
+    flat = pd.Series(truth[2004], index=years)  # a "model" that forecasts the last value
+    assert fit.skill(truth, flat, fit_years, held)["last_value"] == pytest.approx(0.0)
+    assert fit.skill(truth, flat * 3, fit_years, held)["zero"] < 0  # worse than zero

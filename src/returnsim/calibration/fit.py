@@ -102,6 +102,43 @@ def metrics(observed: pd.Series, simulated: pd.Series, *, prefix: str = "") -> d
     return {prefix + k: v for k, v in out.items()}
 
 
+#: Naive forecasts a model must beat on held-out years, each fitted on the fit years alone.
+NAIVE = ("last_value", "exponential", "zero")
+
+
+def naive_forecasts(observed: pd.Series, years: Sequence[int]) -> dict[str, np.ndarray]:
+    """Forecasts of ``years`` from the fit years' ``observed`` values alone: the value of
+    the nearest fit year (``last_value``: the last one for years after the fit), an
+    exponential trend fitted by least squares to log(1 + value) over the fit years
+    (``exponential``: decay or growth), and ``zero``."""
+    fit_years = np.asarray(observed.index, dtype=float)
+    values = observed.to_numpy(dtype=float)
+    t = np.asarray(years, dtype=float)
+    nearest = values[np.abs(t[:, None] - fit_years[None, :]).argmin(axis=1)]
+    if len(fit_years) >= 2:
+        slope, intercept = np.polyfit(fit_years, np.log1p(np.maximum(values, 0.0)), 1)
+        trend = np.expm1(intercept + slope * t)
+    else:
+        trend = np.full(len(t), values[0])
+    return {"last_value": nearest, "exponential": trend, "zero": np.zeros(len(t))}
+
+
+def skill(
+    observed: pd.Series, simulated: pd.Series, fit_years: Sequence[int], years: Sequence[int]
+) -> dict[str, Any]:
+    """Held-out skill of the model against each naive forecast: 1 - RMSE(model) /
+    RMSE(naive) over ``years`` (above 0: the model forecasts better; None when the naive
+    forecast is exact), with each RMSE."""
+    o = observed.loc[list(years)].to_numpy(dtype=float)
+    model = float(np.sqrt(np.mean((simulated.loc[list(years)].to_numpy(dtype=float) - o) ** 2)))
+    out: dict[str, Any] = {"model_rmse": model}
+    for name, forecast in naive_forecasts(observed.loc[list(fit_years)], years).items():
+        rmse = float(np.sqrt(np.mean((forecast - o) ** 2)))
+        out[f"{name}_rmse"] = rmse
+        out[name] = 1 - model / rmse if rmse > 0 else None
+    return out
+
+
 @dataclass
 class Problem:
     """A calibration problem: scenario, target, parameters with bounds, replicates."""

@@ -130,6 +130,7 @@ def evaluate(problem: fitting.Problem, overrides: dict[str, Any] | None) -> dict
     out = fitting.metrics(obs.loc[problem.fit_years], mean)
     if problem.heldout_years:
         out |= fitting.metrics(obs.loc[problem.heldout_years], mean, prefix="heldout_")
+        out["heldout_skill"] = fitting.skill(obs, mean, problem.fit_years, problem.heldout_years)
     out["all_years"] = fitting.metrics(obs, mean)
     out["_runs"] = runs
     return out
@@ -331,6 +332,12 @@ def calibrate(
             f"Held out {', '.join(map(str, problem.heldout_years))}: RMSE "
             f"{after['heldout_rmse']:,.0f} people/year, correlation "
             f"{f(after['heldout_correlation'], '.2f')}"
+        )
+        sk = after["heldout_skill"]
+        lines.append(
+            "  skill against naive forecasts fitted on the same years (1 - RMSE / naive "
+            "RMSE; above 0 is better): "
+            + ", ".join(f"{name.replace('_', ' ')} {f(sk[name], '+.2f')}" for name in fitting.NAIVE)
         )
     lines.append(f"Results in {out_dir}/: calibrated.toml, fit.json, fit.png, run.json")
     return lines
