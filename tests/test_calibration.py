@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 
 from returnsim import cli
-from returnsim.calibration import fit
+from returnsim.calibration import fit, report
 from returnsim.calibration.target import read_target
 from returnsim.errors import InputError
 from returnsim.scenario import load
@@ -207,15 +207,30 @@ def test_bad_input_is_one_line_exit_2_and_writes_nothing(
     assert not out.exists()
 
 
-def test_no_scale_and_no_parameters_are_explained(tmp_path, capsys) -> None:
+def test_any_scenario_calibrates_with_its_own_scale(tmp_path, capsys) -> None:
+    """Without a [calibration] table: the decision rule's default parameters, and the scale
+    from households.population; with neither scale, one line saying what to add."""
     bare = MINI.split("[calibration]")[0] + MINI.split('"decision.review_rate" = [0.02, 0.6]\n')[1]
     scenario = write(tmp_path, "bare.toml", bare)
     target = write(tmp_path, "t.csv", "year,returned\n2001,5\n2002,3\n")
     args = ["calibrate", str(scenario), "--target", str(target), "--out", str(tmp_path / "o")]
     assert cli.main(args) == 2
-    assert "no parameters to fit" in capsys.readouterr().err
-    assert cli.main([*args, "--params", "decision.review_rate"]) == 2
-    assert "calibration.population" in capsys.readouterr().err
+    assert "households.population" in capsys.readouterr().err
+    scaled = write(
+        tmp_path, "scaled.toml", bare.replace("count = 400\n", "count = 400\npopulation = 40000\n")
+    )
+    argv = ["calibrate", str(scaled), "--target", str(target), "--seeds", "1", "--maxiter", "0"]
+    assert cli.main([*argv, "--popsize", "1", "--out", str(tmp_path / "o")]) == 0
+    capsys.readouterr()
+    result = json.loads((tmp_path / "o" / "fit.json").read_text())
+    assert set(result["params"]) == set(report.DEFAULT_PARAMS)
+    assert result["scale"]["population"] == pytest.approx(40000)
+    # two different scales refuse
+    both = write(
+        tmp_path, "both.toml", MINI.replace("count = 400\n", "count = 400\npopulation = 50000\n")
+    )
+    assert cli.main(["calibrate", str(both), "--target", str(target)]) == 2
+    assert "differs from households.population" in capsys.readouterr().err
 
 
 @pytest.mark.skipif(not SHARED.is_file(), reason="shared/data is not beside the repository")

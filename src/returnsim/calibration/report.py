@@ -28,15 +28,18 @@ from returnsim.errors import InputError
 from returnsim.scenario import Scenario
 
 
+#: What a scenario without [calibration.params] fits by default (ranges from the registry):
+#: the decision rule's parameters no published estimate pins down (docs/calibration.md).
+DEFAULT_PARAMS = ("decision.review_rate", "decision.info_rate", "decision.attachment_halflife")
+
+
 def params_from(text: str | None, spec: Scenario) -> dict[str, tuple[float, float]]:
     """``--params a,b=LOW:HIGH`` (ranges from the scenario's [calibration], else the registry)."""
     declared = spec.calibration.get("params", {})
     if text is None:
-        if not declared:
-            raise InputError(
-                f"{spec.source}: no parameters to fit: give --params a,b,c or declare "
-                "[calibration.params] in the scenario"
-            )
+        if not declared:  # any scenario: the decision rule's least known rates
+            params = (fittable(key) for key in DEFAULT_PARAMS)
+            return {q.key: (float(q.low), float(q.high)) for q in params}
         return dict(declared)
     places = [p["name"] for p in spec.places]
     out: dict[str, tuple[float, float]] = {}
@@ -67,15 +70,26 @@ def params_from(text: str | None, spec: Scenario) -> dict[str, tuple[float, floa
 
 
 def population_of(spec: Scenario, override: float | None) -> float:
+    """Persons the simulated households stand for: ``--population``, else the scenario's
+    real population (``households.population``), else ``calibration.population``."""
     if override is not None:
         return override
-    pop = spec.calibration.get("population")
-    if pop is None:
+    real = float(spec["households.population"] or 0)
+    stated = spec.calibration.get("population")
+    if real > 0:
+        if stated is not None and float(stated) != real:
+            raise InputError(
+                f"{spec.source}: calibration.population ({float(stated):,.0f}) differs from "
+                f"households.population ({real:,.0f}); keep one (the model runs at "
+                "households.population)"
+            )
+        return real
+    if stated is None:
         raise InputError(
             f"{spec.source}: no scale between people and households: add "
-            "calibration.population to the scenario or give --population N"
+            "households.population (persons) to the scenario or give --population N"
         )
-    return float(pop)
+    return float(stated)
 
 
 def build_problem(args: Any, spec: Scenario) -> fitting.Problem:
