@@ -9,7 +9,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.returnsim-installed
 
 .DEFAULT_GOAL := help
-.PHONY: help bootstrap demo test lint format bench bench-crn bench-sweep bench-viz bench-load bench-soak fuzz serve experiments notebooks notebooks-run docs clean distclean
+.PHONY: help bootstrap demo test lint format bench bench-crn bench-sweep bench-viz bench-load bench-soak fuzz serve experiments notebooks notebooks-run docs figures clean distclean
 
 help: ## List the targets
 	@echo "make TARGET, where TARGET is one of:"
@@ -83,6 +83,10 @@ notebooks: $(STAMP) ## Open the tutorials in JupyterLab (installs the notebooks 
 
 notebooks-run: $(STAMP) ## Execute the tutorials in place, so their saved outputs match the code
 	$(VENV)/bin/jupyter execute --inplace notebooks/*.ipynb
+
+figures: $(STAMP) ## Recalibrate Liberia and Burundi and regenerate the README's calibration figures and table, and the validation table (about 10 min)
+	$(PY) scripts/figures.py
+	$(PY) scripts/validation_table.py
 
 docs: $(STAMP) ## Regenerate the generated docs (docs/api.md, the ODD's tables)
 	$(PY) scripts/api_docs.py
