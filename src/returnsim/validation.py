@@ -8,6 +8,12 @@ measures one number, and compares it with a stated criterion taken from the
 evidence (Grimm et al. 2005: test several patterns at once, not one curve).
 Measured values are averaged over the seeds.
 
+A check that passes by construction is no validation. Each fact therefore has a
+*knock-out* (:data:`KNOCKOUTS`): the parameter values that switch off the mechanism the
+model claims produces the pattern, applied on top of every run of the check. A check
+tells its mechanism when it passes with it and fails without it; ``returnsim validate
+--knockouts`` runs both and says which checks do not.
+
 ``returnsim validate`` prints the table and exits 0 when every fact passes,
 1 when some fail (2 for bad input). The test suite runs the same checks at a
 small size (tests/test_validation.py).
@@ -64,11 +70,20 @@ def base(n: int, **sections: dict[str, Any]) -> Scenario:
     return from_dict(raw, source="<validation>")
 
 
-def run(spec: Scenario, seed: int, overrides: dict[str, Any] | None = None) -> tuple[Any, Any]:
-    """Run to the end; return (model, monthly time series)."""
+#: The mechanism switched off in every run of a knock-out (see :func:`knockout`).
+_knocked: dict[str, Any] = {}
+
+
+def _model(spec: Scenario, seed: int, overrides: dict[str, Any] | None = None) -> Any:
+    """The model of one run: the fact's overrides, then any knock-out's on top."""
     from returnsim.model import ReturnModel
 
-    model = ReturnModel(spec.with_overrides(overrides or {}), rng=seed)
+    return ReturnModel(spec.with_overrides({**(overrides or {}), **_knocked}), rng=seed)
+
+
+def run(spec: Scenario, seed: int, overrides: dict[str, Any] | None = None) -> tuple[Any, Any]:
+    """Run to the end; return (model, monthly time series)."""
+    model = _model(spec, seed, overrides)
     model.run()
     return model, model.datacollector.get_model_vars_dataframe()
 
@@ -93,6 +108,15 @@ class Check:
     criterion: str
     passed: bool
     value: float
+    #: the same check with its mechanism switched off (``validate(knockouts=True)``)
+    knocked_out: Check | None = None
+
+    @property
+    def tells(self) -> bool | None:
+        """Passes with its mechanism and fails without it (None: knock-out not run)."""
+        if self.knocked_out is None:
+            return None
+        return self.passed and not self.knocked_out.passed
 
 
 # ---------------------------------------------------------------- the facts
@@ -378,9 +402,7 @@ def fact10(n: int, seeds: Sequence[int]) -> Check:
 
 def _violence(spec: Scenario, seed: int, overrides: dict[str, Any]) -> tuple[float, dict]:
     """Violent events after deployment (month 7 on): in total, and by place."""
-    from returnsim.model import ReturnModel
-
-    model = ReturnModel(spec.with_overrides(overrides), rng=seed)
+    model = _model(spec, seed, overrides)
     by_place = np.zeros(model.places.n)
     while model.steps < model.months:
         model.step()
@@ -479,9 +501,7 @@ def fact13(n: int, seeds: Sequence[int]) -> Check:
 def _early_flight(spec: Scenario, seed: int, overrides: dict[str, Any]) -> tuple[float, float]:
     """Share of female- and male-headed households with no older, disabled or at-risk
     member (the same safety thresholds) who fled in the first two months of war."""
-    from returnsim.model import ReturnModel
-
-    model = ReturnModel(spec.with_overrides(overrides), rng=seed)
+    model = _model(spec, seed, overrides)
     model.run_for(2)
     pop = model.pop
     fled = pop.times_displaced > 0
@@ -558,13 +578,50 @@ FACTS: tuple[Callable[[int, Sequence[int]], Check], ...] = (
 )
 
 
+#: Per fact: the mechanism the model says produces it, and the parameter values that
+#: switch it off (applied on top of every run of the check).
+KNOCKOUTS: dict[int, tuple[str, dict[str, Any]]] = {
+    1: ("learning that home is safe", {"decision.info_rate": 0.01, "decision.ties_info_rate": 0.0}),
+    2: ("slow learning and reviews", {"decision.info_rate": 1.0, "decision.review_rate": 1.0}),
+    3: ("facilitated return at the trigger", {"return_package.transport_per_person": 0.0}),
+    4: ("the cost of the journey home", {"decision.trip_cost_per_person": 0.0}),
+    5: ("the safety threshold", {"decision.safety_threshold": 0.1,
+                                 "decision.safety_threshold_sd": 0.0}),
+    6: ("the grant's value and the fare it pays", {"return_package.utility_per_100usd": 0.0,
+                                                    "decision.trip_cost_per_person": 0.0}),
+    7: ("the housing penalty and return elsewhere", {"decision.housing_penalty": 0.0,
+                                                     "decision.return_elsewhere_share": 0.0}),
+    8: ("monthly reviews at the base rate", {"decision.review_rate": 0.02}),
+    9: ("fading attachment to home", {"decision.attachment_halflife": 240.0}),
+    10: ("suppression of violence by troops", {"peacekeeping.troop_suppression": 0.0}),
+    11: ("fading livelihood gains", {"livelihood.boost_halflife_months": 120.0}),
+    12: ("return to another place", {"decision.return_elsewhere_share": 0.0}),
+    13: ("flight for want", {"decision.deprivation_review": 0.0}),
+    14: ("women's caution on journeys", {"decision.journey_caution": 0.0}),
+    15: ("trauma in the return decision", {"decision.trauma_aversion": 0.0,
+                                           "decision.trauma_safety_shift": 0.0}),
+}  # fmt: skip
+
+
+def knockout(number: int, households: int, seeds: Sequence[int]) -> Check:
+    """Fact ``number``'s check with its mechanism (:data:`KNOCKOUTS`) switched off."""
+    _knocked.update(KNOCKOUTS[number][1])
+    try:
+        return FACTS[number - 1](households, seeds)
+    finally:
+        _knocked.clear()
+
+
 def validate(
     households: int = 2000,
     seeds: int = 2,
     only: Sequence[int] | None = None,
     progress: Callable[[str], None] | None = None,
+    *,
+    knockouts: bool = False,
 ) -> list[Check]:
-    """Run the checks (all, or the fact numbers in ``only``) with seeds 1..``seeds``."""
+    """Run the checks (all, or the fact numbers in ``only``) with seeds 1..``seeds``; with
+    ``knockouts`` each again with its mechanism switched off (``Check.knocked_out``)."""
     seed_list = list(range(1, seeds + 1))
     out = []
     for number, check in enumerate(FACTS, start=1):
@@ -572,9 +629,14 @@ def validate(
             continue
         t0 = time.perf_counter()
         result = check(households, seed_list)
+        verdict = "pass" if result.passed else "FAIL"
+        if knockouts:
+            result.knocked_out = knockout(number, households, seed_list)
+            verdict += ", without its mechanism " + (
+                "pass" if result.knocked_out.passed else "FAIL"
+            )
         out.append(result)
         if progress is not None:
-            verdict = "pass" if result.passed else "FAIL"
             progress(f"fact {number}: {verdict} ({time.perf_counter() - t0:.1f} s)")
     return out
 
@@ -587,6 +649,17 @@ def table(checks: Sequence[Check]) -> str:
         lines.append(f"{c.number:>2}. [{mark}] {c.fact}")
         lines.append(f"      measured:  {c.measured}")
         lines.append(f"      criterion: {c.criterion}")
+        if c.knocked_out is not None:
+            ko = c.knocked_out
+            mark = "fails, as it should" if not ko.passed else "PASSES: the check cannot tell"
+            lines.append(f"      without {KNOCKOUTS[c.number][0]}: {ko.measured} ({mark})")
     passed = sum(c.passed for c in checks)
     lines.append(f"{passed} of {len(checks)} checks pass")
+    if any(c.knocked_out is not None for c in checks):
+        told = sum(bool(c.tells) for c in checks)
+        lines.append(
+            f"{told} of {len(checks)} pass with their mechanism and fail without it; "
+            f"{sum(c.knocked_out is not None and c.knocked_out.passed for c in checks)} "
+            "pass without it too"
+        )
     return "\n".join(lines)

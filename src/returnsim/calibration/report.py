@@ -27,7 +27,6 @@ from returnsim.calibration_table import SERIES, check_range, fittable
 from returnsim.errors import InputError
 from returnsim.scenario import Scenario
 
-
 #: What a scenario without [calibration.params] fits by default (ranges from the registry):
 #: the decision rule's parameters no published estimate pins down (docs/calibration.md).
 DEFAULT_PARAMS = ("decision.review_rate", "decision.info_rate", "decision.attachment_halflife")

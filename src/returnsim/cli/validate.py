@@ -31,6 +31,12 @@ def add_command(sub: Any) -> None:
         metavar="1,2,...",
         help=f"only these checks (numbers 1-{len(FACTS)}, comma-separated)",
     )
+    p.add_argument(
+        "--knockouts",
+        action="store_true",
+        help="also run each check with its mechanism switched off, and say whether it fails "
+        "then (a check that passes either way cannot tell the mechanism)",
+    )
     p.set_defaults(handler=command)
 
 
@@ -53,7 +59,11 @@ def command(args: argparse.Namespace, argv: Sequence[str]) -> int:
     limits.check(base(args.households, scenario={"months": 132}), lower="--households")
     t0 = time.perf_counter()
     checks = validate(
-        args.households, args.seeds, only, progress=lambda m: print(m, file=sys.stderr)
+        args.households,
+        args.seeds,
+        only,
+        progress=lambda m: print(m, file=sys.stderr),
+        knockouts=args.knockouts,
     )
     print(table(checks))
     print(
