@@ -168,7 +168,8 @@ def _spec(spec: str | Path | ExperimentSpec) -> ExperimentSpec:
     return spec if isinstance(spec, ExperimentSpec) else load_spec(spec)
 
 
-def _folder(out: str | Path | None, spec: ExperimentSpec) -> Path:
+def experiment_folder(out: str | Path | None, spec: ExperimentSpec) -> Path:
+    """``out``, else ``out/<spec name>`` (what the commands write to without ``--out``)."""
     if out is not None:
         return Path(out)
     name = re.sub(r"[^A-Za-z0-9._-]+", "_", spec.name).strip("._") or "experiment"
@@ -256,7 +257,7 @@ def sweep(
     """Run a spec's design (``returnsim sweep``) into ``out`` (default ``out/<name>``) on
     ``workers`` processes (default: every core); a :class:`Sweep`."""
     spec = _spec(spec)
-    folder = _folder(out, spec)
+    folder = experiment_folder(out, spec)
     _execute(spec, "sweep", folder, workers, progress)
     return Sweep(folder)
 
@@ -328,7 +329,7 @@ def compare(
     from returnsim.experiments import compare as comparison
 
     spec = _spec(spec)
-    folder = _folder(out, spec)
+    folder = experiment_folder(out, spec)
     _execute(spec, "compare", folder, workers, progress)
     comparison.write(folder)
     result = comparison.compare(folder)
@@ -385,7 +386,7 @@ def optimize(
     spec = _spec(spec)
     if spec.optimize is None:
         raise InputError(f"{spec.path}: no [optimize] table (objective, cost, budget)")
-    folder = _folder(out, spec)
+    folder = experiment_folder(out, spec)
 
     def execute(sub: ExperimentSpec, where: Path) -> None:
         _execute(sub, "compare", where, workers, progress)
@@ -472,6 +473,7 @@ def calibrate(
     """Fit parameters of a scenario to an observed yearly series (``returnsim calibrate``;
     the arguments are its options); a :class:`Calibration`."""
     from returnsim.calibration.report import calibrate as fit
+    from returnsim.calibration.report import default_out
 
     spec = _scenario(scenario, households, months, None, overrides)
     args = SimpleNamespace(
@@ -481,5 +483,5 @@ def calibrate(
     )  # fmt: skip
     tell = (lambda m: print(m, file=sys.stderr, flush=True)) if progress else (lambda m: None)
     fit(args, ["calibrate", str(scenario), "--target", str(target)], spec, progress=tell)
-    folder = Path(out) if out is not None else Path("out") / f"{spec.name}_calibration"
+    folder = Path(out) if out is not None else default_out(spec)
     return Calibration(folder, json.loads((folder / "fit.json").read_text(encoding="utf-8")))

@@ -222,6 +222,11 @@ def _plain(stats: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in stats.items() if not k.startswith("_")}
 
 
+def default_out(spec: Scenario) -> Path:
+    """Where a calibration of ``spec`` goes without ``--out``."""
+    return Path("out") / f"{spec.name}_calibration"
+
+
 def calibrate(
     args: Any, argv: Sequence[str], spec: Scenario, *, progress: Callable[[str], None]
 ) -> list[str]:
@@ -234,7 +239,7 @@ def calibrate(
     from returnsim import plots, scenario_toml
 
     problem = build_problem(args, spec)
-    out_dir = output.check_destination(args.out or Path("out") / f"{spec.name}_calibration")
+    out_dir = output.check_destination(args.out or default_out(spec))
     t0 = time.perf_counter()
     n_fit = len(problem.params)
     progress(

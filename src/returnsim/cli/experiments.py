@@ -8,7 +8,6 @@ checked completely before any folder is created.
 from __future__ import annotations
 
 import argparse
-import re
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -166,10 +165,9 @@ def _executor(args: argparse.Namespace) -> Any:
 
 
 def _out(args: argparse.Namespace, spec: Any) -> Path:
-    if args.out:
-        return Path(args.out)
-    name = re.sub(r"[^A-Za-z0-9._-]+", "_", spec.name).strip("._") or "experiment"
-    return Path("out") / name
+    from returnsim.api import experiment_folder
+
+    return experiment_folder(args.out or None, spec)
 
 
 def _run(args: argparse.Namespace, argv: Sequence[str], kind: str) -> tuple[Any, Any, Path]:
